@@ -1,0 +1,50 @@
+// Parses the command line with CLI11 and runs the chosen subcommand; the one
+// place where errors become text and exit codes.
+#include "app.hpp"
+
+#include <cstdio>
+#include <exception>
+
+#include "commands.hpp"
+#include "crosstalk/util/platform.hpp"
+#include "crosstalk/version.hpp"
+
+namespace crosstalk::cli {
+
+int run(int argc, char** argv) {
+  util::platform::report_file_size_limit_as_error();
+  CLI::App root{"crosstalk — the studio for the company podcast", "crosstalk"};
+  root.set_version_flag("--version", std::string("crosstalk ") + kVersion);
+  root.require_subcommand(1);
+  Action action;
+  register_encode(root, action);
+
+  try {
+    root.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return root.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string where = "crosstalk";
+    for (const CLI::App* sub : root.get_subcommands()) where += " " + sub->get_name();
+    std::fprintf(stderr, "%s: %s (see '%s --help')\n", where.c_str(), e.what(), where.c_str());
+    return 2;
+  }
+  if (!action) return 2;
+  try {
+    auto result = action();
+    if (!result) {
+      std::fprintf(stderr, "crosstalk: %s\n", result.error().message.c_str());
+      return exit_code(result.error());
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "crosstalk: unexpected failure: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace crosstalk::cli

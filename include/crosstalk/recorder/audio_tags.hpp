@@ -1,0 +1,49 @@
+// Episode tags in the Opus file (Vorbis comments), written and verified
+// through TagLib, and the cover art that goes with them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/filesystem/path.hpp>
+
+#include "crosstalk/error.hpp"
+#include "crosstalk/util/image_info.hpp"
+
+namespace crosstalk::recorder {
+
+inline constexpr std::size_t kMaxCoverBytes = 1024 * 1024;
+
+struct Cover {
+  std::vector<std::uint8_t> data;
+  util::ImageInfo image;
+  bool operator==(const Cover&) const = default;
+};
+
+struct AudioTags {
+  std::string title;        // TITLE
+  std::string artist;       // ARTIST: the host
+  std::string album;        // ALBUM: the show
+  int track = 0;            // TRACKNUMBER: the episode number (0: none)
+  std::string date;         // DATE
+  std::string genre = "Podcast";  // GENRE
+  std::string description;  // DESCRIPTION
+  std::string language;     // LANGUAGE
+  std::string department;   // DEPARTMENT
+  std::string encoder;      // ENCODER
+  std::optional<Cover> cover;  // METADATA_BLOCK_PICTURE, front cover
+  bool operator==(const AudioTags&) const = default;
+};
+
+// Reads a JPEG or PNG cover of at most 1 MiB.
+Result<Cover> load_cover(const boost::filesystem::path& path);
+
+// Replaces the file's tags with `tags` (TagLib rewrites the file in place:
+// call it on a temporary copy, never on a published file), then reads them
+// back and fails if anything differs.
+Result<void> write_tags(const boost::filesystem::path& opus_file, const AudioTags& tags);
+Result<AudioTags> read_tags(const boost::filesystem::path& opus_file);
+
+}  // namespace crosstalk::recorder

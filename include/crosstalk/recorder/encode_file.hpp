@@ -1,0 +1,38 @@
+// The file-to-episode pipeline: read (libsndfile) → downmix → resample to
+// 48 kHz (libsoxr) → OggOpusWriter → tag (TagLib) → atomic rename.
+// `crosstalk encode` and `crosstalk import` both run it.
+#pragma once
+
+#include <boost/filesystem/path.hpp>
+
+#include "crosstalk/error.hpp"
+#include "crosstalk/recorder/audio_file_reader.hpp"
+#include "crosstalk/recorder/audio_tags.hpp"
+#include "crosstalk/recorder/ogg_opus_writer.hpp"
+
+namespace crosstalk::recorder {
+
+struct EncodeOptions {
+  int channels = 1;    // speech defaults to mono; 2 keeps a stereo source stereo
+  int bitrate = 0;     // bits/s; 0: 64 kbit/s mono, 96 kbit/s stereo (as opusenc)
+  AudioTags tags;      // ENCODER is filled in when empty
+};
+
+struct EncodeReport {
+  AudioFileInfo input;
+  int channels = 1;
+  int bitrate = 0;
+  EncodeSummary stream;
+  std::uint64_t file_bytes = 0;
+  double seconds() const { return static_cast<double>(stream.input_samples) / kOpusRate; }
+};
+
+int default_bitrate(int channels);
+std::string encoder_tag();  // "crosstalk 0.1.0 (libopus 1.3.1)"
+
+// Writes `out` atomically: on any failure nothing is left behind and an
+// existing `out` is untouched.
+Result<EncodeReport> encode_file(const boost::filesystem::path& in,
+                                 const boost::filesystem::path& out, const EncodeOptions& options);
+
+}  // namespace crosstalk::recorder

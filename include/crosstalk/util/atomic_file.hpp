@@ -1,0 +1,45 @@
+// AtomicFile: writes a file under a temporary name in the target's folder and
+// renames it over the target on commit(). The destructor never commits: a
+// half-written file is removed, and the old target stays as it was.
+#pragma once
+
+#include <boost/filesystem/path.hpp>
+
+#include "crosstalk/error.hpp"
+#include "crosstalk/util/output_file.hpp"
+
+namespace crosstalk::util {
+
+class AtomicFile {
+ public:
+  static Result<AtomicFile> create(const boost::filesystem::path& target);
+
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();  // removes the temporary file unless committed
+
+  OutputFile& file() { return file_; }
+  const boost::filesystem::path& temp_path() const { return temp_; }
+  const boost::filesystem::path& target() const { return target_; }
+
+  // Syncs and closes the temporary file (other code may then edit it by path,
+  // e.g. TagLib), without making it visible under the target name.
+  Result<void> close();
+  // Closes if needed, syncs, renames over the target, syncs the folder.
+  Result<void> commit();
+
+ private:
+  AtomicFile(OutputFile file, boost::filesystem::path temp, boost::filesystem::path target);
+  OutputFile file_;
+  boost::filesystem::path temp_;
+  boost::filesystem::path target_;
+  bool committed_ = false;
+};
+
+// Writes bytes to path atomically (temp + rename).
+Result<void> write_file_atomically(const boost::filesystem::path& path,
+                                   std::span<const std::uint8_t> bytes);
+
+}  // namespace crosstalk::util

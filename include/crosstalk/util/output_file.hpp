@@ -1,0 +1,39 @@
+// An unbuffered output file: every write() goes straight to the operating
+// system, so a crash loses nothing that write() returned for. This and
+// platform.hpp are the only places that touch OS file calls (see
+// util/platform_posix.cpp); everything else stays portable.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include <boost/filesystem/path.hpp>
+
+#include "crosstalk/error.hpp"
+
+namespace crosstalk::util {
+
+class OutputFile {
+ public:
+  // Creates a new file; fails if it exists (O_EXCL).
+  static Result<OutputFile> create_new(const boost::filesystem::path& path);
+
+  OutputFile(OutputFile&& other) noexcept;
+  OutputFile& operator=(OutputFile&& other) noexcept;
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile();  // closes, never reports
+
+  Result<void> write_all(std::span<const std::uint8_t> bytes);
+  Result<void> sync();   // data reaches the disk (fsync)
+  Result<void> close();  // reports errors the destructor would swallow
+  bool is_open() const { return handle_ >= 0; }
+  const boost::filesystem::path& path() const { return path_; }
+
+ private:
+  OutputFile(int handle, boost::filesystem::path path) : handle_(handle), path_(std::move(path)) {}
+  int handle_ = -1;
+  boost::filesystem::path path_;
+};
+
+}  // namespace crosstalk::util

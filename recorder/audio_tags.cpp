@@ -1,0 +1,123 @@
+// TagLib's Ogg Opus XiphComment as AudioTags; cover art as a FLAC picture.
+#include "crosstalk/recorder/audio_tags.hpp"
+
+#include <taglib/flacpicture.h>
+#include <taglib/opusfile.h>
+#include <taglib/xiphcomment.h>
+
+#include <boost/filesystem/operations.hpp>
+#include <fstream>
+#include <iterator>
+
+namespace fs = boost::filesystem;
+
+namespace crosstalk::recorder {
+
+namespace {
+
+TagLib::String utf8(const std::string& s) { return TagLib::String(s, TagLib::String::UTF8); }
+
+void set_field(TagLib::Ogg::XiphComment& xiph, const char* name, const std::string& value) {
+  xiph.removeFields(name);
+  if (!value.empty()) xiph.addField(name, utf8(value), true);
+}
+
+std::string get_field(const TagLib::Ogg::XiphComment& xiph, const char* name) {
+  const auto& fields = xiph.fieldListMap();
+  auto it = fields.find(name);
+  if (it == fields.end() || it->second.isEmpty()) return {};
+  return it->second.front().to8Bit(true);
+}
+
+}  // namespace
+
+Result<Cover> load_cover(const fs::path& path) {
+  const std::string name = path.string();
+  boost::system::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return bad_input(name + ": cover image not found");
+  auto size = fs::file_size(path, ec);
+  if (ec) return bad_input(name + ": cannot read the cover image");
+  if (size > kMaxCoverBytes)
+    return bad_input(name + ": cover image is " + std::to_string(size / 1024) +
+                     " KiB; the limit is 1024 KiB (save it smaller, e.g. 1400x1400 JPEG)");
+  std::ifstream in(path.string(), std::ios::binary);
+  if (!in) return bad_input(name + ": cannot read the cover image (check its permissions)");
+  Cover cover;
+  cover.data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  auto info = util::probe_image(cover.data);
+  if (!info) return bad_input(name + ": the cover is not a JPEG or PNG image");
+  cover.image = *info;
+  return cover;
+}
+
+Result<void> write_tags(const fs::path& opus_file, const AudioTags& tags) {
+  const std::string name = opus_file.string();
+  {
+    TagLib::Ogg::Opus::File file(opus_file.c_str());
+    if (!file.isValid() || !file.tag()) return failure(name + ": TagLib cannot open the Opus file");
+    TagLib::Ogg::XiphComment& xiph = *file.tag();
+    set_field(xiph, "TITLE", tags.title);
+    set_field(xiph, "ARTIST", tags.artist);
+    set_field(xiph, "ALBUM", tags.album);
+    set_field(xiph, "TRACKNUMBER", tags.track > 0 ? std::to_string(tags.track) : "");
+    set_field(xiph, "DATE", tags.date);
+    set_field(xiph, "GENRE", tags.genre);
+    set_field(xiph, "DESCRIPTION", tags.description);
+    set_field(xiph, "LANGUAGE", tags.language);
+    set_field(xiph, "DEPARTMENT", tags.department);
+    set_field(xiph, "ENCODER", tags.encoder);
+    xiph.removeAllPictures();
+    if (tags.cover) {
+      auto* picture = new TagLib::FLAC::Picture;  // the tag takes ownership
+      picture->setType(TagLib::FLAC::Picture::FrontCover);
+      picture->setMimeType(tags.cover->image.mime_type);
+      picture->setWidth(static_cast<int>(tags.cover->image.width));
+      picture->setHeight(static_cast<int>(tags.cover->image.height));
+      picture->setColorDepth(static_cast<int>(tags.cover->image.bits_per_pixel));
+      picture->setNumColors(0);
+      picture->setData(TagLib::ByteVector(reinterpret_cast<const char*>(tags.cover->data.data()),
+                                          static_cast<unsigned>(tags.cover->data.size())));
+      xiph.addPicture(picture);
+    }
+    if (!file.save()) return failure(name + ": TagLib could not save the tags");
+  }
+  // save() can report success when it failed: trust only what reads back.
+  auto back = read_tags(opus_file);
+  if (!back) return std::unexpected(back.error());
+  if (!(*back == tags)) return failure(name + ": the tags did not read back as written");
+  return {};
+}
+
+Result<AudioTags> read_tags(const fs::path& opus_file) {
+  const std::string name = opus_file.string();
+  TagLib::Ogg::Opus::File file(opus_file.c_str());
+  if (!file.isValid() || !file.tag()) return bad_input(name + ": not a readable Ogg Opus file");
+  TagLib::Ogg::XiphComment& xiph = *file.tag();
+  AudioTags tags;
+  tags.title = get_field(xiph, "TITLE");
+  tags.artist = get_field(xiph, "ARTIST");
+  tags.album = get_field(xiph, "ALBUM");
+  tags.track = std::atoi(get_field(xiph, "TRACKNUMBER").c_str());
+  tags.date = get_field(xiph, "DATE");
+  tags.genre = get_field(xiph, "GENRE");
+  tags.description = get_field(xiph, "DESCRIPTION");
+  tags.language = get_field(xiph, "LANGUAGE");
+  tags.department = get_field(xiph, "DEPARTMENT");
+  tags.encoder = get_field(xiph, "ENCODER");
+  auto pictures = xiph.pictureList();
+  for (TagLib::FLAC::Picture* p : pictures) {
+    if (p->type() != TagLib::FLAC::Picture::FrontCover) continue;
+    Cover cover;
+    TagLib::ByteVector data = p->data();
+    cover.data.assign(data.begin(), data.end());
+    cover.image.mime_type = p->mimeType().to8Bit(true);
+    cover.image.width = static_cast<std::uint32_t>(p->width());
+    cover.image.height = static_cast<std::uint32_t>(p->height());
+    cover.image.bits_per_pixel = static_cast<std::uint32_t>(p->colorDepth());
+    tags.cover = std::move(cover);
+    break;
+  }
+  return tags;
+}
+
+}  // namespace crosstalk::recorder
