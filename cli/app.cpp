@@ -19,6 +19,13 @@ int run(int argc, char** argv) {
   Action action;
   register_encode(root, action);
 
+  if (argc > 1 && argv[1][0] != '-') {
+    auto known = root.get_subcommands([&](CLI::App* sub) { return sub->get_name() == argv[1]; });
+    if (known.empty()) {
+      std::fprintf(stderr, "crosstalk: unknown command '%s' (see 'crosstalk --help')\n", argv[1]);
+      return 2;
+    }
+  }
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,131 @@
+"""Bad input to `crosstalk encode`: one clear line, exit 2, nothing left
+behind; a write failure halfway (disk full): exit 1, no partial file, and an
+existing OUT untouched."""
+import os
+import resource
+import subprocess
+import unittest
+
+import numpy as np
+
+from support import TempDirTest, as_nobody, png, run, speech, write_wav
+
+
+class Failures(TempDirTest):
+    def setUp(self):
+        super().setUp()
+        self.wav = self.path("in.wav")
+        write_wav(self.wav, 0.3 * np.sin(np.arange(48000) / 10.0), 48000)
+        self.out = self.path("out.opus")
+
+    def assertNothingLeft(self, folder=None):
+        folder = folder or self.dir
+        left = [n for n in os.listdir(folder) if n.startswith(".") or n == "out.opus"]
+        self.assertEqual(left, [], "no OUT and no temporary file")
+
+    def expect_bad(self, args, *needles, code=2, **kw):
+        proc = run(["encode"] + args, **kw)
+        self.assertOneLineError(proc, code, *needles)
+        return proc
+
+    def test_missing_input(self):
+        self.expect_bad([self.path("nope.wav"), self.out], "nope.wav", "no such file")
+        self.assertNothingLeft()
+
+    def test_unreadable_input(self):
+        os.chmod(self.wav, 0)
+        self.expect_bad([self.wav, self.out], "in.wav", "cannot read", preexec_fn=as_nobody())
+        self.assertNothingLeft()
+
+    def test_text_file_renamed_wav(self):
+        with open(self.path("notes.wav"), "w") as f:
+            f.write("Это просто текст, а не звук.\n")
+        self.expect_bad([self.path("notes.wav"), self.out], "notes.wav", "not a readable WAV")
+        self.assertNothingLeft()
+
+    def test_truncated_wav(self):
+        with open(self.wav, "rb") as f:
+            blob = f.read()
+        with open(self.path("cut.wav"), "wb") as f:
+            f.write(blob[: len(blob) // 2])
+        self.expect_bad([self.path("cut.wav"), self.out], "cut.wav", "truncated")
+        self.assertNothingLeft()
+
+    def test_zero_samples(self):
+        write_wav(self.path("empty.wav"), np.zeros(0), 48000)
+        self.expect_bad([self.path("empty.wav"), self.out], "empty.wav", "zero samples")
+        self.assertNothingLeft()
+
+    def test_unsupported_rates_and_channel_counts(self):
+        write_wav(self.path("r4k.wav"), np.zeros(4000), 4000)
+        write_wav(self.path("r384k.wav"), np.zeros(38400), 384000)
+        write_wav(self.path("ch9.wav"), np.zeros((4800, 9)), 48000)
+        write_wav(self.path("ch6.wav"), np.zeros((4800, 6)), 48000)
+        self.expect_bad([self.path("r4k.wav"), self.out], "r4k.wav", "4000 Hz")
+        self.expect_bad([self.path("r384k.wav"), self.out], "r384k.wav", "384000 Hz")
+        self.expect_bad([self.path("ch9.wav"), self.out], "ch9.wav", "9 channels")
+        self.expect_bad([self.path("ch6.wav"), self.out, "--channels", 2], "ch6.wav", "--channels 1")
+        self.assertNothingLeft()
+        run(["encode", self.path("ch6.wav"), self.out], check=0)  # 5.1 downmixes to mono
+
+    def test_bad_covers(self):
+        with open(self.path("cover.jpg"), "w") as f:
+            f.write("not a picture")
+        big = png(self.path("big.png"), 8, 8)
+        with open(self.path("big.png"), "ab") as f:
+            f.write(os.urandom(1024 * 1024))
+        self.assertTrue(big)
+        self.expect_bad([self.wav, self.out, "--cover", self.path("cover.jpg")], "cover.jpg", "not a JPEG or PNG")
+        self.expect_bad([self.wav, self.out, "--cover", self.path("big.png")], "big.png", "1024 KiB")
+        self.assertNothingLeft()
+
+    def test_output_folder_missing(self):
+        self.expect_bad([self.wav, self.path("no/such/dir/out.opus")], "no/such/dir", "does not exist")
+
+    def test_output_folder_read_only(self):
+        ro = self.path("ro")
+        os.mkdir(ro)
+        os.chmod(ro, 0o555)
+        self.expect_bad([self.wav, os.path.join(ro, "out.opus")], "ro", "Permission denied",
+                        preexec_fn=as_nobody())
+        self.assertEqual(os.listdir(ro), [])
+
+    def test_output_equal_to_input(self):
+        with open(self.wav, "rb") as f:
+            before = f.read()
+        self.expect_bad([self.wav, self.wav], "overwrite the input")
+        other_spelling = os.path.join(self.dir, ".", "sub", "..", "in.wav")
+        os.mkdir(self.path("sub"))
+        self.expect_bad([self.wav, other_spelling], "overwrite the input")
+        with open(self.wav, "rb") as f:
+            self.assertEqual(f.read(), before)
+
+    def test_disk_full_by_file_size_limit_leaves_nothing_and_keeps_old_output(self):
+        speech(self.path("long.wav"), "Длинная запись. " * 30, "ru", 48000)
+        with open(self.out, "wb") as f:
+            f.write(b"precious old episode")
+        def limit():
+            resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))
+        proc = run(["encode", self.path("long.wav"), self.out], preexec_fn=limit)
+        self.assertOneLineError(proc, 1, "out.opus", "full")
+        with open(self.out, "rb") as f:
+            self.assertEqual(f.read(), b"precious old episode")
+        self.assertEqual([n for n in os.listdir(self.dir) if n.startswith(".")], [])
+
+    def test_disk_full_on_a_tiny_tmpfs(self):
+        if os.geteuid() != 0:
+            self.skipTest("mounting a tmpfs needs root (CI runs as root); the ulimit test covers this")
+        mnt = self.path("tiny")
+        os.mkdir(mnt)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", mnt], check=True)
+        try:
+            speech(self.path("long.wav"), "Длинная запись. " * 30, "ru", 48000)
+            proc = run(["encode", self.path("long.wav"), os.path.join(mnt, "out.opus")])
+            self.assertOneLineError(proc, 1, "No space left on device")
+            self.assertEqual(os.listdir(mnt), [])
+        finally:
+            subprocess.run(["umount", mnt], check=True)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,64 @@
+// encode_file end to end in-process: TagLib reads back what the pipeline
+// wrote, the length is exact, and failures leave nothing behind.
+#include <gtest/gtest.h>
+#include <sndfile.h>
+
+#include "crosstalk/recorder/encode_file.hpp"
+#include "temp_dir.hpp"
+
+using namespace crosstalk;
+using namespace crosstalk::recorder;
+namespace fs = boost::filesystem;
+
+namespace {
+void write_wav(const fs::path& path, int rate, int channels, std::size_t frames) {
+  SF_INFO info{};
+  info.samplerate = rate;
+  info.channels = channels;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+  ASSERT_NE(f, nullptr);
+  auto pcm = test::sine(frames, 440, rate, channels);
+  sf_writef_float(f, pcm.data(), static_cast<sf_count_t>(frames));
+  sf_close(f);
+}
+}  // namespace
+
+TEST(EncodeFile, TagLibReadsBackThePipelinesTagsAndCover) {
+  test::TempDir dir;
+  write_wav(dir / "in.wav", 44100, 2, 44100 * 2 + 17);
+  const std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13,
+                                         'I', 'H', 'D', 'R', 0, 0, 0, 64, 0, 0, 0, 64, 8, 2,
+                                         0, 0, 0, 0, 0, 0, 0};
+  EncodeOptions options;
+  options.tags.title = "Эпизод & <7> \"q\" 'a' 🎙";
+  options.tags.artist = "Ведущий";
+  options.tags.track = 7;
+  options.tags.department = "marketing";
+  options.tags.cover = Cover{png, *util::probe_image(png)};
+  auto report = encode_file(dir / "in.wav", dir / "out.opus", options);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->stream.input_samples, 96019u);  // round(88217 * 48000 / 44100 = 96018.5)
+  EXPECT_EQ(report->channels, 1);
+  EXPECT_EQ(report->bitrate, 64000);
+  EXPECT_EQ(report->file_bytes, fs::file_size(dir / "out.opus"));
+
+  auto tags = read_tags(dir / "out.opus");
+  ASSERT_TRUE(tags);
+  AudioTags want = options.tags;
+  want.encoder = encoder_tag();
+  EXPECT_EQ(*tags, want);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);
+}
+
+TEST(EncodeFile, FailureKeepsAnExistingOutput) {
+  test::TempDir dir;
+  test::write_bytes(dir / "bad.wav", "garbage");
+  test::write_bytes(dir / "out.opus", "old");
+  auto report = encode_file(dir / "bad.wav", dir / "out.opus", {});
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().kind, ErrorKind::BadInput);
+  auto bytes = test::read_bytes(dir / "out.opus");
+  EXPECT_EQ(std::string(bytes.begin(), bytes.end()), "old");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);
+}
