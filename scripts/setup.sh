@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package crosstalk needs to build, test and
+# benchmark: compiler and CMake included. Uses apt-get as root, sudo
+# otherwise; does nothing when everything is already there.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  g++ cmake ninja-build pkg-config
+  # libraries (README: why each is there)
+  libopus-dev libogg-dev libtag1-dev libsndfile1-dev libsoxr-dev
+  libboost-filesystem-dev libcli11-dev libgtest-dev
+  # test and benchmark tools: real encoders, decoders and checkers
+  opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen time
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}" >&2
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: run as root or install sudo" >&2; exit 1; }
+  SUDO=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -q >/dev/null
+"${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done" >&2
