@@ -11,7 +11,7 @@ PACKAGES=(
   libopus-dev libogg-dev libtag1-dev libsndfile1-dev libsoxr-dev
   libboost-filesystem-dev libcli11-dev libgtest-dev
   # test and benchmark tools: real encoders, decoders and checkers
-  opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen time
+  opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen time bc valgrind
 )
 
 missing=()

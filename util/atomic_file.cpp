@@ -28,7 +28,7 @@ Result<AtomicFile> AtomicFile::create(const fs::path& target) {
   // A dot name keeps web servers and file browsers from showing it.
   fs::path temp =
       folder / fs::unique_path("." + target.filename().string() + ".tmp-%%%%%%%%");
-  auto file = OutputFile::create_new(temp);
+  auto file = OutputFile::create_new(temp, target);
   if (!file) return std::unexpected(file.error());
   return AtomicFile(std::move(*file), std::move(temp), target);
 }

@@ -45,20 +45,25 @@ Error io_error(const boost::filesystem::path& path, const char* what, int err) {
 }
 }  // namespace
 
-Result<OutputFile> OutputFile::create_new(const boost::filesystem::path& path) {
+Result<OutputFile> OutputFile::create_new(const boost::filesystem::path& path,
+                                          const boost::filesystem::path& shown_as) {
+  const boost::filesystem::path& name = shown_as.empty() ? path : shown_as;
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return std::unexpected(io_error(path, "cannot create file", errno));
-  return OutputFile(fd, path);
+  if (fd < 0) return std::unexpected(io_error(name, "cannot create file", errno));
+  return OutputFile(fd, path, name);
 }
 
 OutputFile::OutputFile(OutputFile&& other) noexcept
-    : handle_(std::exchange(other.handle_, -1)), path_(std::move(other.path_)) {}
+    : handle_(std::exchange(other.handle_, -1)),
+      path_(std::move(other.path_)),
+      shown_as_(std::move(other.shown_as_)) {}
 
 OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
   if (this != &other) {
     if (handle_ >= 0) ::close(handle_);
     handle_ = std::exchange(other.handle_, -1);
     path_ = std::move(other.path_);
+    shown_as_ = std::move(other.shown_as_);
   }
   return *this;
 }
@@ -68,12 +73,12 @@ OutputFile::~OutputFile() {
 }
 
 Result<void> OutputFile::write_all(std::span<const std::uint8_t> bytes) {
-  if (handle_ < 0) return failure(path_.string() + ": write after close");
+  if (handle_ < 0) return failure(shown_as_.string() + ": write after close");
   while (!bytes.empty()) {
     ssize_t n = ::write(handle_, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return std::unexpected(io_error(path_, "cannot write", errno));
+      return std::unexpected(io_error(shown_as_, "cannot write", errno));
     }
     bytes = bytes.subspan(static_cast<std::size_t>(n));
   }
@@ -82,14 +87,14 @@ Result<void> OutputFile::write_all(std::span<const std::uint8_t> bytes) {
 
 Result<void> OutputFile::sync() {
   if (handle_ >= 0 && ::fsync(handle_) != 0)
-    return std::unexpected(io_error(path_, "cannot sync to disk", errno));
+    return std::unexpected(io_error(shown_as_, "cannot sync to disk", errno));
   return {};
 }
 
 Result<void> OutputFile::close() {
   if (handle_ < 0) return {};
   int fd = std::exchange(handle_, -1);
-  if (::close(fd) != 0) return std::unexpected(io_error(path_, "cannot close", errno));
+  if (::close(fd) != 0) return std::unexpected(io_error(shown_as_, "cannot close", errno));
   return {};
 }
 

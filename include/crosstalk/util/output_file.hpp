@@ -15,8 +15,10 @@ namespace crosstalk::util {
 
 class OutputFile {
  public:
-  // Creates a new file; fails if it exists (O_EXCL).
-  static Result<OutputFile> create_new(const boost::filesystem::path& path);
+  // Creates a new file; fails if it exists (O_EXCL). Error messages name
+  // `shown_as` when given (AtomicFile: the target, not its temporary name).
+  static Result<OutputFile> create_new(const boost::filesystem::path& path,
+                                       const boost::filesystem::path& shown_as = {});
 
   OutputFile(OutputFile&& other) noexcept;
   OutputFile& operator=(OutputFile&& other) noexcept;
@@ -31,9 +33,11 @@ class OutputFile {
   const boost::filesystem::path& path() const { return path_; }
 
  private:
-  OutputFile(int handle, boost::filesystem::path path) : handle_(handle), path_(std::move(path)) {}
+  OutputFile(int handle, boost::filesystem::path path, boost::filesystem::path shown_as)
+      : handle_(handle), path_(std::move(path)), shown_as_(std::move(shown_as)) {}
   int handle_ = -1;
   boost::filesystem::path path_;
+  boost::filesystem::path shown_as_;
 };
 
 }  // namespace crosstalk::util

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Encode benchmark (issue 2): `crosstalk encode` against opusenc (opus-tools)
+# and against a raw libopus loop (bench/raw_opus_floor.cpp, codec time only),
+# same settings for all: 64 kbit/s mono, AUDIO, 20 ms, complexity 10,
+# unconstrained VBR. Input: >= 30 minutes of espeak-ng speech, 48 kHz mono,
+# generated here. Prints medians of RUNS runs, ratios, sizes and peak memory.
+#
+# Usage: bench/encode.sh [RUNS] [MINUTES]     (defaults 3 and 30)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+minutes=${2:-30}
+scripts/setup.sh
+scripts/build.sh build-release -DCMAKE_BUILD_TYPE=Release -DCROSSTALK_TESTS=OFF >/dev/null
+crosstalk=$PWD/build-release/cli/crosstalk
+floor=$PWD/build-release/bench/raw_opus_floor
+work=$PWD/build-release/bench-data
+mkdir -p "$work"
+
+speech=$work/speech-${minutes}min.wav
+if [ ! -f "$speech" ]; then
+  echo "generating ${minutes} minutes of speech..." >&2
+  espeak-ng -v ru -w "$work/ru.wav" "$(cat bench/speech-ru.txt)"
+  espeak-ng -v en -w "$work/en.wav" "$(cat bench/speech-en.txt)"
+  sox "$work/ru.wav" "$work/en.wav" -r 48000 -b 16 -c 1 "$work/part.wav" rate -v
+  part=$(soxi -D "$work/part.wav")
+  reps=$(awk -v m="$minutes" -v p="$part" 'BEGIN { print int(m * 60 / p) }')
+  sox "$work/part.wav" "$work/long.wav" repeat "$reps"
+  sox "$work/long.wav" "$speech" trim 0 "$((minutes * 60))" pad 0 "$((minutes * 60))" trim 0 "$((minutes * 60))"
+  rm -f "$work/ru.wav" "$work/en.wav" "$work/part.wav" "$work/long.wav"
+fi
+echo "input: $speech ($(soxi -d "$speech"), $(soxi -r "$speech") Hz, $(soxi -c "$speech") ch)"
+
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+timed() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>&1; cat "$work/time.txt"; }
+
+: >"$work/ct.txt"; : >"$work/oe.txt"; : >"$work/floor.txt"
+for i in $(seq "$runs"); do
+  timed "$crosstalk" encode "$speech" "$work/ct.opus" >>"$work/ct.txt"
+  timed opusenc --quiet --bitrate 64 --vbr --comp 10 --framesize 20 "$speech" "$work/oe.opus" >>"$work/oe.txt"
+  "$floor" "$speech" 64000 | awk '{ print $1 }' >>"$work/floor.txt"
+  echo "run $i: crosstalk $(cut -d' ' -f1 <(tail -1 "$work/ct.txt")) s, opusenc $(cut -d' ' -f1 <(tail -1 "$work/oe.txt")) s, floor $(tail -1 "$work/floor.txt") s" >&2
+done
+
+ct=$(cut -d' ' -f1 "$work/ct.txt" | median)
+oe=$(cut -d' ' -f1 "$work/oe.txt" | median)
+fl=$(median <"$work/floor.txt")
+ct_mem=$(cut -d' ' -f2 "$work/ct.txt" | sort -n | tail -1)
+oe_mem=$(cut -d' ' -f2 "$work/oe.txt" | sort -n | tail -1)
+ct_size=$(stat -c %s "$work/ct.opus")
+oe_size=$(stat -c %s "$work/oe.opus")
+
+# Memory must not grow with the input: encode a 3-minute cut too.
+sox "$speech" "$work/short.wav" trim 0 180
+short_mem=$(timed "$crosstalk" encode "$work/short.wav" "$work/short.opus" | cut -d' ' -f2)
+
+echo
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "medians of $runs runs, ${minutes}-minute input:"
+printf '  crosstalk encode  %7.2f s wall   peak RSS %6.1f MiB   %d bytes\n' "$ct" "$(echo "$ct_mem / 1024" | bc -l)" "$ct_size"
+printf '  opusenc           %7.2f s wall   peak RSS %6.1f MiB   %d bytes\n' "$oe" "$(echo "$oe_mem / 1024" | bc -l)" "$oe_size"
+printf '  raw libopus floor %7.2f s codec only\n' "$fl"
+printf '  crosstalk / opusenc   = %.3f  (target <= 0.55)\n' "$(echo "$ct / $oe" | bc -l)"
+printf '  crosstalk / floor     = %.3f  (target <= 1.15)\n' "$(echo "$ct / $fl" | bc -l)"
+printf '  opusenc / floor       = %.3f\n' "$(echo "$oe / $fl" | bc -l)"
+printf '  size vs opusenc       = %+.2f %%  (target within 2 %%)\n' "$(echo "($ct_size - $oe_size) * 100 / $oe_size" | bc -l)"
+printf '  peak RSS: %.1f MiB on 3 min, %.1f MiB on %d min  (target <= 20 MiB, flat)\n' \
+  "$(echo "$short_mem / 1024" | bc -l)" "$(echo "$ct_mem / 1024" | bc -l)" "$minutes"
+
+# Instruction counts (callgrind) on a 1-minute cut: repeatable whatever else
+# the machine is doing, so they back the noisy wall-clock ratios.
+sox "$speech" "$work/minute.wav" trim 0 60
+instructions() { valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" >/dev/null 2>&1;
+  callgrind_annotate "$work/cg.out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'; }
+ct_ir=$(instructions "$crosstalk" encode "$work/minute.wav" "$work/minute.opus")
+oe_ir=$(instructions opusenc --quiet --bitrate 64 --vbr --comp 10 --framesize 20 "$work/minute.wav" "$work/minute-oe.opus")
+fl_ir=$(instructions "$floor" "$work/minute.wav" 64000)
+echo "instructions on a 1-minute cut (callgrind, whole process):"
+printf '  crosstalk %.3g   opusenc %.3g   raw floor %.3g\n' "$ct_ir" "$oe_ir" "$fl_ir"
+printf '  crosstalk / opusenc = %.3f   crosstalk / floor = %.3f   opusenc / floor = %.3f\n' \
+  "$(echo "$ct_ir / $oe_ir" | bc -l)" "$(echo "$ct_ir / $fl_ir" | bc -l)" "$(echo "$oe_ir / $fl_ir" | bc -l)"
