@@ -15,9 +15,9 @@ BIN = os.environ.get("CROSSTALK_BIN", "crosstalk")
 NOBODY = 65534
 
 
-def run(args, check=None, **kw):
+def run(args, check=None, binary=None, **kw):
     """Runs crosstalk with args; returns CompletedProcess (text)."""
-    proc = subprocess.run([BIN] + [str(a) for a in args], capture_output=True, text=True, **kw)
+    proc = subprocess.run([binary or BIN] + [str(a) for a in args], capture_output=True, text=True, **kw)
     if check is not None and proc.returncode != check:
         raise AssertionError(f"crosstalk {args} exited {proc.returncode}, wanted {check}:\n"
                              f"{proc.stdout}\n{proc.stderr}")
@@ -41,6 +41,18 @@ class TempDirTest(unittest.TestCase):
 
     def path(self, name):
         return os.path.join(self.dir, name)
+
+    def run_unprivileged(self, args, **kw):
+        """Runs crosstalk so that file permissions apply: as nobody when we are
+        root, from a copy of the binary nobody can reach (the build folder may
+        sit under a private home)."""
+        if os.geteuid() != 0:
+            return run(args, **kw)
+        copy = self.path(".crosstalk-bin")
+        if not os.path.exists(copy):
+            shutil.copy(BIN, copy)
+            os.chmod(copy, 0o755)
+        return run(args, binary=copy, preexec_fn=as_nobody(), **kw)
 
     def assertOneLineError(self, proc, code, *needles):
         self.assertEqual(proc.returncode, code, proc.stderr)
