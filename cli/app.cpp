@@ -16,8 +16,12 @@ int run(int argc, char** argv) {
   CLI::App root{"crosstalk — the studio for the company podcast", "crosstalk"};
   root.set_version_flag("--version", std::string("crosstalk ") + kVersion);
   root.require_subcommand(1);
+  root.fallthrough();  // -C DIR works before or after the subcommand
+  auto show_dir = std::make_shared<std::string>(".");
+  root.add_option("-C,--show", *show_dir, "the show folder (default: the current folder)");
   Action action;
   register_encode(root, action);
+  register_show_commands(root, action, show_dir);
 
   if (argc > 1 && argv[1][0] != '-') {
     auto known = root.get_subcommands([&](CLI::App* sub) { return sub->get_name() == argv[1]; });

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
+#include <string>
 
 #include "crosstalk/error.hpp"
 
@@ -12,5 +14,7 @@ namespace crosstalk::cli {
 using Action = std::function<Result<void>()>;
 
 void register_encode(CLI::App& root, Action& action);
+// `show_dir` holds the -C/--show folder once parsed.
+void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
 
 }  // namespace crosstalk::cli

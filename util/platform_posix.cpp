@@ -33,6 +33,34 @@ Result<void> sync_path(const boost::filesystem::path& path) {
   return {};
 }
 
+Result<FileLock> FileLock::acquire(const boost::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    int err = errno;
+    std::string msg = path.string() + ": cannot open the lock file: " + error_text(err);
+    if (err == EACCES || err == EROFS || err == EPERM)
+      return bad_input(msg + " (you need write access to the show folder)");
+    return failure(msg);
+  }
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  while (::fcntl(fd, F_SETLKW, &lock) != 0) {
+    if (errno == EINTR) continue;
+    int err = errno;
+    ::close(fd);
+    return failure(path.string() + ": cannot lock the show (" + error_text(err) +
+                   "); the share may not support locks");
+  }
+  return FileLock(fd);
+}
+
+FileLock::FileLock(FileLock&& other) noexcept : handle_(std::exchange(other.handle_, -1)) {}
+
+FileLock::~FileLock() {
+  if (handle_ >= 0) ::close(handle_);  // closing releases the lock
+}
+
 }  // namespace platform
 
 namespace {

@@ -19,6 +19,23 @@ void report_file_size_limit_as_error();
 // rename durable.
 Result<void> sync_path(const boost::filesystem::path& path);
 
+// An exclusive lock on a file (created if missing), held until destroyed.
+// POSIX record locks (fcntl): honoured across machines on NFS (v4, or v3 with
+// lockd) and on SMB mounts by Linux cifs; not on file systems without lock
+// support (then acquire() fails and says so).
+class FileLock {
+ public:
+  static Result<FileLock> acquire(const boost::filesystem::path& path);
+  FileLock(FileLock&& other) noexcept;
+  FileLock& operator=(FileLock&&) = delete;
+  FileLock(const FileLock&) = delete;
+  ~FileLock();
+
+ private:
+  explicit FileLock(int handle) : handle_(handle) {}
+  int handle_ = -1;
+};
+
 // Text of an OS error number, e.g. "No space left on device".
 std::string error_text(int error_number);
 

@@ -1,0 +1,241 @@
+// The show-folder commands: init, import, list, schedule, publish, unpublish,
+// edit, build, check. Each prints what it did in one or a few lines.
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "crosstalk/feed/render.hpp"
+#include "crosstalk/publisher/build.hpp"
+#include "crosstalk/publisher/check.hpp"
+#include "crosstalk/publisher/workflow.hpp"
+
+namespace crosstalk::cli {
+
+namespace {
+
+using publisher::ShowFolder;
+
+std::string describe(const feed::Show& show, const feed::Episode& e) {
+  std::string s = "episode " + std::to_string(e.number) + " (" + e.stem() + ", " +
+                  std::string(feed::to_string(e.state));
+  if (e.state == feed::State::Scheduled && e.publish_at)
+    s += " for " + feed::format_local(*e.publish_at, show.timezone);
+  return s + ")";
+}
+
+Result<ShowFolder> open(const std::string& dir) { return publisher::open_show(dir); }
+
+void print_build(const ShowFolder& folder, const publisher::BuildReport& r) {
+  for (int n : r.newly_published) std::printf("published episode %d\n", n);
+  std::printf("public/: %zu episode(s) published; %zu file(s) updated, %zu removed\n", r.published,
+              r.written.size(), r.removed.size());
+  std::printf("feed: %sfeed.xml\npage: %s\n", folder.show.base_url.c_str(), folder.show.base_url.c_str());
+  if (r.next_due)
+    std::printf("next scheduled: %s\n", feed::format_local(*r.next_due, folder.show.timezone).c_str());
+}
+
+}  // namespace
+
+void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir) {
+  {
+    auto o = std::make_shared<publisher::InitOptions>();
+    auto dir = std::make_shared<std::string>();
+    auto* cmd = root.add_subcommand("init", "Create a show folder");
+    cmd->add_option("DIR", *dir, "the new show folder")->required();
+    cmd->add_option("--title", o->title, "the show's title")->required();
+    cmd->add_option("--description", o->description, "what the show is about");
+    cmd->add_option("--base-url", o->base_url, "where public/ is served (default http://127.0.0.1:8080/)");
+    cmd->add_option("--language", o->language, "language code (default ru)");
+    cmd->add_option("--timezone", o->timezone, "Area/City (default Europe/Moscow)");
+    cmd->add_option("--author", o->author, "author shown in podcast apps");
+    cmd->add_option("--owner-email", o->owner_email, "owner's e-mail");
+    cmd->add_option("--cover", o->cover, "cover image, JPEG or PNG (1400-3000 px square is best)");
+    cmd->callback([&action, o, dir] {
+      action = [o, dir]() -> Result<void> {
+        auto folder = publisher::init_show(*dir, *o);
+        if (!folder) return std::unexpected(folder.error());
+        std::printf("created show '%s' in %s (rotation:", folder->show.title.c_str(), dir->c_str());
+        for (const auto& d : folder->show.rotation) std::printf(" %s", d.id.c_str());
+        std::printf(")\n");
+        return {};
+      };
+    });
+  }
+  {
+    auto o = std::make_shared<publisher::ImportOptions>();
+    auto file = std::make_shared<std::string>();
+    auto out_of_turn = std::make_shared<bool>(false);
+    auto* cmd = root.add_subcommand("import", "Add an episode from a WAV/FLAC/AIFF file");
+    cmd->add_option("FILE", *file, "the recording")->required();
+    cmd->add_option("--title", o->title, "episode title")->required();
+    cmd->add_option("--description", o->description, "episode description");
+    cmd->add_option("--host", o->host, "who hosts it");
+    cmd->add_option("--department", o->department, "default: whose turn it is");
+    cmd->add_flag("--out-of-turn", *out_of_turn, "allow the department that spoke last");
+    cmd->add_option("--publish-at", o->publish_at, "schedule it: ISO 8601 time (show's time zone if no offset)");
+    cmd->callback([&action, o, file, out_of_turn, show_dir] {
+      action = [o, file, out_of_turn, show_dir]() -> Result<void> {
+        auto folder = open(*show_dir);
+        if (!folder) return std::unexpected(folder.error());
+        o->turns = *out_of_turn ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
+        auto r = publisher::import_episode(*folder, *file, *o);
+        if (!r) return std::unexpected(r.error());
+        std::printf("imported %s: %s, %.1f s, %llu bytes\n", describe(folder->show, r->episode).c_str(),
+                    r->episode.title.c_str(), r->episode.duration_seconds,
+                    static_cast<unsigned long long>(r->episode.size_bytes));
+        if (r->publish_time_passed)
+          std::printf("note: its publish time has passed; it goes live at the next 'crosstalk build'\n");
+        return {};
+      };
+    });
+  }
+  {
+    auto json = std::make_shared<bool>(false);
+    auto* cmd = root.add_subcommand("list", "List the episodes");
+    cmd->add_flag("--json", *json, "machine-readable output");
+    cmd->callback([&action, json, show_dir] {
+      action = [json, show_dir]() -> Result<void> {
+        auto folder = open(*show_dir);
+        if (!folder) return std::unexpected(folder.error());
+        auto episodes = publisher::load_library(*folder);
+        if (!episodes) return std::unexpected(episodes.error());
+        const auto& tz = folder->show.timezone;
+        if (*json) {
+          auto out = nlohmann::json::array();
+          for (const auto& e : *episodes) {
+            nlohmann::json j{{"number", e.number}, {"stem", e.stem()}, {"department", e.department},
+                             {"state", std::string(feed::to_string(e.state))}, {"title", e.title},
+                             {"host", e.host}, {"duration", e.duration_seconds}, {"size", e.size_bytes},
+                             {"guid", e.guid}, {"recorded_at", feed::format_utc(e.recorded_at)}};
+            j["publish_at"] = e.publish_at ? nlohmann::json(feed::format_utc(*e.publish_at)) : nlohmann::json();
+            j["published_at"] = e.published_at ? nlohmann::json(feed::format_utc(*e.published_at)) : nlohmann::json();
+            out.push_back(j);
+          }
+          std::printf("%s\n", out.dump(2).c_str());
+          return {};
+        }
+        if (episodes->empty()) std::printf("no episodes yet\n");
+        for (const auto& e : *episodes) {
+          std::string when = e.published_at ? feed::format_local(*e.published_at, tz)
+                             : e.publish_at ? feed::format_local(*e.publish_at, tz) : "-";
+          std::printf("%4d  %-10s  %-9s  %-22s  %8s  %s\n", e.number, e.department.c_str(),
+                      std::string(feed::to_string(e.state)).c_str(), when.c_str(),
+                      feed::format_duration(e.duration_seconds).c_str(), e.title.c_str());
+        }
+        auto turn = publisher::whose_turn(folder->show, *episodes);
+        std::printf("next: %s's turn\n", turn.next.c_str());
+        return {};
+      };
+    });
+  }
+  {
+    auto ep = std::make_shared<std::string>();
+    auto at = std::make_shared<std::string>();
+    auto* cmd = root.add_subcommand("schedule", "Schedule an episode");
+    cmd->add_option("EP", *ep, "episode number or stem")->required();
+    cmd->add_option("--at", *at, "ISO 8601 time (show's time zone if no offset)")->required();
+    cmd->callback([&action, ep, at, show_dir] {
+      action = [ep, at, show_dir]() -> Result<void> {
+        auto folder = open(*show_dir);
+        if (!folder) return std::unexpected(folder.error());
+        auto r = publisher::schedule_episode(*folder, *ep, *at);
+        if (!r) return std::unexpected(r.error());
+        std::printf("scheduled %s\n", describe(folder->show, r->episode).c_str());
+        if (r->in_the_past)
+          std::printf("note: that time has passed; it goes live at the next 'crosstalk build'\n");
+        return {};
+      };
+    });
+  }
+  for (const char* name : {"publish", "unpublish"}) {
+    auto ep = std::make_shared<std::string>();
+    bool publish = std::string(name) == "publish";
+    auto* cmd = root.add_subcommand(name, publish ? "Publish an episode now" : "Take an episode off the feeds (back to draft)");
+    cmd->add_option("EP", *ep, "episode number or stem")->required();
+    cmd->callback([&action, ep, publish, show_dir] {
+      action = [ep, publish, show_dir]() -> Result<void> {
+        auto folder = open(*show_dir);
+        if (!folder) return std::unexpected(folder.error());
+        auto r = publish ? publisher::publish_episode(*folder, *ep, feed::now())
+                         : publisher::unpublish_episode(*folder, *ep);
+        if (!r) return std::unexpected(r.error());
+        std::printf("%s %s\n", publish ? "published" : "unpublished", describe(folder->show, *r).c_str());
+        return {};
+      };
+    });
+  }
+  {
+    auto ep = std::make_shared<std::string>();
+    auto o = std::make_shared<publisher::EditOptions>();
+    auto title = std::make_shared<std::string>(), desc = std::make_shared<std::string>(),
+         host = std::make_shared<std::string>();
+    auto* cmd = root.add_subcommand("edit", "Change an episode's title, description or host");
+    cmd->add_option("EP", *ep, "episode number or stem")->required();
+    auto* t = cmd->add_option("--title", *title, "new title");
+    auto* d = cmd->add_option("--description", *desc, "new description");
+    auto* h = cmd->add_option("--host", *host, "new host");
+    cmd->callback([&action, ep, o, title, desc, host, t, d, h, show_dir] {
+      if (t->count()) o->title = *title;
+      if (d->count()) o->description = *desc;
+      if (h->count()) o->host = *host;
+      action = [ep, o, show_dir]() -> Result<void> {
+        if (!o->title && !o->description && !o->host)
+          return bad_input("nothing to change: give --title, --description or --host");
+        auto folder = open(*show_dir);
+        if (!folder) return std::unexpected(folder.error());
+        auto r = publisher::edit_episode(*folder, *ep, *o);
+        if (!r) return std::unexpected(r.error());
+        std::printf("updated %s: %s\n", describe(folder->show, *r).c_str(), r->title.c_str());
+        return {};
+      };
+    });
+  }
+  {
+    auto now = std::make_shared<std::string>();
+    auto* cmd = root.add_subcommand("build", "Publish what is due and regenerate public/");
+    cmd->add_option("--now", *now, "pretend it is this time (ISO 8601)");
+    cmd->callback([&action, now, show_dir] {
+      action = [now, show_dir]() -> Result<void> {
+        auto folder = open(*show_dir);
+        if (!folder) return std::unexpected(folder.error());
+        feed::Time t = feed::now();
+        if (!now->empty()) {
+          auto parsed = feed::parse_time(*now, folder->show.timezone);
+          if (!parsed) return std::unexpected(Error{ErrorKind::BadInput, "--now: " + parsed.error().message});
+          t = *parsed;
+        }
+        auto r = publisher::build_public(*folder, t);
+        if (!r) return std::unexpected(r.error());
+        print_build(*folder, *r);
+        return {};
+      };
+    });
+  }
+  {
+    auto json = std::make_shared<bool>(false);
+    auto* cmd = root.add_subcommand("check", "Verify the show folder");
+    cmd->add_flag("--json", *json, "machine-readable output");
+    cmd->callback([&action, json, show_dir] {
+      action = [json, show_dir]() -> Result<void> {
+        auto folder = open(*show_dir);
+        if (!folder) return std::unexpected(folder.error());
+        auto r = publisher::check_show(*folder);
+        if (*json) {
+          nlohmann::json j{{"ok", r.ok()}, {"episodes", r.episodes}, {"published", r.published},
+                           {"problems", nlohmann::json::array()}};
+          for (const auto& p : r.problems) j["problems"].push_back({{"path", p.path}, {"problem", p.problem}});
+          std::printf("%s\n", j.dump(2).c_str());
+        } else {
+          for (const auto& p : r.problems) std::printf("%s: %s\n", p.path.c_str(), p.problem.c_str());
+          std::printf("%zu episode(s), %zu published, %zu problem(s)\n", r.episodes, r.published,
+                      r.problems.size());
+        }
+        if (!r.ok()) return std::unexpected(Error{ErrorKind::Failed, std::to_string(r.problems.size()) + " problem(s) found"});
+        return {};
+      };
+    });
+  }
+}
+
+}  // namespace crosstalk::cli

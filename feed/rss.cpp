@@ -1,0 +1,120 @@
+// RSS 2.0 + itunes + podcast + atom namespaces, as podcast apps expect them
+// (Apple's guide, Podcasting 2.0); an internal show is blocked and locked.
+#include <algorithm>
+#include <cmath>
+#include <pugixml.hpp>
+
+#include "crosstalk/feed/render.hpp"
+#include "xml_io.hpp"
+
+namespace crosstalk::feed {
+
+namespace {
+void text(pugi::xml_node parent, const char* name, const std::string& value) {
+  parent.append_child(name).text().set(value.c_str());
+}
+}  // namespace
+
+std::string feed_file_name(const std::string& department) {
+  return department.empty() ? "feed.xml" : "feed-" + department + ".xml";
+}
+
+std::vector<Episode> newest_first(std::vector<Episode> episodes) {
+  std::sort(episodes.begin(), episodes.end(), [](const Episode& a, const Episode& b) {
+    auto ta = a.published_at.value_or(Time{}), tb = b.published_at.value_or(Time{});
+    return ta != tb ? ta > tb : a.number > b.number;
+  });
+  return episodes;
+}
+
+std::string render_feed(const Show& show, const std::vector<Episode>& all,
+                        const std::string& department, const PublicCover& cover) {
+  const Department* dep = department.empty() ? nullptr : show.department(department);
+  const std::string feed_url = show.base_url + feed_file_name(department);
+  pugi::xml_document doc;
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  auto rss = doc.append_child("rss");
+  rss.append_attribute("version") = "2.0";
+  rss.append_attribute("xmlns:itunes") = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+  rss.append_attribute("xmlns:podcast") = "https://podcastindex.org/namespace/1.0";
+  rss.append_attribute("xmlns:atom") = "http://www.w3.org/2005/Atom";
+  rss.append_attribute("xmlns:content") = "http://purl.org/rss/1.0/modules/content/";
+  auto ch = rss.append_child("channel");
+  const std::string title = dep ? show.title + " — " + dep->name : show.title;
+  text(ch, "title", title);
+  text(ch, "link", show.base_url);
+  std::string description = show.description.empty() ? show.title : show.description;
+  if (description.size() > 4000) description.resize(4000);  // Apple: at most 4000 bytes
+  while (!description.empty() && (static_cast<unsigned char>(description.back()) & 0xC0) == 0x80)
+    description.pop_back();  // never cut inside a UTF-8 character
+  text(ch, "description", description);
+  text(ch, "language", show.language);
+  auto self = ch.append_child("atom:link");
+  self.append_attribute("href") = feed_url.c_str();
+  self.append_attribute("rel") = "self";
+  self.append_attribute("type") = "application/rss+xml";
+  if (!cover.file.empty()) {
+    const std::string url = show.base_url + cover.file;
+    ch.append_child("itunes:image").append_attribute("href") = url.c_str();
+    auto image = ch.append_child("image");
+    text(image, "url", url);
+    text(image, "title", title);
+    text(image, "link", show.base_url);
+  }
+  ch.append_child("itunes:category").append_attribute("text") = show.category.c_str();
+  text(ch, "itunes:explicit", "false");
+  if (!show.author.empty()) text(ch, "itunes:author", show.author);
+  if (!show.owner_email.empty() || !show.author.empty()) {
+    auto owner = ch.append_child("itunes:owner");
+    text(owner, "itunes:name", show.author.empty() ? show.title : show.author);
+    if (!show.owner_email.empty()) text(owner, "itunes:email", show.owner_email);
+  }
+  text(ch, "itunes:type", "episodic");
+  text(ch, "itunes:block", "Yes");  // an internal show: keep it out of directories
+  auto locked = ch.append_child("podcast:locked");
+  if (!show.owner_email.empty()) locked.append_attribute("owner") = show.owner_email.c_str();
+  locked.text().set("yes");
+  text(ch, "podcast:guid", dep ? dep->podcast_guid : show.podcast_guid);
+  text(ch, "generator", "crosstalk");
+
+  auto episodes = newest_first(all);
+  bool first = true;
+  for (const Episode& e : episodes) {
+    if (dep && e.department != dep->id) continue;
+    const std::string pub = format_rfc2822(e.published_at.value_or(e.recorded_at), show.timezone);
+    if (first) {  // the newest item's date: stable across builds that change nothing
+      text(ch, "pubDate", pub);
+      text(ch, "lastBuildDate", pub);
+      first = false;
+    }
+    auto item = ch.append_child("item");
+    text(item, "title", e.title);
+    text(item, "description", e.description.empty() ? e.title : e.description);
+    text(item, "pubDate", pub);
+    auto guid = item.append_child("guid");
+    guid.append_attribute("isPermaLink") = "false";
+    guid.text().set(e.guid.c_str());
+    text(item, "link", show.base_url + "#episode-" + std::to_string(e.number));
+    auto enclosure = item.append_child("enclosure");
+    const std::string url = show.base_url + "episodes/" + e.audio_file();
+    enclosure.append_attribute("url") = url.c_str();
+    enclosure.append_attribute("length") = std::to_string(e.size_bytes).c_str();
+    enclosure.append_attribute("type") = "audio/ogg";
+    text(item, "itunes:duration", std::to_string(static_cast<long long>(std::llround(e.duration_seconds))));
+    text(item, "itunes:episode", std::to_string(e.number));
+    text(item, "itunes:episodeType", "full");
+    const Department* d = show.department(e.department);
+    text(item, "category", d ? d->name : e.department);
+    if (!e.host.empty()) {
+      auto person = item.append_child("podcast:person");
+      person.append_attribute("role") = "host";
+      person.text().set(e.host.c_str());
+      text(item, "itunes:author", e.host);
+    }
+  }
+  return xml::to_string(doc);
+}
+
+}  // namespace crosstalk::feed

@@ -1,0 +1,230 @@
+// show.xml and episode sidecars <-> Show / Episode, with file:line errors.
+#include "crosstalk/feed/show.hpp"
+
+#include <boost/uuid/name_generator_sha1.hpp>
+#include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/string_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+#include <charconv>
+#include <cstdio>
+
+#include "xml_io.hpp"
+
+namespace crosstalk::feed {
+
+namespace {
+
+std::string episode_stem(int number, const std::string& department) {
+  char digits[16];
+  std::snprintf(digits, sizeof digits, "%04d", number);
+  return std::string(digits) + "-" + department;
+}
+
+std::string default_name(const std::string& id, const std::string& language) {
+  if (language == "ru") {
+    if (id == "marketing") return "Маркетинг";
+    if (id == "sales") return "Продажи";
+  }
+  std::string name = id;
+  if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+  return name;
+}
+
+bool trimmed_empty(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+Result<Time> read_time(const xml::Document& d, const pugi::xml_node& node) {
+  auto t = parse_time(node.text().as_string(), "UTC");
+  if (!t) return std::unexpected(d.error_at(node, "<" + std::string(node.name()) + "> is not a time: " +
+                                                      node.text().as_string()));
+  return t;
+}
+
+}  // namespace
+
+const Department* Show::department(std::string_view id) const {
+  for (const auto& d : rotation)
+    if (d.id == id) return &d;
+  return nullptr;
+}
+
+std::string_view to_string(State s) {
+  switch (s) {
+    case State::Draft: return "draft";
+    case State::Scheduled: return "scheduled";
+    case State::Published: return "published";
+  }
+  return "draft";
+}
+
+std::string Episode::stem() const { return episode_stem(number, department); }
+std::string Episode::audio_file() const { return stem() + ".opus"; }
+std::string Episode::sidecar_file() const { return stem() + ".xml"; }
+
+bool is_valid_department_id(std::string_view id) {
+  if (id.empty() || id.size() > 32) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return true;
+}
+
+std::string podcast_guid_for(std::string_view feed_url) {
+  std::string url(feed_url);
+  if (auto p = url.find("://"); p != std::string::npos) url.erase(0, p + 3);
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  static const auto ns = boost::uuids::string_generator()("ead4c236-bf58-58c6-a2c6-a6b28d128cb6");
+  return boost::uuids::to_string(boost::uuids::name_generator_sha1(ns)(url));
+}
+
+std::string random_guid() { return boost::uuids::to_string(boost::uuids::random_generator()()); }
+
+Show make_show(std::string title, std::string base_url, std::string language) {
+  Show show;
+  show.title = std::move(title);
+  if (!base_url.empty() && base_url.back() != '/') base_url += '/';
+  show.base_url = std::move(base_url);
+  show.language = std::move(language);
+  show.podcast_guid = podcast_guid_for(show.base_url + "feed.xml");
+  for (const char* id : {"marketing", "sales"})
+    show.rotation.push_back({id, default_name(id, show.language),
+                             podcast_guid_for(show.base_url + "feed-" + id + ".xml")});
+  return show;
+}
+
+std::string show_to_xml(const Show& s) {
+  pugi::xml_document doc;
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  auto root = doc.append_child("show");
+  root.append_attribute("version") = 1;
+  xml::add_text(root, "title", s.title);
+  xml::add_text(root, "description", s.description);
+  xml::add_text(root, "author", s.author);
+  xml::add_text(root, "owner-email", s.owner_email);
+  xml::add_text(root, "language", s.language);
+  xml::add_text(root, "timezone", s.timezone);
+  xml::add_text(root, "base-url", s.base_url);
+  xml::add_text(root, "cover", s.cover);
+  xml::add_text(root, "category", s.category);
+  xml::add_text(root, "podcast-guid", s.podcast_guid);
+  auto rotation = root.append_child("rotation");
+  for (const auto& d : s.rotation) {
+    auto node = rotation.append_child("department");
+    node.append_attribute("id") = d.id.c_str();
+    node.append_attribute("podcast-guid") = d.podcast_guid.c_str();
+    node.text().set(d.name.c_str());
+  }
+  auto audio = root.append_child("audio");
+  audio.append_attribute("bitrate-kbps") = s.bitrate_kbps;
+  return xml::to_string(doc);
+}
+
+Result<Show> load_show(const boost::filesystem::path& path) {
+  xml::Document d;
+  if (auto r = xml::load(path, d); !r) return std::unexpected(r.error());
+  auto root = d.doc.child("show");
+  if (!root) return std::unexpected(d.error_at(d.doc.first_child(), "the root element must be <show>"));
+  Show s;
+  s.title = xml::text_of(root, "title");
+  s.description = xml::text_of(root, "description");
+  s.author = xml::text_of(root, "author");
+  s.owner_email = xml::text_of(root, "owner-email");
+  s.language = xml::text_of(root, "language");
+  s.timezone = xml::text_of(root, "timezone");
+  s.base_url = xml::text_of(root, "base-url");
+  s.cover = xml::text_of(root, "cover");
+  s.category = xml::text_of(root, "category");
+  s.podcast_guid = xml::text_of(root, "podcast-guid");
+  if (trimmed_empty(s.title)) return std::unexpected(d.error_at(root, "<title> is missing or empty"));
+  if (s.timezone.empty()) s.timezone = "UTC";
+  if (auto r = check_time_zone(s.timezone); !r)
+    return std::unexpected(d.error_at(root.child("timezone"), r.error().message));
+  if (s.base_url.empty() || s.base_url.find("://") == std::string::npos)
+    return std::unexpected(d.error_at(root.child("base-url"), "<base-url> must be an absolute URL like http://podcast.intranet/"));
+  if (s.base_url.back() != '/') s.base_url += '/';
+  for (auto node : root.child("rotation").children("department")) {
+    Department dep{node.attribute("id").as_string(), node.text().as_string(),
+                   node.attribute("podcast-guid").as_string()};
+    if (!is_valid_department_id(dep.id))
+      return std::unexpected(d.error_at(node, "department id '" + dep.id + "' must be lowercase ASCII letters, digits or '-'"));
+    if (s.department(dep.id)) return std::unexpected(d.error_at(node, "department '" + dep.id + "' is listed twice"));
+    if (dep.name.empty()) dep.name = default_name(dep.id, s.language);
+    if (dep.podcast_guid.empty()) dep.podcast_guid = podcast_guid_for(s.base_url + "feed-" + dep.id + ".xml");
+    s.rotation.push_back(std::move(dep));
+  }
+  if (s.rotation.empty()) return std::unexpected(d.error_at(root, "<rotation> needs at least one <department>"));
+  if (s.podcast_guid.empty()) s.podcast_guid = podcast_guid_for(s.base_url + "feed.xml");
+  s.bitrate_kbps = root.child("audio").attribute("bitrate-kbps").as_int(64);
+  if (s.bitrate_kbps < 6 || s.bitrate_kbps > 256)
+    return std::unexpected(d.error_at(root.child("audio"), "bitrate-kbps must be 6 to 256"));
+  return s;
+}
+
+std::string episode_to_xml(const Episode& e) {
+  pugi::xml_document doc;
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  auto root = doc.append_child("episode");
+  root.append_attribute("version") = 1;
+  xml::add_text(root, "number", std::to_string(e.number));
+  xml::add_text(root, "department", e.department);
+  xml::add_text(root, "title", e.title);
+  xml::add_text(root, "description", e.description);
+  xml::add_text(root, "host", e.host);
+  xml::add_text(root, "recorded-at", format_utc(e.recorded_at));
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.3f", e.duration_seconds);
+  xml::add_text(root, "duration", duration);
+  xml::add_text(root, "size", std::to_string(e.size_bytes));
+  xml::add_text(root, "guid", e.guid);
+  xml::add_text(root, "state", std::string(to_string(e.state)));
+  if (e.publish_at) xml::add_text(root, "publish-at", format_utc(*e.publish_at));
+  if (e.published_at) xml::add_text(root, "published-at", format_utc(*e.published_at));
+  return xml::to_string(doc);
+}
+
+Result<Episode> load_episode(const boost::filesystem::path& path) {
+  xml::Document d;
+  if (auto r = xml::load(path, d); !r) return std::unexpected(r.error());
+  auto root = d.doc.child("episode");
+  if (!root) return std::unexpected(d.error_at(d.doc.first_child(), "the root element must be <episode>"));
+  Episode e;
+  e.number = root.child("number").text().as_int(0);
+  if (e.number <= 0) return std::unexpected(d.error_at(root.child("number"), "<number> must be a positive integer"));
+  e.department = xml::text_of(root, "department");
+  if (!is_valid_department_id(e.department))
+    return std::unexpected(d.error_at(root.child("department"), "<department> is not a valid department id"));
+  e.title = xml::text_of(root, "title");
+  e.description = xml::text_of(root, "description");
+  e.host = xml::text_of(root, "host");
+  auto recorded = read_time(d, root.child("recorded-at"));
+  if (!recorded) return std::unexpected(recorded.error());
+  e.recorded_at = *recorded;
+  e.duration_seconds = root.child("duration").text().as_double(0);
+  e.size_bytes = root.child("size").text().as_ullong(0);
+  e.guid = xml::text_of(root, "guid");
+  if (e.guid.empty()) return std::unexpected(d.error_at(root, "<guid> is missing"));
+  std::string state = xml::text_of(root, "state");
+  if (state == "draft") e.state = State::Draft;
+  else if (state == "scheduled") e.state = State::Scheduled;
+  else if (state == "published") e.state = State::Published;
+  else return std::unexpected(d.error_at(root.child("state"), "<state> must be draft, scheduled or published"));
+  if (auto n = root.child("publish-at")) {
+    auto t = read_time(d, n);
+    if (!t) return std::unexpected(t.error());
+    e.publish_at = *t;
+  }
+  if (auto n = root.child("published-at")) {
+    auto t = read_time(d, n);
+    if (!t) return std::unexpected(t.error());
+    e.published_at = *t;
+  }
+  if (e.state == State::Scheduled && !e.publish_at)
+    return std::unexpected(d.error_at(root.child("state"), "a scheduled episode needs <publish-at>"));
+  return e;
+}
+
+}  // namespace crosstalk::feed

@@ -1,0 +1,51 @@
+// pugixml helpers: load with file:line errors, save as indented UTF-8.
+#include "xml_io.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace crosstalk::feed::xml {
+
+namespace {
+int line_of(const std::string& text, std::ptrdiff_t offset) {
+  if (offset < 0) return 1;
+  auto end = text.begin() + std::min<std::ptrdiff_t>(offset, static_cast<std::ptrdiff_t>(text.size()));
+  return 1 + static_cast<int>(std::count(text.begin(), end, '\n'));
+}
+}  // namespace
+
+Error Document::error_at(const pugi::xml_node& node, const std::string& message) const {
+  return Error{ErrorKind::BadInput,
+               path + ":" + std::to_string(line_of(text, node.offset_debug())) + ": " + message};
+}
+
+Result<void> load(const boost::filesystem::path& path, Document& out) {
+  out.path = path.string();
+  std::ifstream in(out.path, std::ios::binary);
+  if (!in) return bad_input(out.path + ": cannot read the file (is this a show folder?)");
+  out.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  pugi::xml_parse_result r = out.doc.load_buffer(out.text.data(), out.text.size(),
+                                                 pugi::parse_default, pugi::encoding_utf8);
+  if (!r)
+    return bad_input(out.path + ":" + std::to_string(line_of(out.text, r.offset)) +
+                     ": malformed XML (" + r.description() + "); fix or restore the file");
+  return {};
+}
+
+std::string to_string(const pugi::xml_document& doc) {
+  std::ostringstream s;
+  doc.save(s, "  ", pugi::format_default, pugi::encoding_utf8);
+  return s.str();
+}
+
+std::string text_of(const pugi::xml_node& parent, const char* name) {
+  return parent.child(name).text().as_string();
+}
+
+void add_text(pugi::xml_node& parent, const char* name, const std::string& value) {
+  parent.append_child(name).text().set(value.c_str());
+}
+
+}  // namespace crosstalk::feed::xml

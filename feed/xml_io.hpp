@@ -1,0 +1,28 @@
+// Reading XML files with errors that name the file and line (pugixml).
+#pragma once
+
+#include <pugixml.hpp>
+#include <string>
+
+#include <boost/filesystem/path.hpp>
+
+#include "crosstalk/error.hpp"
+
+namespace crosstalk::feed::xml {
+
+struct Document {
+  pugi::xml_document doc;
+  std::string text;  // the bytes parsed, for line numbers
+  std::string path;
+  // "path:line: message" for a node (line 1 when unknown).
+  Error error_at(const pugi::xml_node& node, const std::string& message) const;
+};
+
+Result<void> load(const boost::filesystem::path& path, Document& out);
+std::string to_string(const pugi::xml_document& doc);
+
+// Children as text; missing → empty.
+std::string text_of(const pugi::xml_node& parent, const char* name);
+void add_text(pugi::xml_node& parent, const char* name, const std::string& value);
+
+}  // namespace crosstalk::feed::xml

@@ -1,0 +1,83 @@
+// The show's settings (show.xml) and an episode's sidecar (library/NNNN-dept.xml):
+// the data model every other part reads, stored as XML through pugixml.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/filesystem/path.hpp>
+
+#include "crosstalk/error.hpp"
+#include "crosstalk/feed/time.hpp"
+
+namespace crosstalk::feed {
+
+struct Department {
+  std::string id;    // ASCII, used in file names and feed names: "marketing"
+  std::string name;  // shown to people: "Маркетинг"
+  std::string podcast_guid;  // of feed-<id>.xml, set once at init
+  bool operator==(const Department&) const = default;
+};
+
+struct Show {
+  std::string title;
+  std::string description;
+  std::string author;
+  std::string owner_email;
+  std::string language = "ru";
+  std::string timezone = "Europe/Moscow";
+  std::string base_url = "http://127.0.0.1:8080/";  // ends with '/'
+  std::string cover;     // file name in the show folder, e.g. cover.jpg; empty: none
+  std::string category = "Business";
+  std::string podcast_guid;  // of feed.xml, set once at init, kept forever
+  std::vector<Department> rotation;
+  int bitrate_kbps = 64;
+  bool operator==(const Show&) const = default;
+
+  const Department* department(std::string_view id) const;
+};
+
+enum class State { Draft, Scheduled, Published };
+std::string_view to_string(State s);
+
+struct Episode {
+  int number = 0;
+  std::string department;
+  std::string title;
+  std::string description;
+  std::string host;
+  Time recorded_at{};
+  double duration_seconds = 0;
+  std::uint64_t size_bytes = 0;
+  std::string guid;  // generated once, never changes
+  State state = State::Draft;
+  std::optional<Time> publish_at;    // scheduled for
+  std::optional<Time> published_at;  // the item's pubDate
+  bool operator==(const Episode&) const = default;
+
+  std::string stem() const;         // "0007-sales"
+  std::string audio_file() const;   // "0007-sales.opus"
+  std::string sidecar_file() const; // "0007-sales.xml"
+};
+
+// A new show's defaults: rotation marketing, sales (names in its language)
+// and the podcast:guid of every feed, from its URL.
+Show make_show(std::string title, std::string base_url, std::string language);
+
+Result<Show> load_show(const boost::filesystem::path& show_xml);
+std::string show_to_xml(const Show& show);
+
+Result<Episode> load_episode(const boost::filesystem::path& sidecar);
+std::string episode_to_xml(const Episode& episode);
+
+// The feed URL's podcast:guid (Podcasting 2.0): UUIDv5 of the URL without
+// its scheme and trailing slashes.
+std::string podcast_guid_for(std::string_view feed_url);
+std::string random_guid();
+
+// Department ids: lowercase ASCII letters, digits and '-', 1-32 long.
+bool is_valid_department_id(std::string_view id);
+
+}  // namespace crosstalk::feed

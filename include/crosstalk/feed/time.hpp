@@ -1,0 +1,30 @@
+// Times in crosstalk: stored as UTC seconds; read as ISO 8601 with or without
+// an offset (without one: wall time in the show's time zone, DST included,
+// through the system tz database); written as ISO 8601 UTC (sidecars) and
+// RFC 2822 in the show's offset (feeds).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "crosstalk/error.hpp"
+
+namespace crosstalk::feed {
+
+using Time = std::chrono::sys_seconds;
+
+// Fails with BadInput when the zone is not in the tz database.
+Result<void> check_time_zone(std::string_view zone);
+
+// "2026-12-01T10:00", "2026-12-01T10:00:30", "2026-12-01 10:00",
+// "2026-12-01T10:00+03:00", "2026-12-01T07:00Z". A wall time that does not
+// exist (skipped by DST) or is ambiguous (repeated) is refused with a hint.
+Result<Time> parse_time(std::string_view text, std::string_view zone);
+
+std::string format_utc(Time t);                                // 2026-12-01T07:00:00Z
+std::string format_rfc2822(Time t, std::string_view zone);     // Tue, 01 Dec 2026 10:00:00 +0300
+std::string format_local(Time t, std::string_view zone);       // 2026-12-01 10:00 MSK
+Time now();
+
+}  // namespace crosstalk::feed

@@ -1,0 +1,27 @@
+// `crosstalk check`: verifies the show folder without changing it — files
+// present, sizes and durations match the sidecars, tags readable, public/
+// in step with the library, feeds well-formed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "crosstalk/publisher/show_folder.hpp"
+
+namespace crosstalk::publisher {
+
+struct Problem {
+  std::string path;
+  std::string problem;
+};
+
+struct CheckReport {
+  std::size_t episodes = 0;
+  std::size_t published = 0;
+  std::vector<Problem> problems;
+  bool ok() const { return problems.empty(); }
+};
+
+CheckReport check_show(const ShowFolder& folder);
+
+}  // namespace crosstalk::publisher

@@ -1,0 +1,56 @@
+// The show folder on disk: show.xml, library/ (every episode, never served),
+// public/ (the web root). Opening, the show-wide lock, reading and writing
+// episode sidecars.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/filesystem/path.hpp>
+
+#include "crosstalk/error.hpp"
+#include "crosstalk/feed/show.hpp"
+#include "crosstalk/util/platform.hpp"
+
+namespace crosstalk::publisher {
+
+struct ShowFolder {
+  boost::filesystem::path root;
+  feed::Show show;
+
+  boost::filesystem::path show_xml() const { return root / "show.xml"; }
+  boost::filesystem::path library() const { return root / "library"; }
+  boost::filesystem::path public_dir() const { return root / "public"; }
+  boost::filesystem::path lock_file() const { return root / ".crosstalk.lock"; }
+  boost::filesystem::path audio(const feed::Episode& e) const { return library() / e.audio_file(); }
+  boost::filesystem::path sidecar(const feed::Episode& e) const { return library() / e.sidecar_file(); }
+};
+
+// Fails with one line when `dir` is not a show folder or show.xml is bad.
+Result<ShowFolder> open_show(const boost::filesystem::path& dir);
+
+// Every sidecar in library/, sorted by number; a malformed one is an error
+// naming its file and line.
+Result<std::vector<feed::Episode>> load_library(const ShowFolder& folder);
+
+// The highest episode number used by any file in library/ (sidecar or audio).
+int highest_number(const ShowFolder& folder, const std::vector<feed::Episode>& episodes);
+
+// "7" or "0007-sales".
+Result<feed::Episode*> find_episode(std::vector<feed::Episode>& episodes, std::string_view ref);
+
+Result<void> save_episode(const ShowFolder& folder, const feed::Episode& episode);
+Result<void> save_show(const ShowFolder& folder);
+
+// The show-wide lock: every change to the folder happens while holding it.
+Result<util::platform::FileLock> lock_show(const ShowFolder& folder);
+
+// Whose turn it is: the department after the highest-numbered episode's.
+struct Turn {
+  std::string next;              // department id
+  const feed::Episode* last = nullptr;  // the highest-numbered episode, if any
+};
+Turn whose_turn(const feed::Show& show, const std::vector<feed::Episode>& episodes);
+
+}  // namespace crosstalk::publisher

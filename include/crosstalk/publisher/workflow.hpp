@@ -1,0 +1,72 @@
+// The comms team's and the hosts' operations on a show folder. Every change
+// happens under the show-wide lock, and every file is replaced atomically.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <boost/filesystem/path.hpp>
+
+#include "crosstalk/error.hpp"
+#include "crosstalk/feed/show.hpp"
+#include "crosstalk/publisher/show_folder.hpp"
+#include "crosstalk/recorder/encode_file.hpp"
+
+namespace crosstalk::publisher {
+
+struct InitOptions {
+  std::string title;
+  std::string description;
+  std::string base_url = "http://127.0.0.1:8080/";
+  std::string language = "ru";
+  std::string timezone = "Europe/Moscow";
+  std::string author;
+  std::string owner_email;
+  std::string cover;  // path of a JPEG/PNG to copy in
+};
+Result<ShowFolder> init_show(const boost::filesystem::path& dir, const InitOptions& options);
+
+enum class Turns { Enforce, AllowOutOfTurn };
+
+struct ImportOptions {
+  std::string title;
+  std::string description;
+  std::string host;
+  std::string department;  // empty: whose turn it is
+  Turns turns = Turns::Enforce;
+  std::string publish_at;  // empty: a draft
+};
+
+struct ImportResult {
+  feed::Episode episode;
+  recorder::EncodeReport encode;
+  bool publish_time_passed = false;
+};
+
+// The `encode` pipeline into library/, then a number and a sidecar.
+Result<ImportResult> import_episode(const ShowFolder& folder, const boost::filesystem::path& file,
+                                    const ImportOptions& options);
+
+struct ScheduleResult {
+  feed::Episode episode;
+  bool in_the_past = false;  // publishes at the next build
+};
+Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_view ref,
+                                        std::string_view when);
+Result<feed::Episode> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now);
+Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_view ref);
+
+struct EditOptions {
+  std::optional<std::string> title, description, host;
+};
+// Updates the sidecar and re-tags the audio (a tagged copy renamed over it).
+Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view ref,
+                                   const EditOptions& options);
+
+// The tags an episode's audio carries.
+recorder::AudioTags tags_for(const ShowFolder& folder, const feed::Episode& episode);
+
+// Titles may not be empty or only spaces.
+Result<void> check_title(const std::string& title);
+
+}  // namespace crosstalk::publisher

@@ -1,0 +1,152 @@
+// build: publish what is due, then make public/ match the published set.
+// Order keeps every moment consistent for readers: new audio is linked
+// first, then feeds and page are replaced atomically, then audio that is no
+// longer published is removed.
+#include "crosstalk/publisher/build.hpp"
+
+#include <boost/filesystem/operations.hpp>
+#include <fstream>
+#include <iterator>
+#include <set>
+
+#include "crosstalk/feed/render.hpp"
+#include "crosstalk/util/atomic_file.hpp"
+
+namespace fs = boost::filesystem;
+
+namespace crosstalk::publisher {
+
+namespace {
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p.string(), std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Replaces `path` only when its bytes differ, so unchanged files keep their
+// mtime (stable HTTP validators).
+Result<bool> write_if_changed(const fs::path& path, const std::string& content) {
+  boost::system::error_code ec;
+  if (fs::exists(path, ec) && fs::file_size(path, ec) == content.size() && read_all(path) == content)
+    return false;
+  auto r = util::write_file_atomically(
+      path, {reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});
+  if (!r) return std::unexpected(r.error());
+  return true;
+}
+
+bool same_file(const fs::path& a, const fs::path& b) {
+  boost::system::error_code ec;
+  if (fs::equivalent(a, b, ec) && !ec) return true;
+  // A copy (other file system): same size and mtime as the library's.
+  return fs::exists(b, ec) && fs::file_size(a, ec) == fs::file_size(b, ec) &&
+         fs::last_write_time(a, ec) == fs::last_write_time(b, ec);
+}
+
+// Hard link when possible (same file system), else a copy; made under a
+// temporary name and renamed, so the episode URL never shows half a file.
+Result<void> place_episode(const fs::path& source, const fs::path& target) {
+  fs::path temp = target.parent_path() / fs::unique_path("." + target.filename().string() + ".tmp-%%%%%%%%");
+  boost::system::error_code ec;
+  fs::create_hard_link(source, temp, ec);
+  if (ec) {
+    ec.clear();
+    fs::copy_file(source, temp, ec);
+    if (!ec) fs::last_write_time(temp, fs::last_write_time(source, ec), ec);
+    if (ec) {
+      fs::remove(temp, ec);
+      return failure(target.string() + ": cannot copy the episode: " + ec.message());
+    }
+  }
+  fs::rename(temp, target, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    fs::remove(temp, ignored);
+    return failure(target.string() + ": cannot publish the episode: " + ec.message());
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<BuildReport> build_public(const ShowFolder& folder, feed::Time now) {
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  return build_public_locked(folder, now);
+}
+
+Result<BuildReport> build_public_locked(const ShowFolder& folder, feed::Time now) {
+  // Read and check everything before touching public/.
+  auto library = load_library(folder);
+  if (!library) return std::unexpected(library.error());
+  BuildReport report;
+  boost::system::error_code ec;
+  std::vector<feed::Episode> published;
+  for (feed::Episode& e : *library) {
+    bool due = e.state == feed::State::Scheduled && e.publish_at && *e.publish_at <= now;
+    if (e.state == feed::State::Scheduled && !due &&
+        (!report.next_due || *e.publish_at < *report.next_due))
+      report.next_due = e.publish_at;
+    if (e.state != feed::State::Published && !due) continue;
+    if (!fs::is_regular_file(folder.audio(e), ec))
+      return failure(folder.audio(e).string() + ": the audio of episode " + std::to_string(e.number) +
+                     " is missing; restore it or unpublish " + std::to_string(e.number));
+    if (due) {
+      e.state = feed::State::Published;
+      e.published_at = e.publish_at;
+      report.newly_published.push_back(e.number);
+    }
+    published.push_back(e);
+  }
+  std::string cover_bytes;
+  feed::PublicCover cover;
+  if (!folder.show.cover.empty()) {
+    if (!fs::is_regular_file(folder.root / folder.show.cover, ec))
+      return failure((folder.root / folder.show.cover).string() + ": the cover named in show.xml is missing");
+    cover.file = folder.show.cover;
+    cover_bytes = read_all(folder.root / folder.show.cover);
+  }
+  std::vector<std::pair<std::string, std::string>> pages;
+  pages.emplace_back(feed::feed_file_name(""), feed::render_feed(folder.show, published, "", cover));
+  for (const auto& d : folder.show.rotation)
+    pages.emplace_back(feed::feed_file_name(d.id), feed::render_feed(folder.show, published, d.id, cover));
+  pages.emplace_back("index.html", feed::render_page(folder.show, published, cover));
+  if (!cover.file.empty()) pages.emplace_back(cover.file, cover_bytes);
+
+  // The sidecars of episodes that just went live.
+  for (const feed::Episode& e : published)
+    if (std::find(report.newly_published.begin(), report.newly_published.end(), e.number) !=
+        report.newly_published.end())
+      if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+
+  const fs::path pub = folder.public_dir();
+  const fs::path episodes_dir = pub / "episodes";
+  fs::create_directories(episodes_dir, ec);
+  if (ec) return failure(episodes_dir.string() + ": cannot create: " + ec.message());
+
+  std::set<std::string> wanted;
+  for (const feed::Episode& e : published) {
+    wanted.insert(e.audio_file());
+    fs::path target = episodes_dir / e.audio_file();
+    if (same_file(folder.audio(e), target)) continue;
+    if (auto r = place_episode(folder.audio(e), target); !r) return std::unexpected(r.error());
+    report.written.push_back("episodes/" + e.audio_file());
+  }
+  for (const auto& [name, content] : pages) {
+    auto changed = write_if_changed(pub / name, content);
+    if (!changed) return std::unexpected(changed.error());
+    if (*changed) report.written.push_back(name);
+  }
+  for (fs::directory_iterator it(episodes_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (wanted.count(name)) continue;
+    boost::system::error_code rm;
+    fs::remove(it->path(), rm);
+    if (rm) return failure(it->path().string() + ": cannot remove: " + rm.message());
+    report.removed.push_back("episodes/" + name);
+  }
+  report.published = published.size();
+  return report;
+}
+
+}  // namespace crosstalk::publisher

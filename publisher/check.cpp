@@ -1,0 +1,80 @@
+// check_show: read-only verification of a show folder.
+#include "crosstalk/publisher/check.hpp"
+
+#include <boost/filesystem/operations.hpp>
+#include <cmath>
+#include <pugixml.hpp>
+
+#include "crosstalk/feed/render.hpp"
+#include "crosstalk/recorder/audio_tags.hpp"
+#include "crosstalk/recorder/opus_probe.hpp"
+
+namespace fs = boost::filesystem;
+
+namespace crosstalk::publisher {
+
+CheckReport check_show(const ShowFolder& folder) {
+  CheckReport report;
+  auto add = [&](const fs::path& p, std::string what) { report.problems.push_back({p.string(), std::move(what)}); };
+  auto episodes = load_library(folder);
+  if (!episodes) {
+    add(folder.library(), episodes.error().message);
+    return report;
+  }
+  report.episodes = episodes->size();
+  boost::system::error_code ec;
+  for (const feed::Episode& e : *episodes) {
+    const fs::path audio = folder.audio(e);
+    if (!fs::is_regular_file(audio, ec)) {
+      add(audio, "missing: the sidecar names it");
+      continue;
+    }
+    auto size = fs::file_size(audio, ec);
+    if (size != e.size_bytes)
+      add(audio, "size " + std::to_string(size) + " bytes, the sidecar says " + std::to_string(e.size_bytes));
+    auto probe = recorder::probe_opus(audio);
+    if (!probe) {
+      add(audio, "not a readable Ogg Opus file");
+      continue;
+    }
+    if (std::fabs(probe->seconds() - e.duration_seconds) > 0.05)
+      add(audio, "lasts " + std::to_string(probe->seconds()) + " s, the sidecar says " +
+                     std::to_string(e.duration_seconds) + " s");
+    if (!probe->has_eos) add(audio, "the stream has no end (cut off?): run 'crosstalk recover'");
+    auto tags = recorder::read_tags(audio);
+    if (!tags) add(audio, "tags unreadable");
+    else if (tags->title != e.title) add(audio, "TITLE tag differs from the sidecar's title");
+    const fs::path pub = folder.public_dir() / "episodes" / e.audio_file();
+    bool is_public = fs::exists(pub, ec);
+    if (e.state == feed::State::Published) {
+      report.published += 1;
+      if (!is_public) add(pub, "published but not in public/: run 'crosstalk build'");
+      else if (fs::file_size(pub, ec) != size) add(pub, "differs from the library's copy: run 'crosstalk build'");
+    } else if (is_public) {
+      add(pub, std::string("reachable by staff but the episode is ") + std::string(feed::to_string(e.state)));
+    }
+  }
+  for (fs::directory_iterator it(folder.library(), ec), end; !ec && it != end; it.increment(ec)) {
+    const auto& p = it->path();
+    if (p.extension() != ".opus" || p.filename().string()[0] == '.') continue;
+    bool known = false;
+    for (const auto& e : *episodes) known = known || e.audio_file() == p.filename().string();
+    if (!known) add(p, "audio without a sidecar (not part of the show)");
+  }
+  std::vector<std::string> feeds{feed::feed_file_name("")};
+  for (const auto& d : folder.show.rotation) feeds.push_back(feed::feed_file_name(d.id));
+  for (const auto& name : feeds) {
+    const fs::path p = folder.public_dir() / name;
+    if (!fs::exists(p, ec)) {
+      if (report.published > 0) add(p, "missing: run 'crosstalk build'");
+      continue;
+    }
+    pugi::xml_document doc;
+    auto r = doc.load_file(p.c_str());
+    if (!r) add(p, std::string("malformed XML: ") + r.description());
+    else if (!doc.child("rss").child("channel")) add(p, "not an RSS feed");
+  }
+  return report;
+}
+
+}  // namespace crosstalk::publisher

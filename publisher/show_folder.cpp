@@ -1,0 +1,107 @@
+// Opening a show folder, reading its library, the show-wide lock.
+#include "crosstalk/publisher/show_folder.hpp"
+
+#include <algorithm>
+#include <boost/filesystem/operations.hpp>
+
+#include "crosstalk/util/atomic_file.hpp"
+
+namespace fs = boost::filesystem;
+
+namespace crosstalk::publisher {
+
+namespace {
+std::span<const std::uint8_t> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// "0007-sales.xml", ".0007-sales.opus.tmp-…" → 7; 0 for other names.
+int number_in_name(std::string name) {
+  if (!name.empty() && name[0] == '.') name.erase(0, 1);
+  std::size_t i = 0;
+  int n = 0;
+  for (; i < name.size() && i < 9 && name[i] >= '0' && name[i] <= '9'; ++i) n = n * 10 + (name[i] - '0');
+  return i >= 4 && i < name.size() && name[i] == '-' ? n : 0;
+}
+}  // namespace
+
+Result<ShowFolder> open_show(const fs::path& dir) {
+  boost::system::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return bad_input(dir.string() + ": no such folder (give the show folder with -C DIR)");
+  ShowFolder folder;
+  folder.root = dir;
+  if (!fs::exists(folder.show_xml(), ec))
+    return bad_input(dir.string() + ": not a show folder (no show.xml); create one with 'crosstalk init DIR --title T'");
+  auto show = feed::load_show(folder.show_xml());
+  if (!show) return std::unexpected(show.error());
+  folder.show = std::move(*show);
+  if (!fs::is_directory(folder.library(), ec))
+    return bad_input(folder.library().string() + ": missing; this show folder is damaged (restore library/)");
+  return folder;
+}
+
+Result<std::vector<feed::Episode>> load_library(const ShowFolder& folder) {
+  std::vector<feed::Episode> episodes;
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(folder.library(), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.empty() || name[0] == '.' || it->path().extension() != ".xml") continue;
+    auto episode = feed::load_episode(it->path());
+    if (!episode) return std::unexpected(episode.error());
+    if (episode->sidecar_file() != name)
+      return bad_input(it->path().string() + ": its number and department say " +
+                       episode->sidecar_file() + "; rename the file or fix it");
+    episodes.push_back(std::move(*episode));
+  }
+  if (ec) return failure(folder.library().string() + ": cannot list: " + ec.message());
+  std::sort(episodes.begin(), episodes.end(),
+            [](const auto& a, const auto& b) { return a.number < b.number; });
+  for (std::size_t i = 1; i < episodes.size(); ++i)
+    if (episodes[i].number == episodes[i - 1].number)
+      return bad_input(folder.library().string() + ": episode " + std::to_string(episodes[i].number) +
+                       " exists twice (" + episodes[i - 1].stem() + ", " + episodes[i].stem() + ")");
+  return episodes;
+}
+
+int highest_number(const ShowFolder& folder, const std::vector<feed::Episode>& episodes) {
+  int highest = episodes.empty() ? 0 : episodes.back().number;
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(folder.library(), ec), end; !ec && it != end; it.increment(ec))
+    highest = std::max(highest, number_in_name(it->path().filename().string()));
+  return highest;
+}
+
+Result<feed::Episode*> find_episode(std::vector<feed::Episode>& episodes, std::string_view ref) {
+  for (auto& e : episodes)
+    if (std::to_string(e.number) == ref || e.stem() == ref) return &e;
+  std::string known;
+  for (const auto& e : episodes) known += (known.empty() ? "" : ", ") + std::to_string(e.number);
+  return bad_input("no episode '" + std::string(ref) + "' in this show" +
+                   (known.empty() ? " (it has none yet)" : " (it has " + known + ")"));
+}
+
+Result<void> save_episode(const ShowFolder& folder, const feed::Episode& episode) {
+  return util::write_file_atomically(folder.sidecar(episode), bytes_of(feed::episode_to_xml(episode)));
+}
+
+Result<void> save_show(const ShowFolder& folder) {
+  return util::write_file_atomically(folder.show_xml(), bytes_of(feed::show_to_xml(folder.show)));
+}
+
+Result<util::platform::FileLock> lock_show(const ShowFolder& folder) {
+  return util::platform::FileLock::acquire(folder.lock_file());
+}
+
+Turn whose_turn(const feed::Show& show, const std::vector<feed::Episode>& episodes) {
+  Turn turn;
+  turn.next = show.rotation.front().id;
+  if (episodes.empty()) return turn;
+  turn.last = &episodes.back();
+  for (std::size_t i = 0; i < show.rotation.size(); ++i)
+    if (show.rotation[i].id == turn.last->department)
+      turn.next = show.rotation[(i + 1) % show.rotation.size()].id;
+  return turn;
+}
+
+}  // namespace crosstalk::publisher

@@ -1,0 +1,273 @@
+// init, import, schedule, publish, unpublish, edit: each under the show lock,
+// each file replaced atomically.
+#include "crosstalk/publisher/workflow.hpp"
+
+#include <boost/filesystem/operations.hpp>
+
+#include "crosstalk/publisher/build.hpp"
+#include "crosstalk/util/atomic_file.hpp"
+#include <date/date.h>
+
+namespace fs = boost::filesystem;
+
+namespace crosstalk::publisher {
+
+namespace {
+
+// Removes a file on scope exit unless released.
+class RemoveOnExit {
+ public:
+  explicit RemoveOnExit(fs::path p) : path_(std::move(p)) {}
+  ~RemoveOnExit() {
+    boost::system::error_code ec;
+    if (!path_.empty()) fs::remove(path_, ec);
+  }
+  void release() { path_.clear(); }
+
+ private:
+  fs::path path_;
+};
+
+std::string departments_of(const feed::Show& show) {
+  std::string out;
+  for (const auto& d : show.rotation) out += (out.empty() ? "" : ", ") + d.id;
+  return out;
+}
+
+Result<void> check_department(const feed::Show& show, const std::string& id) {
+  if (show.department(id)) return {};
+  return bad_input("unknown department '" + id + "' (this show has: " + departments_of(show) + ")");
+}
+
+// Refuses a department out of turn, naming who spoke last.
+Result<void> check_turn(const feed::Show& show, const std::vector<feed::Episode>& episodes,
+                        const std::string& department, Turns turns) {
+  Turn turn = whose_turn(show, episodes);
+  if (turns == Turns::AllowOutOfTurn || department == turn.next) return {};
+  std::string last = turn.last ? turn.last->department + " spoke last (episode " +
+                                     std::to_string(turn.last->number) + ")"
+                               : "no one has spoken yet";
+  return bad_input("it is " + turn.next + "'s turn, not " + department + "'s: " + last +
+                   "; add --out-of-turn to record anyway");
+}
+
+// Tags a copy of `audio` and renames it over the original.
+Result<void> retag(const fs::path& audio, const recorder::AudioTags& tags) {
+  auto copy = util::AtomicFile::create(audio);
+  if (!copy) return std::unexpected(copy.error());
+  if (auto r = copy->close(); !r) return r;
+  boost::system::error_code ec;
+  fs::copy_file(audio, copy->temp_path(), fs::copy_option::overwrite_if_exists, ec);
+  if (ec) return failure(audio.string() + ": cannot copy for tagging: " + ec.message());
+  if (auto r = recorder::write_tags(copy->temp_path(), tags); !r) return r;
+  return copy->commit();
+}
+
+}  // namespace
+
+Result<void> check_title(const std::string& title) {
+  if (title.find_first_not_of(" \t\r\n") == std::string::npos)
+    return bad_input("the title is empty; give one with --title \"…\"");
+  return {};
+}
+
+recorder::AudioTags tags_for(const ShowFolder& folder, const feed::Episode& e) {
+  recorder::AudioTags tags;
+  tags.title = e.title;
+  tags.artist = e.host;
+  tags.album = folder.show.title;
+  tags.track = e.number;
+  tags.date = date::format("%Y-%m-%d", e.recorded_at);
+  tags.description = e.description;
+  tags.language = folder.show.language;
+  tags.department = e.department;
+  tags.encoder = recorder::encoder_tag();
+  if (!folder.show.cover.empty()) {
+    auto cover = recorder::load_cover(folder.root / folder.show.cover);
+    if (cover) tags.cover = std::move(*cover);
+  }
+  return tags;
+}
+
+Result<ShowFolder> init_show(const fs::path& dir, const InitOptions& o) {
+  if (auto r = check_title(o.title); !r) return std::unexpected(r.error());
+  if (o.base_url.find("://") == std::string::npos)
+    return bad_input("--base-url '" + o.base_url + "' must be an absolute URL like http://podcast.intranet/");
+  if (auto r = feed::check_time_zone(o.timezone); !r) return std::unexpected(r.error());
+  boost::system::error_code ec;
+  if (fs::exists(dir / "show.xml", ec))
+    return bad_input(dir.string() + ": is already a show folder (show.xml exists)");
+  std::optional<recorder::Cover> cover;
+  if (!o.cover.empty()) {
+    auto c = recorder::load_cover(o.cover);
+    if (!c) return std::unexpected(c.error());
+    cover = std::move(*c);
+  }
+  fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
+  if (!fs::is_directory(parent, ec))
+    return bad_input(dir.string() + ": the folder " + parent.string() + " does not exist");
+  fs::create_directories(dir, ec);
+  if (ec) return bad_input(dir.string() + ": cannot create the folder: " + ec.message());
+
+  ShowFolder folder;
+  folder.root = dir;
+  folder.show = feed::make_show(o.title, o.base_url, o.language);
+  folder.show.description = o.description;
+  folder.show.timezone = o.timezone;
+  folder.show.author = o.author;
+  folder.show.owner_email = o.owner_email;
+  for (const char* sub : {"library", "public"}) {
+    fs::create_directories(dir / sub, ec);
+    if (ec) return bad_input((dir / sub).string() + ": cannot create: " + ec.message());
+  }
+  if (cover) {
+    folder.show.cover = cover->image.mime_type == "image/png" ? "cover.png" : "cover.jpg";
+    if (auto r = util::write_file_atomically(dir / folder.show.cover, cover->data); !r)
+      return std::unexpected(r.error());
+  }
+  if (auto r = save_show(folder); !r) return std::unexpected(r.error());
+  return folder;
+}
+
+Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& file,
+                                    const ImportOptions& o) {
+  if (auto r = check_title(o.title); !r) return std::unexpected(r.error());
+  if (!o.department.empty())
+    if (auto r = check_department(folder.show, o.department); !r) return std::unexpected(r.error());
+  std::optional<feed::Time> publish_at;
+  if (!o.publish_at.empty()) {
+    auto t = feed::parse_time(o.publish_at, folder.show.timezone);
+    if (!t) return std::unexpected(Error{ErrorKind::BadInput, "--publish-at: " + t.error().message});
+    publish_at = *t;
+  }
+  // Refuse early, before minutes of encoding, when it is clearly out of turn.
+  {
+    auto episodes = load_library(folder);
+    if (!episodes) return std::unexpected(episodes.error());
+    if (!o.department.empty())
+      if (auto r = check_turn(folder.show, *episodes, o.department, o.turns); !r)
+        return std::unexpected(r.error());
+  }
+
+  // Encode outside the lock: other hosts can import at the same time.
+  const fs::path incoming = folder.library() / fs::unique_path(".incoming-%%%%%%%%.opus");
+  RemoveOnExit cleanup(incoming);
+  recorder::EncodeOptions encode;
+  encode.bitrate = folder.show.bitrate_kbps * 1000;
+  encode.tags.title = o.title;
+  auto report = recorder::encode_file(file, incoming, encode);
+  if (!report) return std::unexpected(report.error());
+
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  auto episodes = load_library(folder);
+  if (!episodes) return std::unexpected(episodes.error());
+  feed::Episode e;
+  e.department = o.department.empty() ? whose_turn(folder.show, *episodes).next : o.department;
+  if (auto r = check_turn(folder.show, *episodes, e.department, o.turns); !r)
+    return std::unexpected(r.error());  // someone else took the turn while we encoded
+  e.number = highest_number(folder, *episodes) + 1;
+  e.title = o.title;
+  e.description = o.description;
+  e.host = o.host;
+  e.recorded_at = feed::now();
+  e.duration_seconds = report->seconds();
+  e.guid = feed::random_guid();
+  if (publish_at) {
+    e.state = feed::State::Scheduled;
+    e.publish_at = publish_at;
+  }
+  if (auto r = recorder::write_tags(incoming, tags_for(folder, e)); !r) return std::unexpected(r.error());
+  boost::system::error_code ec;
+  e.size_bytes = fs::file_size(incoming, ec);
+  if (fs::exists(folder.audio(e), ec))
+    return failure(folder.audio(e).string() + ": already exists without a sidecar; move it away and retry");
+  fs::rename(incoming, folder.audio(e), ec);
+  if (ec) return failure(folder.audio(e).string() + ": cannot move into the library: " + ec.message());
+  cleanup.release();
+  if (auto r = save_episode(folder, e); !r) {
+    fs::remove(folder.audio(e), ec);  // no audio without its sidecar
+    return std::unexpected(r.error());
+  }
+  ImportResult result{e, *report, publish_at && *publish_at <= feed::now()};
+  return result;
+}
+
+Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_view ref,
+                                        std::string_view when) {
+  auto t = feed::parse_time(when, folder.show.timezone);
+  if (!t) return std::unexpected(Error{ErrorKind::BadInput, "--at: " + t.error().message});
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  auto episodes = load_library(folder);
+  if (!episodes) return std::unexpected(episodes.error());
+  auto e = find_episode(*episodes, ref);
+  if (!e) return std::unexpected(e.error());
+  if ((*e)->state == feed::State::Published)
+    return bad_input("episode " + std::to_string((*e)->number) +
+                     " is already published; unpublish it first to schedule it again");
+  (*e)->state = feed::State::Scheduled;
+  (*e)->publish_at = *t;
+  if (auto r = save_episode(folder, **e); !r) return std::unexpected(r.error());
+  return ScheduleResult{**e, *t <= feed::now()};
+}
+
+Result<feed::Episode> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now) {
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  auto episodes = load_library(folder);
+  if (!episodes) return std::unexpected(episodes.error());
+  auto e = find_episode(*episodes, ref);
+  if (!e) return std::unexpected(e.error());
+  if ((*e)->state != feed::State::Published) {
+    (*e)->state = feed::State::Published;
+    (*e)->publish_at = now;
+    (*e)->published_at = now;
+    if (auto r = save_episode(folder, **e); !r) return std::unexpected(r.error());
+  }
+  feed::Episode result = **e;
+  if (auto r = build_public_locked(folder, now); !r) return std::unexpected(r.error());
+  return result;
+}
+
+Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_view ref) {
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  auto episodes = load_library(folder);
+  if (!episodes) return std::unexpected(episodes.error());
+  auto e = find_episode(*episodes, ref);
+  if (!e) return std::unexpected(e.error());
+  (*e)->state = feed::State::Draft;
+  (*e)->publish_at.reset();
+  (*e)->published_at.reset();
+  if (auto r = save_episode(folder, **e); !r) return std::unexpected(r.error());
+  feed::Episode result = **e;
+  if (auto r = build_public_locked(folder, feed::now()); !r) return std::unexpected(r.error());
+  return result;
+}
+
+Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view ref,
+                                   const EditOptions& o) {
+  if (o.title)
+    if (auto r = check_title(*o.title); !r) return std::unexpected(r.error());
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  auto episodes = load_library(folder);
+  if (!episodes) return std::unexpected(episodes.error());
+  auto found = find_episode(*episodes, ref);
+  if (!found) return std::unexpected(found.error());
+  feed::Episode& e = **found;
+  if (o.title) e.title = *o.title;
+  if (o.description) e.description = *o.description;
+  if (o.host) e.host = *o.host;
+  if (auto r = retag(folder.audio(e), tags_for(folder, e)); !r) return std::unexpected(r.error());
+  boost::system::error_code ec;
+  e.size_bytes = fs::file_size(folder.audio(e), ec);
+  if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+  feed::Episode result = e;
+  if (e.state == feed::State::Published)
+    if (auto r = build_public_locked(folder, feed::now()); !r) return std::unexpected(r.error());
+  return result;
+}
+
+}  // namespace crosstalk::publisher
