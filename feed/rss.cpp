@@ -10,6 +10,14 @@
 namespace crosstalk::feed {
 
 namespace {
+// At most `limit` bytes of `s`, never cutting a UTF-8 character in two.
+std::string utf8_prefix(const std::string& s, std::size_t limit) {
+  if (s.size() <= limit) return s;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
+
 void text(pugi::xml_node parent, const char* name, const std::string& value) {
   parent.append_child(name).text().set(value.c_str());
 }
@@ -46,10 +54,7 @@ std::string render_feed(const Show& show, const std::vector<Episode>& all,
   text(ch, "title", title);
   text(ch, "link", show.base_url);
   std::string description = show.description.empty() ? show.title : show.description;
-  if (description.size() > 4000) description.resize(4000);  // Apple: at most 4000 bytes
-  while (!description.empty() && (static_cast<unsigned char>(description.back()) & 0xC0) == 0x80)
-    description.pop_back();  // never cut inside a UTF-8 character
-  text(ch, "description", description);
+  text(ch, "description", utf8_prefix(description, 4000));  // Apple: at most 4000 bytes
   text(ch, "language", show.language);
   auto self = ch.append_child("atom:link");
   self.append_attribute("href") = feed_url.c_str();

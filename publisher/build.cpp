@@ -121,6 +121,14 @@ Result<BuildReport> build_public_locked(const ShowFolder& folder, feed::Time now
 
   const fs::path pub = folder.public_dir();
   const fs::path episodes_dir = pub / "episodes";
+  // Temporary files of a build that was killed (we hold the lock: no build
+  // is writing now).
+  for (fs::directory_iterator it(pub, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    boost::system::error_code rm;
+    if (name[0] == '.' && name.find(".tmp-") != std::string::npos) fs::remove(it->path(), rm);
+  }
+  ec.clear();
   fs::create_directories(episodes_dir, ec);
   if (ec) return failure(episodes_dir.string() + ": cannot create: " + ec.message());
 

@@ -182,5 +182,10 @@ def as_nobody():
     return drop
 
 
+def slurp(path, mode="r"):
+    with open(path, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
+        return f.read()
+
+
 def have(cmd):
     return shutil.which(cmd) is not None

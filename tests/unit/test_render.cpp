@@ -68,6 +68,21 @@ TEST(Render, DepartmentFeedHasOnlyItsEpisodesAndItsOwnGuid) {
   EXPECT_FALSE(ch.child("itunes:image"));
 }
 
+TEST(Render, ChannelDescriptionKeepsEmojiAndIsCutAtACharacterBoundary) {
+  Show s = show();
+  s.description = "Описание 🎙️";
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(render_feed(s, {}, "", {}).c_str()));
+  EXPECT_STREQ(doc.child("rss").child("channel").child_value("description"), "Описание 🎙️");
+  s.description.clear();
+  for (int i = 0; i < 2100; ++i) s.description += "я";  // 4200 bytes
+  s.description = "x" + s.description;                   // odd offset: byte 4000 is mid-character
+  ASSERT_TRUE(doc.load_string(render_feed(s, {}, "", {}).c_str()));
+  std::string cut = doc.child("rss").child("channel").child_value("description");
+  EXPECT_EQ(cut.size(), 3999u);
+  EXPECT_EQ(cut, s.description.substr(0, 3999));
+}
+
 TEST(Render, SameInputSameBytes) {
   std::vector<Episode> eps{episode(1, "marketing", "2026-11-01T07:00Z")};
   EXPECT_EQ(render_feed(show(), eps, "", {}), render_feed(show(), eps, "", {}));

@@ -1,0 +1,179 @@
+"""The show folder through the real binary: init, import with alternation and
+turns, atomic numbering under concurrency, schedule/build/unpublish/edit, and
+the bad input each gets one clear line for."""
+import json
+import os
+import subprocess
+
+from mutagen.oggopus import OggOpus
+
+from show_support import NASTY, ShowTest
+from support import BIN, run, slurp
+
+
+class Workflow(ShowTest):
+    def test_six_imports_alternate(self):
+        for i in range(6):
+            proc = self.imp(f"{NASTY} {i + 1}", "--host", "Анна & Co")
+            self.assertIn(f"episode {i + 1}", proc.stdout)
+        self.assertEqual(self.library(), [
+            "0001-marketing.opus", "0001-marketing.xml", "0002-sales.opus", "0002-sales.xml",
+            "0003-marketing.opus", "0003-marketing.xml", "0004-sales.opus", "0004-sales.xml",
+            "0005-marketing.opus", "0005-marketing.xml", "0006-sales.opus", "0006-sales.xml"])
+        episodes = json.loads(self.ct("list", "--json", check=0).stdout)
+        self.assertEqual([e["department"] for e in episodes], ["marketing", "sales"] * 3)
+        self.assertEqual(episodes[0]["title"], f"{NASTY} 1")
+        self.assertTrue(all(e["state"] == "draft" for e in episodes))
+        tags = OggOpus(os.path.join(self.show, "library", "0004-sales.opus"))
+        self.assertEqual(tags["title"], [f"{NASTY} 4"])
+        self.assertEqual(tags["tracknumber"], ["4"])
+        self.assertEqual(tags["department"], ["sales"])
+        self.assertEqual(tags["artist"], ["Анна & Co"])
+        self.assertEqual(tags["album"], [NASTY])
+        self.assertIn("marketing's turn", self.ct("list", check=0).stdout)
+        self.assertOpusinfoClean(os.path.join(self.show, "library", "0006-sales.opus"))
+
+    def test_out_of_turn_is_refused_naming_who_spoke_last(self):
+        self.imp("Первый")
+        proc = self.imp("Снова маркетинг", "--department", "marketing", check=None)
+        self.assertOneLineError(proc, 2, "sales's turn", "marketing spoke last (episode 1)", "--out-of-turn")
+        self.assertEqual(len(self.library()), 2)
+        self.imp("Снова маркетинг", "--department", "marketing", "--out-of-turn")
+        self.assertIn("0002-marketing.opus", self.library())
+        self.assertIn("sales's turn", self.ct("list", check=0).stdout)
+
+    def test_eight_concurrent_imports_get_eight_consecutive_numbers(self):
+        procs = [subprocess.Popen([BIN, "-C", self.show, "import", self.wav, "--title", f"Параллельно {i}"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for i in range(8)]
+        for p in procs:
+            out, err = p.communicate(timeout=120)
+            self.assertEqual(p.returncode, 0, err)
+        episodes = json.loads(self.ct("list", "--json", check=0).stdout)
+        self.assertEqual([e["number"] for e in episodes], list(range(1, 9)))
+        self.assertEqual([e["department"] for e in episodes], ["marketing", "sales"] * 4)
+        self.assertEqual(sorted(e["title"] for e in episodes), sorted(f"Параллельно {i}" for i in range(8)))
+        self.assertEqual(len(self.library()), 16)
+        self.assertEqual([n for n in os.listdir(os.path.join(self.show, "library")) if n.startswith(".incoming")], [])
+        self.ct("check", check=0)
+
+    def test_schedule_build_before_and_after(self):
+        self.imp("Запланированный")
+        proc = self.ct("schedule", "1", "--at", "2026-12-01T10:00", check=0)
+        self.assertIn("2026-12-01 10:00 MSK", proc.stdout)
+        self.ct("build", "--now", "2026-12-01T09:59:59", check=0)
+        self.assertFalse(os.path.exists(self.public("episodes", "0001-marketing.opus")))
+        with open(self.public("feed.xml"), encoding="utf-8") as f:
+            self.assertNotIn("<item>", f.read())
+        proc = self.ct("build", "--now", "2026-12-01T10:00", check=0)
+        self.assertIn("published episode 1", proc.stdout)
+        self.assertTrue(os.path.samefile(self.public("episodes", "0001-marketing.opus"),
+                                         os.path.join(self.show, "library", "0001-marketing.opus")))
+        with open(self.public("feed.xml"), encoding="utf-8") as f:
+            self.assertIn("<pubDate>Tue, 01 Dec 2026 10:00:00 +0300</pubDate>", f.read())
+        self.assertEqual(json.loads(self.ct("list", "--json", check=0).stdout)[0]["state"], "published")
+
+    def test_a_build_with_nothing_new_rewrites_nothing(self):
+        self.imp("Один")
+        self.ct("publish", "1", check=0)
+        before = {n: os.stat(self.public(n)).st_mtime_ns for n in os.listdir(self.public())}
+        proc = self.ct("build", check=0)
+        self.assertIn("0 file(s) updated", proc.stdout)
+        after = {n: os.stat(self.public(n)).st_mtime_ns for n in os.listdir(self.public())}
+        self.assertEqual(before, after)
+
+    def test_import_with_publish_at_and_past_schedules(self):
+        proc = self.imp("Прошлое", "--publish-at", "2020-01-01T10:00")
+        self.assertIn("next 'crosstalk build'", proc.stdout)
+        proc = self.ct("build", check=0)
+        self.assertIn("published episode 1", proc.stdout)
+        self.imp("Будущее")
+        proc = self.ct("schedule", "0002-sales", "--at", "2020-01-01T10:00+03:00", check=0)
+        self.assertIn("next 'crosstalk build'", proc.stdout)
+
+    def test_unpublish_removes_it_everywhere(self):
+        self.imp("Первый")
+        self.imp("Второй")
+        self.ct("publish", "1", check=0)
+        self.ct("publish", "2", check=0)
+        self.assertEqual(sorted(os.listdir(self.public("episodes"))), ["0001-marketing.opus", "0002-sales.opus"])
+        self.ct("unpublish", "2", check=0)
+        self.assertEqual(os.listdir(self.public("episodes")), ["0001-marketing.opus"])
+        for feed in ("feed.xml", "feed-sales.xml", "feed-marketing.xml", "index.html"):
+            with open(self.public(feed), encoding="utf-8") as f:
+                self.assertNotIn("0002-sales", f.read(), feed)
+        self.assertEqual(json.loads(self.ct("list", "--json", check=0).stdout)[1]["state"], "draft")
+
+    def test_edit_retags_and_updates_the_feed(self):
+        self.imp("Старое название")
+        self.ct("publish", "1", check=0)
+        self.ct("edit", "1", "--title", NASTY + " новое", "--host", "Мария", check=0)
+        lib = os.path.join(self.show, "library", "0001-marketing.opus")
+        self.assertEqual(OggOpus(lib)["title"], [NASTY + " новое"])
+        self.assertEqual(OggOpus(lib)["artist"], ["Мария"])
+        self.assertOpusinfoClean(lib)
+        with open(self.public("episodes", "0001-marketing.opus"), "rb") as a, open(lib, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        with open(self.public("feed.xml"), encoding="utf-8") as f:
+            feed = f.read()
+        self.assertIn("Голос врага &amp; &lt;b&gt;\"продажи\"&lt;/b&gt; 'маркетинг' 🎙️ новое", feed)
+        self.assertIn(f'length="{os.path.getsize(lib)}"', feed)
+        self.ct("check", check=0)
+
+    def test_bad_input_is_one_line_exit_2(self):
+        self.imp("Есть")
+        cases = [
+            (["import", self.wav, "--title", "   "], "title is empty"),
+            (["import", self.wav, "--title", "x", "--department", "hr"], "unknown department 'hr'"),
+            (["import", self.wav, "--title", "x", "--publish-at", "завтра"], "ISO 8601"),
+            (["schedule", "99", "--at", "2026-12-01T10:00"], "no episode '99'"),
+            (["schedule", "1", "--at", "2026-13-01T10:00"], "ISO 8601"),
+            (["publish", "0009-sales"], "no episode '0009-sales'"),
+            (["edit", "1"], "nothing to change"),
+            (["edit", "1", "--title", ""], "title is empty"),
+            (["build", "--now", "soon"], "--now"),
+        ]
+        for args, needle in cases:
+            with self.subTest(args=args):
+                self.assertOneLineError(self.ct(*args), 2, needle)
+        self.assertOneLineError(run(["-C", self.dir, "list"]), 2, "not a show folder")
+        self.assertOneLineError(run(["-C", self.dir, "import", self.wav, "--title", "x"]), 2, "not a show folder")
+        self.assertOneLineError(run(["init", self.show, "--title", "again"]), 2, "already a show folder")
+        self.assertOneLineError(run(["init", self.path("x"), "--title", "x", "--timezone", "Mars/Base"]), 2,
+                                "unknown time zone")
+        self.assertEqual(len(self.library()), 2)
+
+    def test_malformed_files_leave_public_untouched(self):
+        self.imp("Один")
+        self.ct("publish", "1", check=0)
+        snapshot = {n: slurp(self.public(n), "rb") for n in os.listdir(self.public()) if n.endswith(".xml")}
+        sidecar = os.path.join(self.show, "library", "0001-marketing.xml")
+        good = slurp(sidecar)
+        with open(sidecar, "w", encoding="utf-8") as f:
+            f.write(good.replace("</title>", "</titel>"))
+        self.assertOneLineError(self.ct("build"), 2, "0001-marketing.xml:5", "malformed XML")
+        with open(sidecar, "w", encoding="utf-8") as f:
+            f.write(good)
+        show_xml = os.path.join(self.show, "show.xml")
+        with open(show_xml, "a", encoding="utf-8") as f:
+            f.write("<junk>")
+        proc = self.ct("build")
+        self.assertOneLineError(proc, 2, "show.xml:", "malformed XML")
+        for name, data in snapshot.items():
+            self.assertEqual(slurp(self.public(name), "rb"), data)
+
+
+class DaylightSaving(ShowTest):
+    timezone = "Europe/Berlin"
+
+    def test_publish_time_across_the_spring_jump(self):
+        self.imp("Весна")
+        proc = self.ct("schedule", "1", "--at", "2026-03-29T02:30")
+        self.assertOneLineError(proc, 2, "does not exist")
+        self.ct("schedule", "1", "--at", "2026-03-29T03:00", check=0)  # = 01:00Z
+        self.ct("build", "--now", "2026-03-29T01:59", check=0)          # = 00:59Z, before the jump
+        self.assertFalse(os.path.exists(self.public("episodes", "0001-marketing.opus")))
+        self.ct("build", "--now", "2026-03-29T01:00:00Z", check=0)
+        self.assertTrue(os.path.exists(self.public("episodes", "0001-marketing.opus")))
+        with open(self.public("feed.xml"), encoding="utf-8") as f:
+            self.assertIn("Sun, 29 Mar 2026 03:00:00 +0200", f.read())
