@@ -5,6 +5,7 @@
 #include "crosstalk/publisher/build.hpp"
 
 #include <boost/filesystem/operations.hpp>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -127,6 +128,17 @@ Result<BuildReport> build_public_locked(const ShowFolder& folder, feed::Time now
     const std::string name = it->path().filename().string();
     boost::system::error_code rm;
     if (name[0] == '.' && name.find(".tmp-") != std::string::npos) fs::remove(it->path(), rm);
+  }
+  ec.clear();
+  // In library/: temp files of killed sidecar writes and re-tags (made under
+  // the lock), and imports abandoned for a day (imports encode unlocked).
+  const auto day_ago = std::time(nullptr) - 24 * 3600;
+  for (fs::directory_iterator it(folder.library(), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    boost::system::error_code rm;
+    bool incoming = name.rfind(".incoming-", 0) == 0 || name.rfind("..incoming-", 0) == 0;
+    bool stale_temp = name[0] == '.' && name.find(".tmp-") != std::string::npos && !incoming;
+    if (stale_temp || (incoming && fs::last_write_time(it->path(), rm) < day_ago)) fs::remove(it->path(), rm);
   }
   ec.clear();
   fs::create_directories(episodes_dir, ec);

@@ -55,10 +55,11 @@ def opus_duration(path):
     return (last - pre_skip) / 48000
 
 
-def write_episodes(show, opus, count, start=1, state="published", day="2026-11-01"):
+def write_episodes(show, opus, count, title, start=1, state="published", day="2026-11-01"):
     """Adds `count` published episodes by writing library files directly
-    (each a hard link to one real Opus file), for tests and benchmarks that
-    need many episodes fast."""
+    (each a hard link to one real Opus file whose TITLE tag is `title`), for
+    tests and benchmarks that need many episodes fast."""
+    from xml.sax.saxutils import escape
     lib = os.path.join(show, "library")
     size = os.path.getsize(opus)
     duration = opus_duration(opus)
@@ -71,7 +72,7 @@ def write_episodes(show, opus, count, start=1, state="published", day="2026-11-0
 <episode version="1">
   <number>{n}</number>
   <department>{dep}</department>
-  <title>Выпуск {n} &amp; &lt;тест&gt;</title>
+  <title>{escape(title)}</title>
   <description>Описание {n}</description>
   <host>Анна</host>
   <recorded-at>{day}T07:00:00Z</recorded-at>
