@@ -1,29 +1,53 @@
 #!/usr/bin/env bash
 # The demo command from the README: installs what is missing, builds
-# crosstalk, and makes a tagged demo episode from generated Russian speech.
-# Output goes to ./demo (or the folder given as $1).
+# crosstalk, and makes a demo show «Голос врага» from generated Russian
+# speech: four episodes alternating marketing and sales, three published,
+# one scheduled a day ahead; then builds public/ and says where it is.
+# Output goes to ./demo (or the folder given as $1); it is made anew each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C.UTF-8
 scripts/setup.sh
-scripts/build.sh build-release -DCMAKE_BUILD_TYPE=Release -DCROSSTALK_TESTS=OFF
+scripts/build.sh build-release -DCMAKE_BUILD_TYPE=Release -DCROSSTALK_TESTS=OFF >/dev/null
 crosstalk=$PWD/build-release/cli/crosstalk
 
-demo=${1:-demo}
-mkdir -p "$demo"
-echo "== generating a Russian speech sample (espeak-ng) and a cover (ffmpeg) =="
-espeak-ng -v ru -s 150 -w "$demo/speech.wav" \
-  "Добрый день! Это первый выпуск подкаста «Голос врага». Сегодня маркетинг рассказывает о своих победах и провалах."
-ffmpeg -v error -y -f lavfi -i "color=c=0x1f4e79:s=1400x1400" -frames:v 1 "$demo/cover.jpg"
+demo=$(realpath -m "${1:-demo}")
+show=$demo/show
+rm -rf "$demo"
+mkdir -p "$demo/audio"
+echo "== generating speech (espeak-ng) and a cover (ffmpeg) in $demo =="
+ffmpeg -v error -y -f lavfi -i "color=c=0x1f4e79:s=1400x1400" -frames:v 1 "$demo/audio/cover.jpg"
+say() { espeak-ng -v ru -s 150 -w "$demo/audio/$1.wav" "$2"; }
+say 1 "Добрый день! Это первый выпуск подкаста «Голос врага». Маркетинг рассказывает о кампании, которая две недели не работала."
+say 2 "Слово продажам. Мы потеряли крупного клиента, потому что слишком поздно сообщили о задержке поставки."
+say 3 "Снова маркетинг. Мы поговорили с продажами и переписали все рекламные тексты. Заявок стало в пять раз больше."
+say 4 "Продажи возвращаются. Клиент, которого мы потеряли, подписал договор на два года."
 
-echo "== encoding the episode =="
-"$crosstalk" encode "$demo/speech.wav" "$demo/0001-marketing.opus" \
-  --title "Выпуск 1: победы и провалы маркетинга 🎙" --artist "Анна Петрова" \
-  --album "Голос врага" --track 1 --date "$(date +%F)" --language ru --department marketing \
-  --description "Маркетинг рассказывает продажам о кампании & <итогах> квартала." \
-  --cover "$demo/cover.jpg"
+echo "== creating the show and importing the episodes =="
+"$crosstalk" init "$show" --title "Голос врага" \
+  --description "Маркетинг и продажи по очереди рассказывают о своих победах и провалах." \
+  --author "Отдел коммуникаций" --owner-email comms@example.com \
+  --timezone Europe/Moscow --base-url http://127.0.0.1:8080/ --cover "$demo/audio/cover.jpg"
+ct() { "$crosstalk" -C "$show" "$@"; }
+ct import "$demo/audio/1.wav" --title "Кампания, которая не взлетела" --host "Анна Петрова" \
+  --description "Две недели, половина бюджета и двенадцать заявок: что пошло не так."
+ct import "$demo/audio/2.wav" --title "Как мы потеряли клиента & что поняли" --host "Борис Иванов" \
+  --description "Одна поздняя новость стоила нам крупнейшего клиента региона."
+ct import "$demo/audio/3.wav" --title "Тексты <заново>: ×5 заявок 🚀" --host "Анна Петрова" \
+  --description "Что изменилось, когда мы спросили тех, кто говорит с клиентами каждый день."
+ct import "$demo/audio/4.wav" --title "Клиент вернулся" --host "Борис Иванов" \
+  --description "Почему честность оказалась лучшим аргументом."
+ct schedule 1 --at "$(date -d '3 days ago' +%Y-%m-%dT10:00)"
+ct schedule 2 --at "$(date -d '2 days ago' +%Y-%m-%dT10:00)"
+ct schedule 3 --at "$(date -d 'yesterday' +%Y-%m-%dT10:00)"
+ct schedule 4 --at "$(date -d 'tomorrow' +%Y-%m-%dT10:00)"
 
-echo "== what it made =="
-opusinfo "$demo/0001-marketing.opus" | sed -n '/User comments/,/Playback length/p' | grep -v METADATA_BLOCK
+echo "== building public/ =="
+ct build
 echo
-echo "Episode: $(realpath "$demo/0001-marketing.opus") — play it with: ffplay, mpv, vlc or a browser"
+ct list
+echo
+echo "Show folder: $show"
+echo "Feed:        $show/public/feed.xml  (per department: feed-marketing.xml, feed-sales.xml)"
+echo "Page:        $show/public/index.html"
+echo "Serve public/ with any static web server at http://127.0.0.1:8080/ (crosstalk serve comes with issue 6)."
