@@ -14,10 +14,12 @@ namespace crosstalk::feed {
 
 namespace {
 
+// "0007-sales": at least four digits (no snprintf: called for every file of
+// every build).
 std::string episode_stem(int number, const std::string& department) {
-  char digits[16];
-  std::snprintf(digits, sizeof digits, "%04d", number);
-  return std::string(digits) + "-" + department;
+  std::string digits = std::to_string(number);
+  if (digits.size() < 4) digits.insert(0, 4 - digits.size(), '0');
+  return digits + "-" + department;
 }
 
 std::string default_name(const std::string& id, const std::string& language) {

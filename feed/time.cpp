@@ -5,15 +5,22 @@
 #include <date/date.h>
 #include <date/tz.h>
 
-#include <regex>
+#include <charconv>
+#include <cstdio>
+#include <map>
+#include <mutex>
 
 namespace crosstalk::feed {
 
 namespace {
 
 Result<const date::time_zone*> zone_of(std::string_view zone) {
+  static std::mutex mutex;
+  static std::map<std::string, const date::time_zone*, std::less<>> cache;
+  std::lock_guard<std::mutex> guard(mutex);
+  if (auto it = cache.find(zone); it != cache.end()) return it->second;
   try {
-    return date::locate_zone(std::string(zone));
+    return cache[std::string(zone)] = date::locate_zone(std::string(zone));
   } catch (const std::exception&) {
     return bad_input("unknown time zone '" + std::string(zone) +
                      "' (use an Area/City name such as Europe/Moscow)");
@@ -30,56 +37,118 @@ Result<void> check_time_zone(std::string_view zone) {
 
 Time now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
-Result<Time> parse_time(std::string_view text, std::string_view zone) {
-  static const std::regex pattern(
-      R"(^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$)");
-  std::string s(text);
-  std::smatch m;
-  const std::string hint = "'" + s + "' is not a time; use ISO 8601 like 2026-12-01T10:00 or 2026-12-01T10:00+03:00";
-  if (!std::regex_match(s, m, pattern)) return bad_input(hint);
-  int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
-  int h = std::stoi(m[4]), mi = std::stoi(m[5]), sec = m[6].matched ? std::stoi(m[6]) : 0;
+namespace {
+
+// Reads exactly `n` digits at `pos`.
+bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  auto r = std::from_chars(s.data() + pos, s.data() + pos + n, out);
+  return r.ec == std::errc() && r.ptr == s.data() + pos + n;
+}
+
+}  // namespace
+
+// YYYY-MM-DD(T| )HH:MM[:SS][Z|±HH[:]MM]: parsed by hand (std::regex is slow,
+// and sidecars hold thousands of times).
+Result<Time> parse_time(std::string_view s, std::string_view zone) {
+  const std::string hint = "'" + std::string(s) +
+                           "' is not a time; use ISO 8601 like 2026-12-01T10:00 or 2026-12-01T10:00+03:00";
+  int y, mo, d, h, mi, sec = 0;
+  if (!digits(s, 0, 4, y) || s.size() < 16 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2, h) || s[13] != ':' ||
+      !digits(s, 14, 2, mi))
+    return bad_input(hint);
+  std::size_t pos = 16;
+  if (pos < s.size() && s[pos] == ':') {
+    if (!digits(s, pos + 1, 2, sec)) return bad_input(hint);
+    pos += 3;
+  }
   date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
                            date::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return bad_input(hint);
   date::local_seconds local = date::local_days{ymd} + std::chrono::hours{h} +
                               std::chrono::minutes{mi} + std::chrono::seconds{sec};
-  if (m[7].matched) {
-    std::string off = m[7];
+  if (pos < s.size()) {
+    std::string_view off = s.substr(pos);
     if (off == "Z") return Time{local.time_since_epoch()};
+    int oh, om;
+    bool colon = off.size() == 6 && off[3] == ':';
+    if ((off[0] != '+' && off[0] != '-') || (off.size() != 5 && !colon) || !digits(off, 1, 2, oh) ||
+        !digits(off, colon ? 4 : 3, 2, om) || oh > 18 || om > 59)
+      return bad_input(hint);
     int sign = off[0] == '-' ? -1 : 1;
-    off.erase(std::remove(off.begin(), off.end(), ':'), off.end());
-    int oh = std::stoi(off.substr(1, 2)), om = std::stoi(off.substr(3, 2));
-    if (oh > 18 || om > 59) return bad_input(hint);
-    auto offset = std::chrono::hours{oh} + std::chrono::minutes{om};
-    return Time{local.time_since_epoch() - sign * offset};
+    return Time{local.time_since_epoch() - sign * (std::chrono::hours{oh} + std::chrono::minutes{om})};
   }
   auto z = zone_of(zone);
   if (!z) return std::unexpected(z.error());
   auto info = (*z)->get_info(local);
   if (info.result == date::local_info::nonexistent)
-    return bad_input("'" + s + "' does not exist in " + std::string(zone) +
+    return bad_input("'" + std::string(s) + "' does not exist in " + std::string(zone) +
                      " (the clocks skip it for daylight saving); pick another time or add an offset");
   if (info.result == date::local_info::ambiguous)
-    return bad_input("'" + s + "' happens twice in " + std::string(zone) +
+    return bad_input("'" + std::string(s) + "' happens twice in " + std::string(zone) +
                      " (daylight saving ends); add an offset such as +03:00 to say which");
   return Time{local.time_since_epoch() - info.first.offset};
 }
 
-std::string format_utc(Time t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+namespace {
+
+struct Civil {
+  int year;
+  unsigned month, day, weekday;
+  long long hour, minute, second;
+};
+
+Civil civil(date::sys_seconds t) {
+  auto days = std::chrono::floor<date::days>(t);
+  date::year_month_day ymd{days};
+  date::hh_mm_ss<std::chrono::seconds> hms{t - days};
+  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()), date::weekday{days}.c_encoding(),
+          hms.hours().count(), hms.minutes().count(), hms.seconds().count()};
+}
+
+// The zone's offset at `t` and its abbreviation; UTC for unknown zones.
+std::pair<std::chrono::seconds, std::string> offset_at(Time t, std::string_view zone) {
+  auto z = zone_of(zone);
+  if (!z) return {std::chrono::seconds{0}, "UTC"};
+  auto info = (*z)->get_info(t);
+  return {info.offset, info.abbrev};
+}
+
+}  // namespace
+
+std::string format_utc(Time t) {
+  Civil c = civil(t);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", c.year, c.month, c.day, c.hour,
+                c.minute, c.second);
+  return buf;
+}
 
 std::string format_rfc2822(Time t, std::string_view zone) {
-  auto z = zone_of(zone);
-  if (!z) return date::format("%a, %d %b %Y %H:%M:%S +0000", t);
-  date::zoned_seconds zt{*z, t};
-  return date::format("%a, %d %b %Y %H:%M:%S %z", zt);
+  static const char* const kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  auto [offset, abbrev] = offset_at(t, zone);
+  Civil c = civil(t + offset);
+  long long minutes = offset.count() / 60;
+  char sign = minutes < 0 ? '-' : '+';
+  minutes = minutes < 0 ? -minutes : minutes;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02lld:%02lld:%02lld %c%02lld%02lld", kDays[c.weekday],
+                c.day, kMonths[c.month - 1], c.year, c.hour, c.minute, c.second, sign, minutes / 60,
+                minutes % 60);
+  return buf;
 }
 
 std::string format_local(Time t, std::string_view zone) {
-  auto z = zone_of(zone);
-  if (!z) return date::format("%Y-%m-%d %H:%M UTC", t);
-  date::zoned_seconds zt{*z, t};
-  return date::format("%Y-%m-%d %H:%M %Z", zt);
+  auto [offset, abbrev] = offset_at(t, zone);
+  Civil c = civil(t + offset);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02lld:%02lld %s", c.year, c.month, c.day, c.hour,
+                c.minute, abbrev.c_str());
+  return buf;
 }
 
 }  // namespace crosstalk::feed

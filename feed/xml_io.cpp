@@ -1,10 +1,9 @@
 // pugixml helpers: load with file:line errors, save as indented UTF-8.
 #include "xml_io.hpp"
 
+#include "crosstalk/util/read_file.hpp"
+
 #include <algorithm>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 
 namespace crosstalk::feed::xml {
 
@@ -23,9 +22,9 @@ Error Document::error_at(const pugi::xml_node& node, const std::string& message)
 
 Result<void> load(const boost::filesystem::path& path, Document& out) {
   out.path = path.string();
-  std::ifstream in(out.path, std::ios::binary);
-  if (!in) return bad_input(out.path + ": cannot read the file (is this a show folder?)");
-  out.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  auto text = util::read_file(path);
+  if (!text) return bad_input(out.path + ": cannot read the file (is this a show folder?)");
+  out.text = std::move(*text);
   pugi::xml_parse_result r = out.doc.load_buffer(out.text.data(), out.text.size(),
                                                  pugi::parse_default, pugi::encoding_utf8);
   if (!r)
@@ -34,10 +33,17 @@ Result<void> load(const boost::filesystem::path& path, Document& out) {
   return {};
 }
 
+namespace {
+struct StringWriter : pugi::xml_writer {
+  std::string out;
+  void write(const void* data, size_t size) override { out.append(static_cast<const char*>(data), size); }
+};
+}  // namespace
+
 std::string to_string(const pugi::xml_document& doc) {
-  std::ostringstream s;
-  doc.save(s, "  ", pugi::format_default, pugi::encoding_utf8);
-  return s.str();
+  StringWriter writer;
+  doc.save(writer, "  ", pugi::format_default, pugi::encoding_utf8);
+  return std::move(writer.out);
 }
 
 std::string text_of(const pugi::xml_node& parent, const char* name) {

@@ -6,12 +6,15 @@
 
 #include <boost/filesystem/operations.hpp>
 #include <ctime>
-#include <fstream>
-#include <iterator>
+#include <cstdio>
 #include <set>
+#include <sstream>
 
 #include "crosstalk/feed/render.hpp"
 #include "crosstalk/util/atomic_file.hpp"
+#include "crosstalk/util/platform.hpp"
+#include "crosstalk/util/read_file.hpp"
+#include "crosstalk/version.hpp"
 
 namespace fs = boost::filesystem;
 
@@ -19,10 +22,7 @@ namespace crosstalk::publisher {
 
 namespace {
 
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p.string(), std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string read_all(const fs::path& p) { return util::read_file(p).value_or(std::string()); }
 
 // Replaces `path` only when its bytes differ, so unchanged files keep their
 // mtime (stable HTTP validators).
@@ -68,6 +68,71 @@ Result<void> place_episode(const fs::path& source, const fs::path& target) {
   return {};
 }
 
+// What a build depends on, summed up: every file in library/, show.xml, the
+// cover, and what is in public/. Any edit, rename, addition or removal
+// changes it (mtimes are nanoseconds on local disks).
+std::string fingerprint(const ShowFolder& folder) {
+  std::uint64_t sum = 0;
+  auto mix = [&sum](const std::string& name, const fs::path& p) {
+    auto st = util::platform::stat_stamp(p);
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+    auto feed = [&h](const void* data, std::size_t n) {
+      for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<const unsigned char*>(data)[i]) * 1099511628211ull;
+    };
+    feed(name.data(), name.size());
+    if (st) {
+      feed(&st->mtime_ns, sizeof st->mtime_ns);
+      feed(&st->size, sizeof st->size);
+    }
+    sum += h;  // order-independent
+  };
+  mix("show.xml", folder.show_xml());
+  if (!folder.show.cover.empty()) mix("cover", folder.root / folder.show.cover);
+  for (const fs::path& dir : {folder.library(), folder.public_dir(), folder.public_dir() / "episodes"}) {
+    mix(dir.string(), dir);
+    if (dir.filename() == "episodes") continue;  // its own mtime covers links added or removed
+    boost::system::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+      mix(it->path().filename().string(), it->path());
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(sum));
+  return std::string(kVersion) + " " + buf;
+}
+
+fs::path stamp_path(const ShowFolder& folder) { return folder.root / ".crosstalk-build"; }
+
+// The stamp of the last complete build: fingerprint, next due time, count.
+struct Stamp {
+  std::string fingerprint;
+  std::optional<feed::Time> next_due;
+  std::size_t published = 0;
+};
+
+std::optional<Stamp> read_stamp(const ShowFolder& folder) {
+  auto text = util::read_file(stamp_path(folder));
+  if (!text) return std::nullopt;
+  std::istringstream in(*text);
+  Stamp s;
+  std::string due;
+  if (!std::getline(in, s.fingerprint) || !std::getline(in, due) || !(in >> s.published)) return std::nullopt;
+  if (due != "-") {
+    auto t = feed::parse_time(due, "UTC");
+    if (!t) return std::nullopt;
+    s.next_due = *t;
+  }
+  return s;
+}
+
+Result<void> write_stamp(const ShowFolder& folder, const BuildReport& report) {
+  std::string text = fingerprint(folder) + "\n" +
+                     (report.next_due ? feed::format_utc(*report.next_due) : "-") + "\n" +
+                     std::to_string(report.published) + "\n";
+  return util::write_file_atomically(stamp_path(folder), {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+}
+
+Result<BuildReport> build_everything(const ShowFolder& folder, feed::Time now);
+
 }  // namespace
 
 Result<BuildReport> build_public(const ShowFolder& folder, feed::Time now) {
@@ -77,6 +142,24 @@ Result<BuildReport> build_public(const ShowFolder& folder, feed::Time now) {
 }
 
 Result<BuildReport> build_public_locked(const ShowFolder& folder, feed::Time now) {
+  // Nothing changed since the last build and nothing fell due: done, without
+  // reading a single sidecar.
+  if (auto stamp = read_stamp(folder);
+      stamp && (!stamp->next_due || now < *stamp->next_due) && stamp->fingerprint == fingerprint(folder)) {
+    BuildReport report;
+    report.published = stamp->published;
+    report.next_due = stamp->next_due;
+    return report;
+  }
+  auto report = build_everything(folder, now);
+  if (!report) return report;
+  if (auto r = write_stamp(folder, *report); !r) return std::unexpected(r.error());
+  return report;
+}
+
+namespace {
+
+Result<BuildReport> build_everything(const ShowFolder& folder, feed::Time now) {
   // Read and check everything before touching public/.
   auto library = load_library(folder);
   if (!library) return std::unexpected(library.error());
@@ -168,5 +251,7 @@ Result<BuildReport> build_public_locked(const ShowFolder& folder, feed::Time now
   report.published = published.size();
   return report;
 }
+
+}  // namespace
 
 }  // namespace crosstalk::publisher

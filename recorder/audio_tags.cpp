@@ -1,13 +1,13 @@
 // TagLib's Ogg Opus XiphComment as AudioTags; cover art as a FLAC picture.
 #include "crosstalk/recorder/audio_tags.hpp"
 
+#include "crosstalk/util/read_file.hpp"
+
 #include <taglib/flacpicture.h>
 #include <taglib/opusfile.h>
 #include <taglib/xiphcomment.h>
 
 #include <boost/filesystem/operations.hpp>
-#include <fstream>
-#include <iterator>
 
 namespace fs = boost::filesystem;
 
@@ -40,10 +40,10 @@ Result<Cover> load_cover(const fs::path& path) {
   if (size > kMaxCoverBytes)
     return bad_input(name + ": cover image is " + std::to_string(size / 1024) +
                      " KiB; the limit is 1024 KiB (save it smaller, e.g. 1400x1400 JPEG)");
-  std::ifstream in(path.string(), std::ios::binary);
-  if (!in) return bad_input(name + ": cannot read the cover image (check its permissions)");
+  auto bytes = util::read_file(path);
+  if (!bytes) return bad_input(name + ": cannot read the cover image (check its permissions)");
   Cover cover;
-  cover.data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  cover.data.assign(bytes->begin(), bytes->end());
   auto info = util::probe_image(cover.data);
   if (!info) return bad_input(name + ": the cover is not a JPEG or PNG image");
   cover.image = *info;

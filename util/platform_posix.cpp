@@ -2,6 +2,7 @@
 // descriptors, fsync and signal handling. Nothing else in crosstalk includes
 // <unistd.h> or <fcntl.h>.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -31,6 +32,17 @@ Result<void> sync_path(const boost::filesystem::path& path) {
   if (rc != 0 && err != EINVAL && err != EBADF && err != EISDIR)
     return failure(path.string() + ": cannot sync to disk: " + error_text(err));
   return {};
+}
+
+std::optional<FileStamp> stat_stamp(const boost::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+#ifdef __APPLE__
+  std::int64_t ns = static_cast<std::int64_t>(st.st_mtimespec.tv_sec) * 1000000000 + st.st_mtimespec.tv_nsec;
+#else
+  std::int64_t ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+#endif
+  return FileStamp{ns, static_cast<std::uint64_t>(st.st_size)};
 }
 
 Result<FileLock> FileLock::acquire(const boost::filesystem::path& path) {

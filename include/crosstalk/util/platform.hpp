@@ -3,6 +3,8 @@
 // port adds platform_windows.cpp with the same functions.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include <boost/filesystem/path.hpp>
@@ -35,6 +37,13 @@ class FileLock {
   explicit FileLock(int handle) : handle_(handle) {}
   int handle_ = -1;
 };
+
+// A file's modification time (ns) and size from one stat; empty if missing.
+struct FileStamp {
+  std::int64_t mtime_ns = 0;
+  std::uint64_t size = 0;
+};
+std::optional<FileStamp> stat_stamp(const boost::filesystem::path& path);
 
 // Text of an OS error number, e.g. "No space left on device".
 std::string error_text(int error_number);
