@@ -10,11 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 count=${2:-10000}
-scripts/setup.sh
-command -v node >/dev/null && command -v npm >/dev/null || {
-  echo "build bench: installing nodejs and npm" >&2
-  apt-get install -y -q --no-install-recommends nodejs npm >/dev/null
-}
+scripts/setup.sh --bench
 scripts/build.sh build-release -DCMAKE_BUILD_TYPE=Release -DCROSSTALK_TESTS=OFF >/dev/null
 crosstalk=$PWD/build-release/cli/crosstalk
 work=$(mktemp -d /tmp/crosstalk-build-bench-XXXXXX)

@@ -58,6 +58,13 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
         std::printf("created show '%s' in %s (rotation:", folder->show.title.c_str(), dir->c_str());
         for (const auto& d : folder->show.rotation) std::printf(" %s", d.id.c_str());
         std::printf(")\n");
+        if (!folder->show.cover.empty()) {
+          auto cover = recorder::load_cover(folder->root / folder->show.cover);
+          if (cover && (cover->image.width < 1400 || cover->image.width > 3000 ||
+                        cover->image.width != cover->image.height))
+            std::fprintf(stderr, "warning: the cover is %ux%u; podcast apps want a square of 1400 to 3000 px\n",
+                         cover->image.width, cover->image.height);
+        }
         return {};
       };
     });

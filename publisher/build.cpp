@@ -52,11 +52,13 @@ Result<void> place_episode(const fs::path& source, const fs::path& target) {
   fs::create_hard_link(source, temp, ec);
   if (ec) {
     ec.clear();
-    fs::copy_file(source, temp, ec);
-    if (!ec) fs::last_write_time(temp, fs::last_write_time(source, ec), ec);
-    if (ec) {
-      fs::remove(temp, ec);
-      return failure(target.string() + ": cannot copy the episode: " + ec.message());
+    auto copied = util::copy_file(source, temp);
+    if (copied) fs::last_write_time(temp, fs::last_write_time(source, ec), ec);
+    if (!copied || ec) {
+      boost::system::error_code ignored;
+      fs::remove(temp, ignored);
+      return failure(target.string() + ": cannot copy the episode: " +
+                     (copied ? ec.message() : copied.error().message));
     }
   }
   fs::rename(temp, target, ec);

@@ -6,6 +6,7 @@
 
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/util/atomic_file.hpp"
+#include "crosstalk/util/read_file.hpp"
 #include <date/date.h>
 
 namespace fs = boost::filesystem;
@@ -57,8 +58,8 @@ Result<void> retag(const fs::path& audio, const recorder::AudioTags& tags) {
   if (!copy) return std::unexpected(copy.error());
   if (auto r = copy->close(); !r) return r;
   boost::system::error_code ec;
-  fs::copy_file(audio, copy->temp_path(), fs::copy_option::overwrite_if_exists, ec);
-  if (ec) return failure(audio.string() + ": cannot copy for tagging: " + ec.message());
+  fs::remove(copy->temp_path(), ec);  // copy_file makes it anew
+  if (auto r = util::copy_file(audio, copy->temp_path()); !r) return r;
   if (auto r = recorder::write_tags(copy->temp_path(), tags); !r) return r;
   return copy->commit();
 }

@@ -15,6 +15,12 @@ PACKAGES=(
   opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen python3-feedparser libxml2-utils time bc valgrind
 )
 
+# `setup.sh --bench` also brings Node.js and npm (the build benchmark's
+# peer is an npm package), unless node and npm are already on PATH.
+if [ "${1:-}" = --bench ] && ! { command -v node && command -v npm; } >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

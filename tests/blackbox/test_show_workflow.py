@@ -79,8 +79,21 @@ class Workflow(ShowTest):
         before = {n: os.stat(self.public(n)).st_mtime_ns for n in os.listdir(self.public())}
         proc = self.ct("build", check=0)
         self.assertIn("0 file(s) updated", proc.stdout)
+        os.remove(os.path.join(self.show, ".crosstalk-build"))  # the full path, not the shortcut
+        proc = self.ct("build", check=0)
+        self.assertIn("0 file(s) updated", proc.stdout)
         after = {n: os.stat(self.public(n)).st_mtime_ns for n in os.listdir(self.public())}
         self.assertEqual(before, after)
+
+    def test_the_build_shortcut_notices_hand_edits(self):
+        self.imp("Один")
+        self.ct("publish", "1", check=0)
+        sidecar = os.path.join(self.show, "library", "0001-marketing.xml")
+        text = slurp(sidecar).replace("<title>Один</title>", "<title>Исправлено вручную</title>")
+        with open(sidecar, "w", encoding="utf-8") as f:  # in place, as an editor would
+            f.write(text)
+        self.ct("build", check=0)
+        self.assertIn("Исправлено вручную", slurp(self.public("feed.xml")))
 
     def test_import_with_publish_at_and_past_schedules(self):
         proc = self.imp("Прошлое", "--publish-at", "2020-01-01T10:00")
@@ -161,6 +174,41 @@ class Workflow(ShowTest):
         self.assertOneLineError(proc, 2, "show.xml:", "malformed XML")
         for name, data in snapshot.items():
             self.assertEqual(slurp(self.public(name), "rb"), data)
+
+
+class Checks(ShowTest):
+    def test_check_finds_what_is_wrong_and_says_so_in_json(self):
+        self.imp("Один")
+        self.imp("Два")
+        self.ct("publish", "1", check=0)
+        report = json.loads(self.ct("check", "--json", check=0).stdout)
+        self.assertEqual((report["ok"], report["episodes"], report["published"]), (True, 2, 1))
+        os.remove(self.public("episodes", "0001-marketing.opus"))
+        with open(os.path.join(self.show, "library", "0002-sales.opus"), "ab") as f:
+            f.write(b"junk")
+        proc = self.ct("check", "--json")
+        self.assertEqual(proc.returncode, 1)
+        problems = json.loads(proc.stdout)["problems"]
+        self.assertEqual(len(problems), 2, problems)
+        self.assertTrue(any("0001-marketing.opus" in p["path"] and "crosstalk build" in p["problem"] for p in problems))
+        self.assertTrue(any("0002-sales.opus" in p["path"] and "size" in p["problem"] for p in problems))
+        self.ct("build", check=0)  # puts the published file back
+
+    def test_public_on_another_file_system_gets_copies(self):
+        if os.geteuid() != 0:
+            self.skipTest("mounting a file system needs root (CI runs as root)")
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", self.public()], check=True)
+        try:
+            self.imp("Копия")
+            self.ct("publish", "1", check=0)
+            pub, lib = self.public("episodes", "0001-marketing.opus"), os.path.join(self.show, "library", "0001-marketing.opus")
+            self.assertFalse(os.path.samefile(pub, lib))
+            self.assertEqual(slurp(pub, "rb"), slurp(lib, "rb"))
+            os.remove(os.path.join(self.show, ".crosstalk-build"))  # no shortcut: compare the copies
+            self.assertIn("0 file(s) updated", self.ct("build", check=0).stdout)
+            self.ct("check", check=0)
+        finally:
+            subprocess.run(["umount", self.public()], check=True)
 
 
 class DaylightSaving(ShowTest):
