@@ -100,7 +100,8 @@ std::string render_page(const Show& show, const std::vector<Episode>& episodes,
       << escape_html(d.name) << "</a></li>\n";
   h << "</ul>\n<p class=\"hint\">" << l.how << "</p>\n</div>\n</header>\n<main>\n";
   if (episodes.empty()) h << "<p>" << l.no_episodes << "</p>\n";
-  for (const Episode& e : newest_first(episodes)) {
+  for (const Episode* episode : newest_first(episodes)) {
+    const Episode& e = *episode;
     const Department* d = show.department(e.department);
     std::size_t index = 0;
     for (; index < show.rotation.size() && show.rotation[index].id != e.department; ++index) {}

@@ -27,12 +27,15 @@ std::string feed_file_name(const std::string& department) {
   return department.empty() ? "feed.xml" : "feed-" + department + ".xml";
 }
 
-std::vector<Episode> newest_first(std::vector<Episode> episodes) {
-  std::sort(episodes.begin(), episodes.end(), [](const Episode& a, const Episode& b) {
-    auto ta = a.published_at.value_or(Time{}), tb = b.published_at.value_or(Time{});
-    return ta != tb ? ta > tb : a.number > b.number;
+std::vector<const Episode*> newest_first(const std::vector<Episode>& episodes) {
+  std::vector<const Episode*> order;
+  order.reserve(episodes.size());
+  for (const Episode& e : episodes) order.push_back(&e);
+  std::sort(order.begin(), order.end(), [](const Episode* a, const Episode* b) {
+    auto ta = a->published_at.value_or(Time{}), tb = b->published_at.value_or(Time{});
+    return ta != tb ? ta > tb : a->number > b->number;
   });
-  return episodes;
+  return order;
 }
 
 std::string render_feed(const Show& show, const std::vector<Episode>& all,
@@ -84,9 +87,9 @@ std::string render_feed(const Show& show, const std::vector<Episode>& all,
   text(ch, "podcast:guid", dep ? dep->podcast_guid : show.podcast_guid);
   text(ch, "generator", "crosstalk");
 
-  auto episodes = newest_first(all);
   bool first = true;
-  for (const Episode& e : episodes) {
+  for (const Episode* episode : newest_first(all)) {
+    const Episode& e = *episode;
     if (dep && e.department != dep->id) continue;
     const std::string pub = format_rfc2822(e.published_at.value_or(e.recorded_at), show.timezone);
     if (first) {  // the newest item's date: stable across builds that change nothing

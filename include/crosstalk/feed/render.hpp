@@ -25,6 +25,7 @@ std::string render_page(const Show& show, const std::vector<Episode>& episodes,
 std::string feed_file_name(const std::string& department);  // feed.xml / feed-sales.xml
 std::string format_duration(double seconds);                // 1:02:03 or 4:05
 std::string escape_html(std::string_view text);
-std::vector<Episode> newest_first(std::vector<Episode> episodes);
+// Newest first by pubDate, then by number; pointers into `episodes`.
+std::vector<const Episode*> newest_first(const std::vector<Episode>& episodes);
 
 }  // namespace crosstalk::feed
