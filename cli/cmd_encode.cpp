@@ -1,4 +1,5 @@
 // `crosstalk encode IN OUT.opus`: a plain encoder, no show needed.
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -14,13 +15,45 @@ struct EncodeArgs {
   double bitrate_kbps = 0;
   int channels = 1;
   recorder::AudioTags tags;
+  recorder::LoudnessSettings loudness;
+  bool no_normalize = false;
 };
+
+std::string lufs(double v) {
+  if (!std::isfinite(v)) return "silence";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+}  // namespace
+
+void print_loudness(const std::string& source, const recorder::LoudnessReport& l) {
+  std::printf("loudness: %s LUFS, range %.1f LU, true peak %s dBTP", lufs(l.input.integrated_lufs).c_str(),
+              l.input.range_lu, lufs(l.input.true_peak_dbtp).c_str());
+  if (l.normalized)
+    std::printf(" → %s LUFS (gain %+.1f dB%s), true peak %s dBTP before encoding", lufs(l.output.integrated_lufs).c_str(),
+                l.gain_db, l.limited_db < -0.05 ? (", limiter down to " + lufs(l.limited_db) + " dB").c_str() : "",
+                lufs(l.output.true_peak_dbtp).c_str());
+  else
+    std::printf(" (not normalised)");
+  std::printf("\n");
+  if (l.silent)
+    std::fprintf(stderr, "warning: %s looks silent (nothing above -70 LUFS): left as it is; is the mic muted?\n", source.c_str());
+  else if (l.gain_capped)
+    std::fprintf(stderr, "warning: %s is very quiet (%s LUFS): raised by the maximum %+.0f dB only; check the mic level\n",
+                 source.c_str(), lufs(l.input.integrated_lufs).c_str(), l.gain_db);
+}
+
+namespace {
 
 Result<void> run_encode(const EncodeArgs& a) {
   recorder::EncodeOptions options;
   options.channels = a.channels;
   options.bitrate = static_cast<int>(a.bitrate_kbps * 1000.0 + 0.5);
   options.tags = a.tags;
+  options.loudness = a.loudness;
+  options.loudness.normalize = !a.no_normalize;
   if (!a.cover.empty()) {
     auto cover = recorder::load_cover(a.cover);
     if (!cover) return std::unexpected(cover.error());
@@ -33,6 +66,7 @@ Result<void> run_encode(const EncodeArgs& a) {
               r.seconds(), r.channels == 1 ? "mono" : "stereo", r.bitrate / 1000,
               static_cast<unsigned long long>(r.file_bytes), r.input.format.c_str(),
               r.input.sample_rate, r.input.channels);
+  print_loudness(a.in, r.loudness);
   return {};
 }
 
@@ -57,6 +91,13 @@ void register_encode(CLI::App& root, Action& action) {
   cmd->add_option("--department", args->tags.department, "DEPARTMENT tag");
   cmd->add_option("--genre", args->tags.genre, "GENRE tag (default Podcast)");
   cmd->add_option("--cover", args->cover, "front cover, JPEG or PNG, at most 1 MiB");
+  cmd->add_option("--loudness", args->loudness.target_lufs, "target integrated loudness, LUFS (default -16)")
+      ->check(CLI::Range(-40.0, -5.0));
+  cmd->add_option("--true-peak", args->loudness.true_peak_dbtp, "true-peak ceiling, dBTP (default -1)")
+      ->check(CLI::Range(-12.0, 0.0));
+  cmd->add_option("--max-gain", args->loudness.max_gain_db, "never raise by more than this, dB (default 20)")
+      ->check(CLI::Range(0.0, 60.0));
+  cmd->add_flag("--no-normalize", args->no_normalize, "keep the source's loudness");
   cmd->callback([&action, args] { action = [args] { return run_encode(*args); }; });
 }
 

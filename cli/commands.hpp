@@ -8,12 +8,15 @@
 #include <string>
 
 #include "crosstalk/error.hpp"
+#include "crosstalk/recorder/loudness.hpp"
 
 namespace crosstalk::cli {
 
 using Action = std::function<Result<void>()>;
 
 void register_encode(CLI::App& root, Action& action);
+// One line of loudness figures, and a warning line for silent or very quiet input.
+void print_loudness(const std::string& source, const recorder::LoudnessReport& loudness);
 // `show_dir` holds the -C/--show folder once parsed.
 void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
 

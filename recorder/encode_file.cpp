@@ -3,8 +3,11 @@
 #include "crosstalk/recorder/encode_file.hpp"
 
 #include <boost/filesystem/operations.hpp>
+#include <algorithm>
+#include <cmath>
 #include <optional>
 
+#include "crosstalk/recorder/limiter.hpp"
 #include "crosstalk/recorder/resampler.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/version.hpp"
@@ -54,21 +57,175 @@ std::string encoder_tag() {
   return std::string("crosstalk ") + kVersion + " (" + encoder_vendor() + ")";
 }
 
+namespace {
+
+// Reads the whole file block by block, mixed down to `channels`.
+template <class Fn>
+Result<void> for_each_block(AudioFileReader& reader, int channels, Fn&& fn) {
+  const AudioFileInfo& info = reader.info();
+  std::vector<float> block(kBlockFrames * static_cast<std::size_t>(info.channels));
+  std::vector<float> mixed;
+  for (;;) {
+    auto frames = reader.read(block);
+    if (!frames) return std::unexpected(frames.error());
+    if (*frames == 0) return {};
+    mix_down(block, info.channels, *frames, channels, mixed);
+    if (auto r = fn(std::span<float>(mixed)); !r) return r;
+  }
+}
+
+// Pass 1: loudness of the source as it will be encoded (mixed down).
+Result<LoudnessFigures> measure(const boost::filesystem::path& in, int channels) {
+  auto reader = AudioFileReader::open(in);
+  if (!reader) return std::unexpected(reader.error());
+  auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Full);
+  if (!meter) return std::unexpected(meter.error());
+  auto r = for_each_block(*reader, channels, [&](std::span<float> pcm) { return meter->add(pcm); });
+  if (!r) return std::unexpected(r.error());
+  return meter->figures();
+}
+
+}  // namespace
+
+namespace {
+
+// Pass 2 (and its rehearsals): source → mix → gain → 48 kHz → limiter →
+// output meter → `consume`. Returns the limiter's figures and the output loudness.
+struct ChainResult {
+  double output_lufs = -HUGE_VAL;
+  double peak_dbtp = -HUGE_VAL;
+  double limited_db = 0.0;
+};
+
+template <class Consume>
+Result<ChainResult> run_chain(AudioFileReader& reader, int channels, double gain_db,
+                              std::optional<double> ceiling_dbtp, MeterMode meter_mode,
+                              LoudnessMeter* input_meter, Consume&& consume) {
+  const AudioFileInfo& info = reader.info();
+  const float gain = static_cast<float>(std::pow(10.0, gain_db / 20.0));
+  std::optional<Resampler> resampler;
+  if (info.sample_rate != kOpusRate) {
+    auto r = Resampler::create(info.sample_rate, kOpusRate, channels);
+    if (!r) return std::unexpected(r.error());
+    resampler.emplace(std::move(*r));
+  }
+  std::optional<TruePeakLimiter> limiter;
+  std::optional<LoudnessMeter> output_meter;
+  if (ceiling_dbtp) {
+    auto l = TruePeakLimiter::create(channels, *ceiling_dbtp);
+    if (!l) return std::unexpected(l.error());
+    limiter.emplace(std::move(*l));
+    auto m = LoudnessMeter::create(channels, kOpusRate, meter_mode);
+    if (!m) return std::unexpected(m.error());
+    output_meter.emplace(std::move(*m));
+  }
+  std::vector<float> limited;
+  auto at_48k = [&](std::span<const float> pcm) -> Result<void> {
+    if (limiter) {
+      limited.clear();
+      if (auto r = limiter->process(pcm, limited); !r) return r;
+      pcm = limited;
+    }
+    if (output_meter)
+      if (auto r = output_meter->add(pcm); !r) return r;
+    return consume(pcm);
+  };
+  auto pass = for_each_block(reader, channels, [&](std::span<float> pcm) -> Result<void> {
+    if (input_meter)
+      if (auto r = input_meter->add(pcm); !r) return r;
+    if (gain != 1.0f)
+      for (float& v : pcm) v *= gain;
+    if (!resampler) return at_48k(pcm);
+    auto converted = resampler->process(pcm);
+    if (!converted) return std::unexpected(converted.error());
+    return at_48k(*converted);
+  });
+  if (!pass) return std::unexpected(pass.error());
+  if (resampler) {
+    auto tail = resampler->flush();
+    if (!tail) return std::unexpected(tail.error());
+    if (auto r = at_48k(*tail); !r) return std::unexpected(r.error());
+  }
+  ChainResult result;
+  if (limiter) {
+    limited.clear();
+    if (auto r = limiter->flush(limited); !r) return std::unexpected(r.error());
+    if (auto r = output_meter->add(limited); !r) return std::unexpected(r.error());
+    if (auto r = consume(std::span<const float>(limited)); !r) return std::unexpected(r.error());
+    result.limited_db = limiter->deepest_reduction_db();
+    result.peak_dbtp = limiter->peak_out_dbtp();
+    result.output_lufs = output_meter->figures().integrated_lufs;
+  }
+  return result;
+}
+
+// Peak limiting lowers the loudness of peaky speech (a host who pops the
+// mic): rehearse pass 2 without encoding and add back what the limiter took
+// (at most kMaxMakeupDb, in at most three rehearsals). The gain cap is for the loudness
+// gain itself: make-up only restores what limiting removed.
+constexpr double kMaxMakeupDb = 6.0;
+
+Result<void> settle_gain(const fs::path& in, int channels, double ceiling, LoudnessReport& report) {
+  const double aim = report.input.integrated_lufs + report.gain_db;  // the target, or less when capped
+  const double base = report.gain_db;
+  double previous_gain = 0, previous_out = 0;
+  for (int round = 0; round < 3; ++round) {
+    auto reader = AudioFileReader::open(in);
+    if (!reader) return std::unexpected(reader.error());
+    auto rehearsal = run_chain(*reader, channels, report.gain_db, ceiling, MeterMode::Integrated, nullptr,
+                               [](std::span<const float>) -> Result<void> { return {}; });
+    if (!rehearsal) return std::unexpected(rehearsal.error());
+    const double out = rehearsal->output_lufs;
+    if (!std::isfinite(out) || std::fabs(aim - out) < 0.2) return {};
+    // Limiting makes output loudness grow slower than the gain: step by the
+    // slope seen so far (secant), 1 dB/dB at first.
+    double slope = round == 0 ? 1.0 : (out - previous_out) / (report.gain_db - previous_gain);
+    slope = std::clamp(std::isfinite(slope) ? slope : 1.0, 0.25, 1.0);
+    previous_gain = report.gain_db;
+    previous_out = out;
+    report.gain_db = std::min(report.gain_db + (aim - out) / slope, base + kMaxMakeupDb);
+    if (report.gain_db == previous_gain) return {};
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
                                  const EncodeOptions& options) {
   if (options.channels != 1 && options.channels != 2) return bad_input("--channels must be 1 or 2");
   auto reader = AudioFileReader::open(in);
   if (!reader) return std::unexpected(reader.error());
-  if (auto r = check_paths(in, out); !r) return std::unexpected(r.error());
   const AudioFileInfo& info = reader->info();
   if (info.channels > 2 && options.channels == 2)
     return bad_input(in.string() + ": has " + std::to_string(info.channels) +
                      " channels; only a stereo source can stay stereo (use --channels 1 to downmix)");
+  if (auto r = check_paths(in, out); !r) return std::unexpected(r.error());
 
   EncodeReport report;
   report.input = info;
   report.channels = info.channels == 1 ? 1 : options.channels;
   report.bitrate = options.bitrate > 0 ? options.bitrate : default_bitrate(report.channels);
+  const LoudnessSettings& loudness = options.loudness;
+  LoudnessReport& lr = report.loudness;
+  const double ceiling = loudness.true_peak_dbtp - kCodecHeadroomDb;
+
+  // Pass 1 (normalising): measure, decide the gain, rehearse the limiter.
+  std::optional<LoudnessMeter> input_meter;
+  if (loudness.normalize) {
+    auto figures = measure(in, report.channels);
+    if (!figures) return std::unexpected(figures.error());
+    lr.input = *figures;
+    lr.silent = is_silent(*figures);
+    lr.gain_db = normalization_gain_db(*figures, loudness, &lr.gain_capped);
+    lr.normalized = !lr.silent;
+    if (lr.normalized)
+      if (auto r = settle_gain(in, report.channels, ceiling, lr); !r) return std::unexpected(r.error());
+  } else {
+    auto meter = LoudnessMeter::create(report.channels, info.sample_rate, MeterMode::Full);
+    if (!meter) return std::unexpected(meter.error());
+    input_meter.emplace(std::move(*meter));
+  }
 
   AudioTags tags = options.tags;
   if (tags.encoder.empty()) tags.encoder = encoder_tag();
@@ -86,32 +243,23 @@ Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
   auto writer = OggOpusWriter::create(settings, std::move(comments), sink);
   if (!writer) return std::unexpected(writer.error());
 
-  std::optional<Resampler> resampler;
-  if (info.sample_rate != kOpusRate) {
-    auto r = Resampler::create(info.sample_rate, kOpusRate, report.channels);
-    if (!r) return std::unexpected(r.error());
-    resampler.emplace(std::move(*r));
+  // Pass 2: encode.
+  std::optional<double> limit;
+  if (lr.normalized) limit = ceiling;
+  auto chain = run_chain(*reader, report.channels, lr.gain_db, limit, MeterMode::Integrated,
+                         input_meter ? &*input_meter : nullptr,
+                         [&](std::span<const float> pcm) { return writer->write(pcm); });
+  if (!chain) return std::unexpected(chain.error());
+  if (input_meter) {
+    lr.input = input_meter->figures();
+    lr.silent = is_silent(lr.input);
   }
-
-  std::vector<float> block(kBlockFrames * static_cast<std::size_t>(info.channels));
-  std::vector<float> mixed;
-  for (;;) {
-    auto frames = reader->read(block);
-    if (!frames) return std::unexpected(frames.error());
-    if (*frames == 0) break;
-    mix_down(block, info.channels, *frames, report.channels, mixed);
-    std::span<const float> pcm = mixed;
-    if (resampler) {
-      auto converted = resampler->process(mixed);
-      if (!converted) return std::unexpected(converted.error());
-      pcm = *converted;
-    }
-    if (auto r = writer->write(pcm); !r) return std::unexpected(r.error());
-  }
-  if (resampler) {
-    auto tail = resampler->flush();
-    if (!tail) return std::unexpected(tail.error());
-    if (auto r = writer->write(*tail); !r) return std::unexpected(r.error());
+  if (lr.normalized) {
+    lr.output.integrated_lufs = chain->output_lufs;
+    lr.output.true_peak_dbtp = chain->peak_dbtp;
+    lr.limited_db = chain->limited_db;
+  } else {
+    lr.output = lr.input;  // left as it was
   }
   auto summary = writer->finish();
   if (!summary) return std::unexpected(summary.error());

@@ -8,6 +8,7 @@
 #include "crosstalk/error.hpp"
 #include "crosstalk/recorder/audio_file_reader.hpp"
 #include "crosstalk/recorder/audio_tags.hpp"
+#include "crosstalk/recorder/loudness.hpp"
 #include "crosstalk/recorder/ogg_opus_writer.hpp"
 
 namespace crosstalk::recorder {
@@ -16,7 +17,13 @@ struct EncodeOptions {
   int channels = 1;    // speech defaults to mono; 2 keeps a stereo source stereo
   int bitrate = 0;     // bits/s; 0: 64 kbit/s mono, 96 kbit/s stereo (as opusenc)
   AudioTags tags;      // ENCODER is filled in when empty
+  LoudnessSettings loudness;  // normalised by default (two passes over the file)
 };
+
+// The limiter's ceiling sits this far under the true-peak target: Opus
+// coding moves peaks by a fraction of a dB, and the target is for the
+// decoded episode.
+inline constexpr double kCodecHeadroomDb = 1.0;
 
 struct EncodeReport {
   AudioFileInfo input;
@@ -24,6 +31,7 @@ struct EncodeReport {
   int bitrate = 0;
   EncodeSummary stream;
   std::uint64_t file_bytes = 0;
+  LoudnessReport loudness;
   double seconds() const { return static_cast<double>(stream.input_samples) / kOpusRate; }
 };
 
@@ -31,7 +39,9 @@ int default_bitrate(int channels);
 std::string encoder_tag();  // "crosstalk 0.1.0 (libopus 1.3.1)"
 
 // Writes `out` atomically: on any failure nothing is left behind and an
-// existing `out` is untouched.
+// existing `out` is untouched. With normalisation, the file is read twice:
+// pass 1 measures (libebur128), pass 2 applies the gain, limits true peaks
+// and encodes; memory stays flat either way.
 Result<EncodeReport> encode_file(const boost::filesystem::path& in,
                                  const boost::filesystem::path& out, const EncodeOptions& options);
 

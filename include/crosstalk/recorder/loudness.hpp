@@ -1,0 +1,61 @@
+// Loudness per ITU-R BS.1770 / EBU R128 through libebur128 (integrated
+// loudness, loudness range, true peak), and the normalisation settings and
+// figures that travel with an episode.
+#pragma once
+
+#include <cmath>
+#include <memory>
+#include <span>
+
+#include "crosstalk/error.hpp"
+
+namespace crosstalk::recorder {
+
+struct LoudnessSettings {
+  bool normalize = true;
+  double target_lufs = -16.0;    // spoken word (AES TD1004, podcast platforms)
+  double true_peak_dbtp = -1.0;  // ceiling for the decoded episode
+  double max_gain_db = 20.0;     // never raise a near-silent recording further
+};
+
+struct LoudnessFigures {
+  double integrated_lufs = -HUGE_VAL;  // -inf: nothing above the gates (silence)
+  double range_lu = 0.0;
+  double true_peak_dbtp = -HUGE_VAL;
+};
+
+struct LoudnessReport {
+  bool normalized = false;
+  LoudnessFigures input;
+  LoudnessFigures output;    // output.true_peak_dbtp: the limiter's estimate before encoding
+  double gain_db = 0.0;      // applied before the limiter
+  bool silent = false;       // nothing to normalise: left as it is
+  bool gain_capped = false;  // wanted more than max_gain_db
+  double limited_db = 0.0;   // deepest gain reduction by the limiter (0 = never)
+};
+
+enum class MeterMode { Integrated, Full };  // Full adds loudness range and true peak
+
+class LoudnessMeter {
+ public:
+  static Result<LoudnessMeter> create(int channels, int sample_rate, MeterMode mode);
+  LoudnessMeter(LoudnessMeter&&) noexcept;
+  LoudnessMeter& operator=(LoudnessMeter&&) noexcept;
+  ~LoudnessMeter();
+
+  Result<void> add(std::span<const float> interleaved);
+  LoudnessFigures figures() const;
+
+ private:
+  struct Impl;
+  explicit LoudnessMeter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The gain that brings `input` to the target, capped; 0 for silence.
+double normalization_gain_db(const LoudnessFigures& input, const LoudnessSettings& settings,
+                             bool* capped = nullptr);
+
+inline bool is_silent(const LoudnessFigures& f) { return !std::isfinite(f.integrated_lufs) || f.integrated_lufs < -70.0; }
+
+}  // namespace crosstalk::recorder

@@ -1,0 +1,68 @@
+// LoudnessMeter over libebur128 in histogram mode (memory constant in the
+// input's length).
+#include "crosstalk/recorder/loudness.hpp"
+
+#include <ebur128.h>
+
+#include <algorithm>
+
+namespace crosstalk::recorder {
+
+struct LoudnessMeter::Impl {
+  ebur128_state* state = nullptr;
+  int channels = 1;
+  MeterMode mode = MeterMode::Integrated;
+  ~Impl() {
+    if (state) ebur128_destroy(&state);
+  }
+};
+
+LoudnessMeter::LoudnessMeter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LoudnessMeter::LoudnessMeter(LoudnessMeter&&) noexcept = default;
+LoudnessMeter& LoudnessMeter::operator=(LoudnessMeter&&) noexcept = default;
+LoudnessMeter::~LoudnessMeter() = default;
+
+Result<LoudnessMeter> LoudnessMeter::create(int channels, int sample_rate, MeterMode mode) {
+  auto impl = std::make_unique<Impl>();
+  impl->channels = channels;
+  impl->mode = mode;
+  int flags = EBUR128_MODE_I | EBUR128_MODE_HISTOGRAM;
+  if (mode == MeterMode::Full) flags |= EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK;
+  impl->state = ebur128_init(static_cast<unsigned>(channels), static_cast<unsigned long>(sample_rate), flags);
+  if (!impl->state) return failure("loudness meter: cannot start (libebur128)");
+  return LoudnessMeter(std::move(impl));
+}
+
+Result<void> LoudnessMeter::add(std::span<const float> interleaved) {
+  const auto frames = interleaved.size() / static_cast<std::size_t>(impl_->channels);
+  if (frames > 0 && ebur128_add_frames_float(impl_->state, interleaved.data(), frames) != EBUR128_SUCCESS)
+    return failure("loudness meter failed (libebur128)");
+  return {};
+}
+
+LoudnessFigures LoudnessMeter::figures() const {
+  LoudnessFigures f;
+  double v = 0;
+  if (ebur128_loudness_global(impl_->state, &v) == EBUR128_SUCCESS) f.integrated_lufs = v;
+  if (impl_->mode == MeterMode::Full) {
+    if (ebur128_loudness_range(impl_->state, &v) == EBUR128_SUCCESS) f.range_lu = v;
+    double peak = 0;
+    for (int c = 0; c < impl_->channels; ++c)
+      if (ebur128_true_peak(impl_->state, static_cast<unsigned>(c), &v) == EBUR128_SUCCESS) peak = std::max(peak, v);
+    f.true_peak_dbtp = peak > 0 ? 20.0 * std::log10(peak) : -HUGE_VAL;
+  }
+  return f;
+}
+
+double normalization_gain_db(const LoudnessFigures& input, const LoudnessSettings& s, bool* capped) {
+  if (capped) *capped = false;
+  if (is_silent(input)) return 0.0;
+  double gain = s.target_lufs - input.integrated_lufs;
+  if (gain > s.max_gain_db) {
+    if (capped) *capped = true;
+    gain = s.max_gain_db;
+  }
+  return gain;
+}
+
+}  // namespace crosstalk::recorder

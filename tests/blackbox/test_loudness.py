@@ -1,0 +1,110 @@
+"""Loudness normalisation checked by an independent meter — ffmpeg's ebur128
+filter with true peak on the decoded Opus: every kind of input lands at
+-16 LUFS ±1 LU with true peak <= -1.0 dBTP; silence stays silent with a
+warning; --no-normalize keeps the input's loudness."""
+import re
+import subprocess
+
+from support import TempDirTest, run, speech, tool
+
+TEXT = ("Маркетинг рассказывает продажам о кампании, которая не взлетела, "
+        "и о том, что мы из этого поняли. Раз, два, три, четыре, пять.")
+
+
+def loudness(path):
+    """(integrated LUFS, LRA, true peak dBTP) by ffmpeg's ebur128 filter."""
+    err = subprocess.run(["ffmpeg", "-nostats", "-i", path, "-af", "ebur128=peak=true",
+                          "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
+    summary = err[err.rindex("Summary:"):]
+    i = float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
+    lra = float(re.search(r"LRA:\s+(-?[\d.]+) LU", summary).group(1))
+    peak = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    return i, lra, float(peak.group(1))
+
+
+class Loudness(TempDirTest):
+    def at_lufs(self, src, dst, target):
+        """Scales src to about `target` LUFS (clipping allowed, as a shouting host would)."""
+        current = src
+        for _ in range(3):
+            i, _, _ = loudness(current)
+            tool(["sox", "-D", current, self.path("tmp.wav"), "vol", str(10 ** ((target - i) / 20))])
+            tool(["mv", self.path("tmp.wav"), dst])
+            current = dst
+        return loudness(dst)[0]
+
+    def check_normalized(self, wav):
+        opus = wav[:-4] + ".opus"
+        proc = run(["encode", wav, opus], check=0)
+        i, _, tp = loudness(opus)
+        self.assertAlmostEqual(i, -16.0, delta=1.0, msg=proc.stdout)
+        self.assertLessEqual(tp, -1.0, proc.stdout)
+        self.assertOpusinfoClean(opus)
+        return proc
+
+    def test_quiet_speech(self):
+        speech(self.path("s.wav"), TEXT, "ru", 48000)
+        self.assertAlmostEqual(self.at_lufs(self.path("s.wav"), self.path("quiet.wav"), -35), -35, delta=0.5)
+        proc = self.check_normalized(self.path("quiet.wav"))
+        self.assertRegex(proc.stdout, r"-35\.\d LUFS.*→ -1[56]\.\d LUFS \(gain \+2\d\.\d dB, limiter")
+
+    def test_loud_clipped_speech(self):
+        speech(self.path("s.wav"), TEXT, "en", 44100)
+        self.assertAlmostEqual(self.at_lufs(self.path("s.wav"), self.path("loud.wav"), -8), -8, delta=1.0)
+        _, _, tp = loudness(self.path("loud.wav"))
+        self.assertGreater(tp, -0.5, "the input really has clipped peaks")
+        self.check_normalized(self.path("loud.wav"))
+
+    def test_sine_sweep(self):
+        tool(["sox", "-n", "-r", "48000", "-c", "1", "-b", "16", self.path("sweep.wav"), "synth", "8",
+              "sine", "100-8000", "vol", "0.5"])
+        self.check_normalized(self.path("sweep.wav"))
+
+    def test_half_silence(self):
+        speech(self.path("s.wav"), TEXT, "ru", 48000)
+        tool(["sox", self.path("s.wav"), self.path("half.wav"), "pad", "0", "8"])
+        self.check_normalized(self.path("half.wav"))
+
+    def test_stereo_speech(self):
+        speech(self.path("st.wav"), TEXT, "ru", 48000, channels=2)
+        self.at_lufs(self.path("st.wav"), self.path("st2.wav"), -30)
+        opus = self.path("st2.opus")
+        run(["encode", self.path("st2.wav"), opus, "--channels", "2"], check=0)
+        i, _, tp = loudness(opus)
+        self.assertAlmostEqual(i, -16.0, delta=1.0)
+        self.assertLessEqual(tp, -1.0)
+
+    def test_near_silence_is_raised_by_the_cap_only_with_a_warning(self):
+        speech(self.path("s.wav"), TEXT, "ru", 48000)
+        self.at_lufs(self.path("s.wav"), self.path("faint.wav"), -50)
+        proc = run(["encode", self.path("faint.wav"), self.path("faint.opus")], check=0)
+        self.assertIn("very quiet", proc.stderr)
+        self.assertEqual(len(proc.stderr.strip().splitlines()), 1)
+        i, _, tp = loudness(self.path("faint.opus"))
+        self.assertAlmostEqual(i, -30.0, delta=1.0)  # -50 + 20 dB, not +34 dB
+        self.assertLessEqual(tp, -1.0)
+
+    def test_pure_silence_stays_silent_with_a_warning(self):
+        tool(["sox", "-n", "-r", "48000", "-c", "1", "-b", "16", self.path("silence.wav"), "trim", "0", "5"])
+        proc = run(["encode", self.path("silence.wav"), self.path("silence.opus")], check=0)
+        warnings = [l for l in proc.stderr.splitlines() if l]
+        self.assertEqual(len(warnings), 1, proc.stderr)
+        self.assertIn("looks silent", warnings[0])
+        i, _, tp = loudness(self.path("silence.opus"))
+        self.assertLess(i, -69.0)
+        self.assertLess(tp, -70.0)  # Opus decodes digital silence to noise far below hearing
+
+    def test_no_normalize_keeps_the_input_loudness(self):
+        speech(self.path("s.wav"), TEXT, "ru", 48000)
+        self.at_lufs(self.path("s.wav"), self.path("in.wav"), -24)
+        before = loudness(self.path("in.wav"))[0]
+        proc = run(["encode", self.path("in.wav"), self.path("out.opus"), "--no-normalize"], check=0)
+        self.assertIn("not normalised", proc.stdout)
+        self.assertAlmostEqual(loudness(self.path("out.opus"))[0], before, delta=0.5)
+
+    def test_other_targets(self):
+        speech(self.path("s.wav"), TEXT, "ru", 48000)
+        run(["encode", self.path("s.wav"), self.path("o.opus"), "--loudness", "-19", "--true-peak", "-2"], check=0)
+        i, _, tp = loudness(self.path("o.opus"))
+        self.assertAlmostEqual(i, -19.0, delta=1.0)
+        self.assertLessEqual(tp, -2.0)
