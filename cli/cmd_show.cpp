@@ -1,5 +1,6 @@
 // The show-folder commands: init, import, list, schedule, publish, unpublish,
 // edit, build, check. Each prints what it did in one or a few lines.
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -91,6 +92,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
         std::printf("imported %s: %s, %.1f s, %llu bytes\n", describe(folder->show, r->episode).c_str(),
                     r->episode.title.c_str(), r->episode.duration_seconds,
                     static_cast<unsigned long long>(r->episode.size_bytes));
+        print_loudness(*file, r->encode.loudness);
         if (r->publish_time_passed)
           std::printf("note: its publish time has passed; it goes live at the next 'crosstalk build'\n");
         return {};
@@ -117,6 +119,14 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
                              {"guid", e.guid}, {"recorded_at", feed::format_utc(e.recorded_at)}};
             j["publish_at"] = e.publish_at ? nlohmann::json(feed::format_utc(*e.publish_at)) : nlohmann::json();
             j["published_at"] = e.published_at ? nlohmann::json(feed::format_utc(*e.published_at)) : nlohmann::json();
+            if (e.loudness) {
+              auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
+              j["loudness"] = {{"normalized", e.loudness->normalized}, {"input_lufs", num(e.loudness->input_lufs)},
+                               {"input_lra", num(e.loudness->input_lra)},
+                               {"input_true_peak", num(e.loudness->input_true_peak)},
+                               {"gain_db", num(e.loudness->gain_db)}, {"output_lufs", num(e.loudness->output_lufs)},
+                               {"output_true_peak", num(e.loudness->output_true_peak)}};
+            }
             out.push_back(j);
           }
           std::printf("%s\n", out.dump(2).c_str());
@@ -126,9 +136,12 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
         for (const auto& e : *episodes) {
           std::string when = e.published_at ? feed::format_local(*e.published_at, tz)
                              : e.publish_at ? feed::format_local(*e.publish_at, tz) : "-";
-          std::printf("%4d  %-10s  %-9s  %-22s  %8s  %s\n", e.number, e.department.c_str(),
+          char lufs[16] = "   -  ";
+          if (e.loudness && std::isfinite(e.loudness->output_lufs))
+            std::snprintf(lufs, sizeof lufs, "%6.1f", e.loudness->output_lufs);
+          std::printf("%4d  %-10s  %-9s  %-22s  %8s  %s LUFS  %s\n", e.number, e.department.c_str(),
                       std::string(feed::to_string(e.state)).c_str(), when.c_str(),
-                      feed::format_duration(e.duration_seconds).c_str(), e.title.c_str());
+                      feed::format_duration(e.duration_seconds).c_str(), lufs, e.title.c_str());
         }
         auto turn = publisher::whose_turn(folder->show, *episodes);
         std::printf("next: %s's turn\n", turn.next.c_str());

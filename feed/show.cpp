@@ -6,6 +6,8 @@
 #include <boost/uuid/string_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 
 #include "xml_io.hpp"
@@ -120,6 +122,11 @@ std::string show_to_xml(const Show& s) {
   }
   auto audio = root.append_child("audio");
   audio.append_attribute("bitrate-kbps") = s.bitrate_kbps;
+  auto loudness = root.append_child("loudness");
+  loudness.append_attribute("normalize") = s.normalize;
+  loudness.append_attribute("target-lufs") = s.target_lufs;
+  loudness.append_attribute("true-peak-dbtp") = s.true_peak_dbtp;
+  loudness.append_attribute("max-gain-db") = s.max_gain_db;
   return xml::to_string(doc);
 }
 
@@ -159,6 +166,16 @@ Result<Show> load_show(const boost::filesystem::path& path) {
   if (s.rotation.empty()) return std::unexpected(d.error_at(root, "<rotation> needs at least one <department>"));
   if (s.podcast_guid.empty()) s.podcast_guid = podcast_guid_for(s.base_url + "feed.xml");
   s.bitrate_kbps = root.child("audio").attribute("bitrate-kbps").as_int(64);
+  if (auto l = root.child("loudness")) {
+    s.normalize = l.attribute("normalize").as_bool(true);
+    s.target_lufs = l.attribute("target-lufs").as_double(-16.0);
+    s.true_peak_dbtp = l.attribute("true-peak-dbtp").as_double(-1.0);
+    s.max_gain_db = l.attribute("max-gain-db").as_double(20.0);
+    if (s.target_lufs < -40 || s.target_lufs > -5 || s.true_peak_dbtp < -12 || s.true_peak_dbtp > 0 ||
+        s.max_gain_db < 0 || s.max_gain_db > 60)
+      return std::unexpected(d.error_at(l, "<loudness> values out of range (target-lufs -40..-5, "
+                                           "true-peak-dbtp -12..0, max-gain-db 0..60)"));
+  }
   if (s.bitrate_kbps < 6 || s.bitrate_kbps > 256)
     return std::unexpected(d.error_at(root.child("audio"), "bitrate-kbps must be 6 to 256"));
   return s;
@@ -185,6 +202,21 @@ std::string episode_to_xml(const Episode& e) {
   xml::add_text(root, "state", std::string(to_string(e.state)));
   if (e.publish_at) xml::add_text(root, "publish-at", format_utc(*e.publish_at));
   if (e.published_at) xml::add_text(root, "published-at", format_utc(*e.published_at));
+  if (e.loudness) {
+    auto l = root.append_child("loudness");
+    l.append_attribute("normalized") = e.loudness->normalized;
+    auto figure = [&l](const char* name, double v) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f", v);
+      l.append_attribute(name) = std::isfinite(v) ? buf : "-inf";
+    };
+    figure("input-lufs", e.loudness->input_lufs);
+    figure("input-lra", e.loudness->input_lra);
+    figure("input-true-peak", e.loudness->input_true_peak);
+    figure("gain-db", e.loudness->gain_db);
+    figure("output-lufs", e.loudness->output_lufs);
+    figure("output-true-peak", e.loudness->output_true_peak);
+  }
   return xml::to_string(doc);
 }
 
@@ -223,6 +255,15 @@ Result<Episode> load_episode(const boost::filesystem::path& path) {
     auto t = read_time(d, n);
     if (!t) return std::unexpected(t.error());
     e.published_at = *t;
+  }
+  if (auto l = root.child("loudness")) {
+    auto number = [&l](const char* name) {
+      std::string v = l.attribute(name).as_string("0");
+      return v == "-inf" ? -HUGE_VAL : std::atof(v.c_str());
+    };
+    e.loudness = EpisodeLoudness{number("input-lufs"), number("input-lra"), number("input-true-peak"),
+                                 number("gain-db"), number("output-lufs"), number("output-true-peak"),
+                                 l.attribute("normalized").as_bool(false)};
   }
   if (e.state == State::Scheduled && !e.publish_at)
     return std::unexpected(d.error_at(root.child("state"), "a scheduled episode needs <publish-at>"));

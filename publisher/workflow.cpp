@@ -156,6 +156,8 @@ Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& fi
   recorder::EncodeOptions encode;
   encode.bitrate = folder.show.bitrate_kbps * 1000;
   encode.tags.title = o.title;
+  encode.loudness = {folder.show.normalize, folder.show.target_lufs, folder.show.true_peak_dbtp,
+                     folder.show.max_gain_db};
   auto report = recorder::encode_file(file, incoming, encode);
   if (!report) return std::unexpected(report.error());
 
@@ -174,6 +176,10 @@ Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& fi
   e.recorded_at = feed::now();
   e.duration_seconds = report->seconds();
   e.guid = feed::random_guid();
+  const recorder::LoudnessReport& l = report->loudness;
+  e.loudness = feed::EpisodeLoudness{l.input.integrated_lufs, l.input.range_lu, l.input.true_peak_dbtp,
+                                     l.gain_db, l.output.integrated_lufs, l.output.true_peak_dbtp,
+                                     l.normalized};
   if (publish_at) {
     e.state = feed::State::Scheduled;
     e.publish_at = publish_at;

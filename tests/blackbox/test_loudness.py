@@ -2,10 +2,15 @@
 filter with true peak on the decoded Opus: every kind of input lands at
 -16 LUFS ±1 LU with true peak <= -1.0 dBTP; silence stays silent with a
 warning; --no-normalize keeps the input's loudness."""
+import json
+import os
 import re
+import struct
 import subprocess
 
-from support import TempDirTest, run, speech, tool
+from mutagen.oggopus import OggOpus
+
+from support import TempDirTest, run, slurp, speech, tool
 
 TEXT = ("Маркетинг рассказывает продажам о кампании, которая не взлетела, "
         "и о том, что мы из этого поняли. Раз, два, три, четыре, пять.")
@@ -101,6 +106,36 @@ class Loudness(TempDirTest):
         proc = run(["encode", self.path("in.wav"), self.path("out.opus"), "--no-normalize"], check=0)
         self.assertIn("not normalised", proc.stdout)
         self.assertAlmostEqual(loudness(self.path("out.opus"))[0], before, delta=0.5)
+
+    def test_header_gain_stays_zero_and_no_track_gain_tag(self):
+        speech(self.path("s.wav"), TEXT, "ru", 48000)
+        self.at_lufs(self.path("s.wav"), self.path("q.wav"), -30)
+        run(["encode", self.path("q.wav"), self.path("q.opus")], check=0)
+        blob = slurp(self.path("q.opus"), "rb")
+        head = blob[blob.index(b"OpusHead"):]
+        self.assertEqual(struct.unpack("<h", head[16:18])[0], 0, "OpusHead output gain")
+        self.assertNotIn("r128_track_gain", OggOpus(self.path("q.opus")))
+
+    def test_import_records_the_figures_in_the_sidecar_and_list(self):
+        speech(self.path("s.wav"), TEXT, "ru", 48000)
+        self.at_lufs(self.path("s.wav"), self.path("q.wav"), -30)
+        show = self.path("show")
+        run(["init", show, "--title", "Громкость"], check=0)
+        proc = run(["-C", show, "import", self.path("q.wav"), "--title", "Тихий ведущий"], check=0)
+        self.assertRegex(proc.stdout, r"loudness: -(29|30)\.\d LUFS")
+        (episode,) = json.loads(run(["-C", show, "list", "--json"], check=0).stdout)
+        l = episode["loudness"]
+        self.assertTrue(l["normalized"])
+        self.assertAlmostEqual(l["input_lufs"], -30.0, delta=0.6)
+        self.assertAlmostEqual(l["output_lufs"], -16.0, delta=0.5)
+        self.assertGreater(l["gain_db"], 13.0)
+        self.assertLessEqual(l["output_true_peak"], -2.0 + 0.05)
+        self.assertIn("LUFS", run(["-C", show, "list"], check=0).stdout)
+        sidecar = slurp(os.path.join(show, "library", "0001-marketing.xml"))
+        self.assertRegex(sidecar, r'<loudness normalized="true" input-lufs="-(29|30)\.\d\d" input-lra=')
+        i, _, tp = loudness(os.path.join(show, "library", "0001-marketing.opus"))
+        self.assertAlmostEqual(i, -16.0, delta=1.0)
+        self.assertLessEqual(tp, -1.0)
 
     def test_other_targets(self):
         speech(self.path("s.wav"), TEXT, "ru", 48000)

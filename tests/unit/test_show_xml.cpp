@@ -26,6 +26,9 @@ TEST(ShowXml, ShowRoundTrips) {
   show.description = kNasty;
   show.author = "Отдел коммуникаций";
   show.timezone = "Europe/Berlin";
+  show.target_lufs = -19.5;
+  show.max_gain_db = 12;
+  show.normalize = false;
   EXPECT_EQ(show.base_url, "http://podcast.intranet/");
   ASSERT_EQ(show.rotation.size(), 2u);
   EXPECT_EQ(show.rotation[0].name, "Маркетинг");
@@ -49,11 +52,17 @@ TEST(ShowXml, EpisodeRoundTrips) {
   e.guid = random_guid();
   e.state = State::Scheduled;
   e.publish_at = *parse_time("2026-12-01T07:00Z", "UTC");
+  e.loudness = EpisodeLoudness{-35.25, 6.5, -14.75, 19.25, -16.0, -2.0, true};
   EXPECT_EQ(e.stem(), "0012-sales");
   test::write_bytes(dir / "0012-sales.xml", episode_to_xml(e));
   auto back = load_episode(dir / "0012-sales.xml");
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, e);
+  e.loudness->input_lufs = -HUGE_VAL;  // silence
+  test::write_bytes(dir / "0012-sales.xml", episode_to_xml(e));
+  back = load_episode(dir / "0012-sales.xml");
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(std::isinf(back->loudness->input_lufs));
 }
 
 TEST(ShowXml, ErrorsNameTheFileAndLine) {

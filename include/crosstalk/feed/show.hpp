@@ -34,6 +34,11 @@ struct Show {
   std::string podcast_guid;  // of feed.xml, set once at init, kept forever
   std::vector<Department> rotation;
   int bitrate_kbps = 64;
+  // Loudness normalisation of every import (EBU R128).
+  bool normalize = true;
+  double target_lufs = -16.0;
+  double true_peak_dbtp = -1.0;
+  double max_gain_db = 20.0;
   bool operator==(const Show&) const = default;
 
   const Department* department(std::string_view id) const;
@@ -41,6 +46,14 @@ struct Show {
 
 enum class State { Draft, Scheduled, Published };
 std::string_view to_string(State s);
+
+// What loudness normalisation measured and did (absent for older episodes).
+struct EpisodeLoudness {
+  double input_lufs = 0, input_lra = 0, input_true_peak = 0;
+  double gain_db = 0, output_lufs = 0, output_true_peak = 0;
+  bool normalized = false;
+  bool operator==(const EpisodeLoudness&) const = default;
+};
 
 struct Episode {
   int number = 0;
@@ -55,6 +68,7 @@ struct Episode {
   State state = State::Draft;
   std::optional<Time> publish_at;    // scheduled for
   std::optional<Time> published_at;  // the item's pubDate
+  std::optional<EpisodeLoudness> loudness;
   bool operator==(const Episode&) const = default;
 
   std::string stem() const;         // "0007-sales"
