@@ -29,6 +29,10 @@ std::string lufs(double v) {
 }  // namespace
 
 void print_loudness(const std::string& source, const recorder::LoudnessReport& l) {
+  if (!l.normalized && !l.silent) {
+    std::printf("loudness: not normalised (--no-normalize)\n");
+    return;
+  }
   std::printf("loudness: %s LUFS, range %.1f LU, true peak %s dBTP", lufs(l.input.integrated_lufs).c_str(),
               l.input.range_lu, lufs(l.input.true_peak_dbtp).c_str());
   if (l.normalized)

@@ -74,11 +74,13 @@ Result<void> for_each_block(AudioFileReader& reader, int channels, Fn&& fn) {
   }
 }
 
-// Pass 1: loudness of the source as it will be encoded (mixed down).
+// Pass 1: loudness of the source as it will be encoded (mixed down). Its
+// true peak comes from the limiter's detector in pass 2, which oversamples
+// anyway (libebur128's true-peak mode would double the cost of this pass).
 Result<LoudnessFigures> measure(const boost::filesystem::path& in, int channels) {
   auto reader = AudioFileReader::open(in);
   if (!reader) return std::unexpected(reader.error());
-  auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Full);
+  auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Range);
   if (!meter) return std::unexpected(meter.error());
   auto r = for_each_block(*reader, channels, [&](std::span<float> pcm) { return meter->add(pcm); });
   if (!r) return std::unexpected(r.error());
@@ -95,12 +97,13 @@ struct ChainResult {
   double output_lufs = -HUGE_VAL;
   double peak_dbtp = -HUGE_VAL;
   double limited_db = 0.0;
+  double peak_in_dbtp = -HUGE_VAL;
 };
 
 template <class Consume>
 Result<ChainResult> run_chain(AudioFileReader& reader, int channels, double gain_db,
                               std::optional<double> ceiling_dbtp, MeterMode meter_mode,
-                              LoudnessMeter* input_meter, Consume&& consume) {
+                              Consume&& consume) {
   const AudioFileInfo& info = reader.info();
   const float gain = static_cast<float>(std::pow(10.0, gain_db / 20.0));
   std::optional<Resampler> resampler;
@@ -131,8 +134,6 @@ Result<ChainResult> run_chain(AudioFileReader& reader, int channels, double gain
     return consume(pcm);
   };
   auto pass = for_each_block(reader, channels, [&](std::span<float> pcm) -> Result<void> {
-    if (input_meter)
-      if (auto r = input_meter->add(pcm); !r) return r;
     if (gain != 1.0f)
       for (float& v : pcm) v *= gain;
     if (!resampler) return at_48k(pcm);
@@ -154,6 +155,7 @@ Result<ChainResult> run_chain(AudioFileReader& reader, int channels, double gain
     if (auto r = consume(std::span<const float>(limited)); !r) return std::unexpected(r.error());
     result.limited_db = limiter->deepest_reduction_db();
     result.peak_dbtp = limiter->peak_out_dbtp();
+    result.peak_in_dbtp = limiter->peak_in_dbtp();
     result.output_lufs = output_meter->figures().integrated_lufs;
   }
   return result;
@@ -161,7 +163,7 @@ Result<ChainResult> run_chain(AudioFileReader& reader, int channels, double gain
 
 // Peak limiting lowers the loudness of peaky speech (a host who pops the
 // mic): rehearse pass 2 without encoding and add back what the limiter took
-// (at most kMaxMakeupDb, in at most three rehearsals). The gain cap is for the loudness
+// (at most kMaxMakeupDb, in at most two rehearsals). The gain cap is for the loudness
 // gain itself: make-up only restores what limiting removed.
 constexpr double kMaxMakeupDb = 6.0;
 
@@ -169,14 +171,17 @@ Result<void> settle_gain(const fs::path& in, int channels, double ceiling, Loudn
   const double aim = report.input.integrated_lufs + report.gain_db;  // the target, or less when capped
   const double base = report.gain_db;
   double previous_gain = 0, previous_out = 0;
-  for (int round = 0; round < 3; ++round) {
+  // A limiter that will not act takes nothing (sample peak + 1 dB for what
+  // lies between samples and what resampling adds).
+  if (report.input.sample_peak_dbfs + report.gain_db + 1.0 < ceiling) return {};
+  for (int round = 0; round < 2; ++round) {
     auto reader = AudioFileReader::open(in);
     if (!reader) return std::unexpected(reader.error());
-    auto rehearsal = run_chain(*reader, channels, report.gain_db, ceiling, MeterMode::Integrated, nullptr,
+    auto rehearsal = run_chain(*reader, channels, report.gain_db, ceiling, MeterMode::Integrated,
                                [](std::span<const float>) -> Result<void> { return {}; });
     if (!rehearsal) return std::unexpected(rehearsal.error());
     const double out = rehearsal->output_lufs;
-    if (!std::isfinite(out) || std::fabs(aim - out) < 0.2) return {};
+    if (!std::isfinite(out) || std::fabs(aim - out) < 0.4) return {};
     // Limiting makes output loudness grow slower than the gain: step by the
     // slope seen so far (secant), 1 dB/dB at first.
     double slope = round == 0 ? 1.0 : (out - previous_out) / (report.gain_db - previous_gain);
@@ -211,7 +216,6 @@ Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
   const double ceiling = loudness.true_peak_dbtp - kCodecHeadroomDb;
 
   // Pass 1 (normalising): measure, decide the gain, rehearse the limiter.
-  std::optional<LoudnessMeter> input_meter;
   if (loudness.normalize) {
     auto figures = measure(in, report.channels);
     if (!figures) return std::unexpected(figures.error());
@@ -221,10 +225,6 @@ Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
     lr.normalized = !lr.silent;
     if (lr.normalized)
       if (auto r = settle_gain(in, report.channels, ceiling, lr); !r) return std::unexpected(r.error());
-  } else {
-    auto meter = LoudnessMeter::create(report.channels, info.sample_rate, MeterMode::Full);
-    if (!meter) return std::unexpected(meter.error());
-    input_meter.emplace(std::move(*meter));
   }
 
   AudioTags tags = options.tags;
@@ -247,19 +247,15 @@ Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
   std::optional<double> limit;
   if (lr.normalized) limit = ceiling;
   auto chain = run_chain(*reader, report.channels, lr.gain_db, limit, MeterMode::Integrated,
-                         input_meter ? &*input_meter : nullptr,
                          [&](std::span<const float> pcm) { return writer->write(pcm); });
   if (!chain) return std::unexpected(chain.error());
-  if (input_meter) {
-    lr.input = input_meter->figures();
-    lr.silent = is_silent(lr.input);
-  }
   if (lr.normalized) {
     lr.output.integrated_lufs = chain->output_lufs;
     lr.output.true_peak_dbtp = chain->peak_dbtp;
+    lr.input.true_peak_dbtp = chain->peak_in_dbtp - lr.gain_db;
     lr.limited_db = chain->limited_db;
   } else {
-    lr.output = lr.input;  // left as it was
+    lr.output = lr.input;  // left as it was (or not measured: --no-normalize)
   }
   auto summary = writer->finish();
   if (!summary) return std::unexpected(summary.error());

@@ -4,16 +4,16 @@
 //   held[n]     = min(required[n-L .. n])         (sliding minimum, L = look-ahead)
 //   release[n]  = held[n] if lower, else an exponential rise towards it
 //   gain[n]     = mean(release[n-L .. n])          (the attack: a straight ramp)
-//   out[n]      = in[n-L] * gain[n]
+//   out[n-L]    = in[n-L] * gain[n]
 // Every window that gain[n] averages contains n-L, so gain[n] <= required[n-L]:
 // the delayed sample never exceeds the ceiling, up to the detector's accuracy.
+// Buffers are rings sized at creation: nothing is allocated per sample.
 #include "crosstalk/recorder/limiter.hpp"
 
 #include <soxr.h>
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 
 namespace crosstalk::recorder {
 
@@ -29,84 +29,94 @@ struct TruePeakLimiter::Impl {
   double release_coeff = 0.0;
   soxr_t upsampler = nullptr;
 
-  std::deque<float> pending;           // input samples waiting for their peak (interleaved)
-  std::vector<float> up;               // oversampled output not yet consumed (interleaved)
-  std::vector<float> up_scratch;
-  std::uint64_t frames_in = 0;         // given to process()
-  std::uint64_t frames_detected = 0;   // whose peak is known
-  std::uint64_t up_consumed = 0;       // oversampled frames consumed
+  std::vector<float> pending;          // input frames whose peak is not known yet (interleaved)
+  std::size_t pending_start = 0;       // first unconsumed sample in `pending`
+  std::vector<float> up;               // oversampled frames not yet consumed (interleaved)
+  std::size_t up_start = 0;
+  std::vector<float> scratch;
+  std::uint64_t frames_in = 0, frames_detected = 0;
 
-  std::deque<std::pair<std::uint64_t, double>> minima;  // sliding minimum of required gain
+  // Sliding minimum over the last L+1 required gains: a monotonic ring.
+  std::vector<std::pair<std::uint64_t, double>> minima;
+  std::size_t min_head = 0, min_size = 0;
   std::vector<double> release_ring;    // last L+1 release values
   std::size_t ring_at = 0;
   double ring_sum = 0.0;
   double release = 1.0;
-  std::deque<float> delay;             // samples waiting to be output (interleaved)
+  std::vector<float> delay;            // L+1 frames, a ring
+  std::size_t delay_at = 0;
+  std::uint64_t stepped = 0;
   double deepest = 1.0;
-  double peak_out = 0.0;
+  double peak_in = 0.0, peak_out = 0.0;
 
   ~Impl() {
     if (upsampler) soxr_delete(upsampler);
   }
 
-  // One sample's required gain goes through the gain computer; one delayed
-  // sample comes out once the look-ahead is full.
-  void step(std::uint64_t n, double required, const float* frame, std::vector<float>& out) {
-    while (!minima.empty() && minima.back().second >= required) minima.pop_back();
-    minima.emplace_back(n, required);
-    while (minima.front().first + lookahead < n) minima.pop_front();
-    double held = minima.front().second;
+  std::pair<std::uint64_t, double>& min_at(std::size_t i) { return minima[(min_head + i) % minima.size()]; }
+
+  void step(double required, const float* frame, std::vector<float>& out) {
+    const auto ch = static_cast<std::size_t>(channels);
+    const std::uint64_t n = stepped++;
+    while (min_size > 0 && min_at(min_size - 1).second >= required) --min_size;
+    min_at(min_size++) = {n, required};
+    while (min_at(0).first + lookahead < n) {
+      min_head = (min_head + 1) % minima.size();
+      --min_size;
+    }
+    const double held = min_at(0).second;
     release = held < release ? held : release + (held - release) * release_coeff;
     ring_sum += release - release_ring[ring_at];
     release_ring[ring_at] = release;
     ring_at = (ring_at + 1) % release_ring.size();
-    double gain = std::min(1.0, ring_sum / static_cast<double>(release_ring.size()));
-    for (int c = 0; c < channels; ++c) delay.push_back(frame ? frame[c] : 0.0f);
-    if (delay.size() > lookahead * static_cast<std::size_t>(channels)) {  // sample n-L is due
+    const double gain = std::min(1.0, ring_sum / static_cast<double>(release_ring.size()));
+    // The ring slot of frame n holds frame n-L-1 on the way in: emit n-L first.
+    float* slot = &delay[delay_at * ch];
+    const std::size_t oldest = (delay_at + 1) % (lookahead + 1);
+    if (n >= lookahead) {
       deepest = std::min(deepest, gain);
-      for (int c = 0; c < channels; ++c) {
-        float y = static_cast<float>(delay.front() * gain);
-        delay.pop_front();
-        out.push_back(y);
-      }
+      const float* due = &delay[oldest * ch];
+      for (std::size_t c = 0; c < ch; ++c) out.push_back(static_cast<float>(due[c] * gain));
     }
+    for (std::size_t c = 0; c < ch; ++c) slot[c] = frame ? frame[c] : 0.0f;
+    delay_at = oldest;
   }
 
   Result<void> upsample(const float* in, std::size_t frames) {
+    const auto ch = static_cast<std::size_t>(channels);
     std::size_t capacity = frames * kOversample + 256;
-    up_scratch.resize(capacity * static_cast<std::size_t>(channels));
+    scratch.resize(capacity * ch);
     std::size_t done = 0;
-    if (auto err = soxr_process(upsampler, in, frames, nullptr, up_scratch.data(), capacity, &done))
+    if (auto err = soxr_process(upsampler, in, frames, nullptr, scratch.data(), capacity, &done))
       return failure(std::string("limiter: oversampling failed: ") + err);
-    up.insert(up.end(), up_scratch.begin(), up_scratch.begin() + static_cast<std::ptrdiff_t>(done * channels));
+    up.erase(up.begin(), up.begin() + static_cast<std::ptrdiff_t>(up_start));
+    up_start = 0;
+    up.insert(up.end(), scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(done * ch));
     return {};
   }
 
-  // Moves every sample whose four oversampled values are known through step().
+  // Moves every frame whose four oversampled values are known through step().
   void detect(std::vector<float>& out, bool final) {
     const auto ch = static_cast<std::size_t>(channels);
-    std::size_t used = 0;  // oversampled frames used from `up`
-    std::vector<float> frame(ch);
     while (frames_detected < frames_in) {
-      std::size_t first = static_cast<std::size_t>(frames_detected * kOversample - up_consumed);
-      bool complete = first + kOversample <= up.size() / ch;
-      if (!complete && !final) break;
+      const std::size_t available = (up.size() - up_start) / ch;
+      if (available < kOversample && !final) break;
+      const float* frame = &pending[pending_start];
       double peak = 0.0;
-      for (std::size_t c = 0; c < ch; ++c) {
-        frame[c] = pending.front();
-        pending.pop_front();
-        peak = std::max(peak, static_cast<double>(std::fabs(frame[c])));
-      }
-      for (std::size_t k = first; k < first + kOversample && k < up.size() / ch; ++k)
-        for (std::size_t c = 0; c < ch; ++c) peak = std::max(peak, static_cast<double>(std::fabs(up[k * ch + c])));
-      double required = peak > ceiling ? ceiling / peak : 1.0;
-      step(frames_detected, required, frame.data(), out);
-      peak_out = std::max(peak_out, peak * std::min(required, 1.0));
+      for (std::size_t c = 0; c < ch; ++c) peak = std::max(peak, static_cast<double>(std::fabs(frame[c])));
+      const std::size_t take = std::min<std::size_t>(kOversample, available);
+      const float* o = &up[up_start];
+      for (std::size_t k = 0; k < take * ch; ++k) peak = std::max(peak, static_cast<double>(std::fabs(o[k])));
+      up_start += take * ch;
+      const double required = peak > ceiling ? ceiling / peak : 1.0;
+      peak_in = std::max(peak_in, peak);
+      peak_out = std::max(peak_out, peak * required);
+      step(required, frame, out);
+      pending_start += ch;
       frames_detected += 1;
-      used = std::min(first + kOversample, up.size() / ch);
     }
-    up.erase(up.begin(), up.begin() + static_cast<std::ptrdiff_t>(used * ch));
-    up_consumed += used;
+    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(pending_start));
+    pending_start = 0;
   }
 };
 
@@ -122,10 +132,14 @@ Result<TruePeakLimiter> TruePeakLimiter::create(int channels, double ceiling_dbt
   m->ceiling = std::pow(10.0, ceiling_dbtp / 20.0);
   m->lookahead = static_cast<std::size_t>(std::lround(lookahead_ms * kRate / 1000.0));
   m->release_coeff = 1.0 - std::exp(-1.0 / (release_ms * kRate / 1000.0));
+  m->minima.resize(m->lookahead + 2);
   m->release_ring.assign(m->lookahead + 1, 1.0);
   m->ring_sum = static_cast<double>(m->lookahead + 1);
+  m->delay.assign((m->lookahead + 1) * static_cast<std::size_t>(channels), 0.0f);
+  // Medium quality is plenty to see inter-sample peaks (the ceiling keeps
+  // 1 dB for the codec anyway) and costs a fraction of high quality.
   soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-  soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+  soxr_quality_spec_t quality = soxr_quality_spec(SOXR_MQ, 0);
   soxr_runtime_spec_t runtime = soxr_runtime_spec(1);
   soxr_error_t err = nullptr;
   m->upsampler = soxr_create(kRate, kRate * kOversample, static_cast<unsigned>(channels), &err, &io, &quality, &runtime);
@@ -135,10 +149,9 @@ Result<TruePeakLimiter> TruePeakLimiter::create(int channels, double ceiling_dbt
 
 Result<void> TruePeakLimiter::process(std::span<const float> in, std::vector<float>& out) {
   Impl& m = *impl_;
-  const std::size_t frames = in.size() / static_cast<std::size_t>(m.channels);
   m.pending.insert(m.pending.end(), in.begin(), in.end());
-  m.frames_in += frames;
-  if (auto r = m.upsample(in.data(), frames); !r) return r;
+  m.frames_in += in.size() / static_cast<std::size_t>(m.channels);
+  if (auto r = m.upsample(in.data(), in.size() / static_cast<std::size_t>(m.channels)); !r) return r;
   m.detect(out, false);
   return {};
 }
@@ -147,15 +160,16 @@ Result<void> TruePeakLimiter::flush(std::vector<float>& out) {
   Impl& m = *impl_;
   if (auto r = m.upsample(nullptr, 0); !r) return r;
   m.detect(out, true);
-  // Drain the look-ahead: silence after the end needs no reduction.
-  for (std::size_t i = 0; i < m.lookahead; ++i) m.step(m.frames_detected + i, 1.0, nullptr, out);
-  m.delay.clear();
+  for (std::size_t i = 0; i < m.lookahead; ++i) m.step(1.0, nullptr, out);  // drain the look-ahead
   return {};
 }
 
 double TruePeakLimiter::deepest_reduction_db() const { return 20.0 * std::log10(impl_->deepest); }
 double TruePeakLimiter::peak_out_dbtp() const {
   return impl_->peak_out > 0 ? 20.0 * std::log10(impl_->peak_out) : -HUGE_VAL;
+}
+double TruePeakLimiter::peak_in_dbtp() const {
+  return impl_->peak_in > 0 ? 20.0 * std::log10(impl_->peak_in) : -HUGE_VAL;
 }
 
 }  // namespace crosstalk::recorder

@@ -27,7 +27,8 @@ Result<LoudnessMeter> LoudnessMeter::create(int channels, int sample_rate, Meter
   impl->channels = channels;
   impl->mode = mode;
   int flags = EBUR128_MODE_I | EBUR128_MODE_HISTOGRAM;
-  if (mode == MeterMode::Full) flags |= EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK;
+  if (mode != MeterMode::Integrated) flags |= EBUR128_MODE_LRA | EBUR128_MODE_SAMPLE_PEAK;
+  if (mode == MeterMode::Full) flags |= EBUR128_MODE_TRUE_PEAK;
   impl->state = ebur128_init(static_cast<unsigned>(channels), static_cast<unsigned long>(sample_rate), flags);
   if (!impl->state) return failure("loudness meter: cannot start (libebur128)");
   return LoudnessMeter(std::move(impl));
@@ -44,12 +45,19 @@ LoudnessFigures LoudnessMeter::figures() const {
   LoudnessFigures f;
   double v = 0;
   if (ebur128_loudness_global(impl_->state, &v) == EBUR128_SUCCESS) f.integrated_lufs = v;
-  if (impl_->mode == MeterMode::Full) {
+  auto db = [](double linear) { return linear > 0 ? 20.0 * std::log10(linear) : -HUGE_VAL; };
+  if (impl_->mode != MeterMode::Integrated) {
     if (ebur128_loudness_range(impl_->state, &v) == EBUR128_SUCCESS) f.range_lu = v;
     double peak = 0;
     for (int c = 0; c < impl_->channels; ++c)
+      if (ebur128_sample_peak(impl_->state, static_cast<unsigned>(c), &v) == EBUR128_SUCCESS) peak = std::max(peak, v);
+    f.sample_peak_dbfs = db(peak);
+  }
+  if (impl_->mode == MeterMode::Full) {
+    double peak = 0;
+    for (int c = 0; c < impl_->channels; ++c)
       if (ebur128_true_peak(impl_->state, static_cast<unsigned>(c), &v) == EBUR128_SUCCESS) peak = std::max(peak, v);
-    f.true_peak_dbtp = peak > 0 ? 20.0 * std::log10(peak) : -HUGE_VAL;
+    f.true_peak_dbtp = db(peak);
   }
   return f;
 }

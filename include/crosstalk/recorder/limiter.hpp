@@ -29,6 +29,7 @@ class TruePeakLimiter {
 
   double deepest_reduction_db() const;  // 0 when it never acted
   double peak_out_dbtp() const;         // oversampled peak of what it let through
+  double peak_in_dbtp() const;          // oversampled peak of what it was given
 
  private:
   struct Impl;

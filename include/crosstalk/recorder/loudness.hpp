@@ -22,6 +22,7 @@ struct LoudnessFigures {
   double integrated_lufs = -HUGE_VAL;  // -inf: nothing above the gates (silence)
   double range_lu = 0.0;
   double true_peak_dbtp = -HUGE_VAL;
+  double sample_peak_dbfs = -HUGE_VAL;  // Range and Full
 };
 
 struct LoudnessReport {
@@ -34,7 +35,9 @@ struct LoudnessReport {
   double limited_db = 0.0;   // deepest gain reduction by the limiter (0 = never)
 };
 
-enum class MeterMode { Integrated, Full };  // Full adds loudness range and true peak
+// Integrated: loudness only. Range: also loudness range and sample peak.
+// Full: also true peak (libebur128's oversampling: the costliest).
+enum class MeterMode { Integrated, Range, Full };
 
 class LoudnessMeter {
  public:
