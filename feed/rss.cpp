@@ -43,10 +43,7 @@ std::string render_feed(const Show& show, const std::vector<Episode>& all,
   const Department* dep = department.empty() ? nullptr : show.department(department);
   const std::string feed_url = show.base_url + feed_file_name(department);
   pugi::xml_document doc;
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  auto rss = doc.append_child("rss");
+  auto rss = xml::start_document(doc, "rss");
   rss.append_attribute("version") = "2.0";
   rss.append_attribute("xmlns:itunes") = "http://www.itunes.com/dtds/podcast-1.0.dtd";
   rss.append_attribute("xmlns:podcast") = "https://podcastindex.org/namespace/1.0";

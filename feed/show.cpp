@@ -98,10 +98,7 @@ Show make_show(std::string title, std::string base_url, std::string language) {
 
 std::string show_to_xml(const Show& s) {
   pugi::xml_document doc;
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  auto root = doc.append_child("show");
+  auto root = xml::start_document(doc, "show");
   root.append_attribute("version") = 1;
   xml::add_text(root, "title", s.title);
   xml::add_text(root, "description", s.description);
@@ -183,10 +180,7 @@ Result<Show> load_show(const boost::filesystem::path& path) {
 
 std::string episode_to_xml(const Episode& e) {
   pugi::xml_document doc;
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  auto root = doc.append_child("episode");
+  auto root = xml::start_document(doc, "episode");
   root.append_attribute("version") = 1;
   xml::add_text(root, "number", std::to_string(e.number));
   xml::add_text(root, "department", e.department);

@@ -46,6 +46,13 @@ std::string to_string(const pugi::xml_document& doc) {
   return std::move(writer.out);
 }
 
+pugi::xml_node start_document(pugi::xml_document& doc, const char* root) {
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  return doc.append_child(root);
+}
+
 std::string text_of(const pugi::xml_node& parent, const char* name) {
   return parent.child(name).text().as_string();
 }

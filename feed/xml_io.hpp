@@ -20,6 +20,8 @@ struct Document {
 
 Result<void> load(const boost::filesystem::path& path, Document& out);
 std::string to_string(const pugi::xml_document& doc);
+// A new document with the XML declaration (UTF-8) and its root element.
+pugi::xml_node start_document(pugi::xml_document& doc, const char* root);
 
 // Children as text; missing → empty.
 std::string text_of(const pugi::xml_node& parent, const char* name);

@@ -64,6 +64,20 @@ Result<void> retag(const fs::path& audio, const recorder::AudioTags& tags) {
   return copy->commit();
 }
 
+// The prologue of every change to one episode: take the lock, read the
+// library, find the episode; `fn` changes it while the lock is held.
+template <class Fn>
+auto change_episode(const ShowFolder& folder, std::string_view ref, Fn&& fn)
+    -> decltype(fn(std::declval<feed::Episode&>())) {
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  auto episodes = load_library(folder);
+  if (!episodes) return std::unexpected(episodes.error());
+  auto found = find_episode(*episodes, ref);
+  if (!found) return std::unexpected(found.error());
+  return fn(**found);
+}
+
 }  // namespace
 
 Result<void> check_title(const std::string& title) {
@@ -204,77 +218,57 @@ Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_vi
                                         std::string_view when) {
   auto t = feed::parse_time(when, folder.show.timezone);
   if (!t) return std::unexpected(Error{ErrorKind::BadInput, "--at: " + t.error().message});
-  auto lock = lock_show(folder);
-  if (!lock) return std::unexpected(lock.error());
-  auto episodes = load_library(folder);
-  if (!episodes) return std::unexpected(episodes.error());
-  auto e = find_episode(*episodes, ref);
-  if (!e) return std::unexpected(e.error());
-  if ((*e)->state == feed::State::Published)
-    return bad_input("episode " + std::to_string((*e)->number) +
-                     " is already published; unpublish it first to schedule it again");
-  (*e)->state = feed::State::Scheduled;
-  (*e)->publish_at = *t;
-  if (auto r = save_episode(folder, **e); !r) return std::unexpected(r.error());
-  return ScheduleResult{**e, *t <= feed::now()};
+  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<ScheduleResult> {
+    if (e.state == feed::State::Published)
+      return bad_input("episode " + std::to_string(e.number) +
+                       " is already published; unpublish it first to schedule it again");
+    e.state = feed::State::Scheduled;
+    e.publish_at = *t;
+    if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+    return ScheduleResult{e, *t <= feed::now()};
+  });
 }
 
 Result<feed::Episode> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now) {
-  auto lock = lock_show(folder);
-  if (!lock) return std::unexpected(lock.error());
-  auto episodes = load_library(folder);
-  if (!episodes) return std::unexpected(episodes.error());
-  auto e = find_episode(*episodes, ref);
-  if (!e) return std::unexpected(e.error());
-  if ((*e)->state != feed::State::Published) {
-    (*e)->state = feed::State::Published;
-    (*e)->publish_at = now;
-    (*e)->published_at = now;
-    if (auto r = save_episode(folder, **e); !r) return std::unexpected(r.error());
-  }
-  feed::Episode result = **e;
-  if (auto r = build_public_locked(folder, now); !r) return std::unexpected(r.error());
-  return result;
+  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
+    if (e.state != feed::State::Published) {
+      e.state = feed::State::Published;
+      e.publish_at = now;
+      e.published_at = now;
+      if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+    }
+    if (auto r = build_public_locked(folder, now); !r) return std::unexpected(r.error());
+    return e;
+  });
 }
 
 Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_view ref) {
-  auto lock = lock_show(folder);
-  if (!lock) return std::unexpected(lock.error());
-  auto episodes = load_library(folder);
-  if (!episodes) return std::unexpected(episodes.error());
-  auto e = find_episode(*episodes, ref);
-  if (!e) return std::unexpected(e.error());
-  (*e)->state = feed::State::Draft;
-  (*e)->publish_at.reset();
-  (*e)->published_at.reset();
-  if (auto r = save_episode(folder, **e); !r) return std::unexpected(r.error());
-  feed::Episode result = **e;
-  if (auto r = build_public_locked(folder, feed::now()); !r) return std::unexpected(r.error());
-  return result;
+  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
+    e.state = feed::State::Draft;
+    e.publish_at.reset();
+    e.published_at.reset();
+    if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+    if (auto r = build_public_locked(folder, feed::now()); !r) return std::unexpected(r.error());
+    return e;
+  });
 }
 
 Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view ref,
                                    const EditOptions& o) {
   if (o.title)
     if (auto r = check_title(*o.title); !r) return std::unexpected(r.error());
-  auto lock = lock_show(folder);
-  if (!lock) return std::unexpected(lock.error());
-  auto episodes = load_library(folder);
-  if (!episodes) return std::unexpected(episodes.error());
-  auto found = find_episode(*episodes, ref);
-  if (!found) return std::unexpected(found.error());
-  feed::Episode& e = **found;
-  if (o.title) e.title = *o.title;
-  if (o.description) e.description = *o.description;
-  if (o.host) e.host = *o.host;
-  if (auto r = retag(folder.audio(e), tags_for(folder, e)); !r) return std::unexpected(r.error());
-  boost::system::error_code ec;
-  e.size_bytes = fs::file_size(folder.audio(e), ec);
-  if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
-  feed::Episode result = e;
-  if (e.state == feed::State::Published)
-    if (auto r = build_public_locked(folder, feed::now()); !r) return std::unexpected(r.error());
-  return result;
+  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
+    if (o.title) e.title = *o.title;
+    if (o.description) e.description = *o.description;
+    if (o.host) e.host = *o.host;
+    if (auto r = retag(folder.audio(e), tags_for(folder, e)); !r) return std::unexpected(r.error());
+    boost::system::error_code ec;
+    e.size_bytes = fs::file_size(folder.audio(e), ec);
+    if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+    if (e.state == feed::State::Published)
+      if (auto r = build_public_locked(folder, feed::now()); !r) return std::unexpected(r.error());
+    return e;
+  });
 }
 
 }  // namespace crosstalk::publisher
