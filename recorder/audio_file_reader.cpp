@@ -146,4 +146,12 @@ Result<std::size_t> AudioFileReader::read(std::span<float> out) {
   return static_cast<std::size_t>(got);
 }
 
+Result<void> AudioFileReader::seek(std::uint64_t frame) {
+  Impl& m = *impl_;
+  if (sf_seek(m.file, static_cast<sf_count_t>(frame), SEEK_SET) < 0)
+    return failure(m.path + ": cannot seek in the audio (" + sf_strerror(m.file) + ")");
+  m.frames_read = frame;
+  return {};
+}
+
 }  // namespace crosstalk::recorder

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <thread>
 
+#include "block_queue.hpp"
 #include "crosstalk/recorder/limiter.hpp"
 #include "crosstalk/recorder/resampler.hpp"
 #include "crosstalk/util/atomic_file.hpp"
@@ -59,37 +61,75 @@ std::string encoder_tag() {
 
 namespace {
 
-// Reads the whole file block by block, mixed down to `channels`.
+// A stretch of the source, in frames.
+struct Excerpt {
+  std::uint64_t start = 0, frames = 0;
+};
+
+// Reads the file (or only `excerpts`, back to back) block by block, mixed
+// down to `channels`.
 template <class Fn>
-Result<void> for_each_block(AudioFileReader& reader, int channels, Fn&& fn) {
+Result<void> for_each_block(AudioFileReader& reader, int channels, Fn&& fn,
+                            std::span<const Excerpt> excerpts = {}) {
   const AudioFileInfo& info = reader.info();
   std::vector<float> block(kBlockFrames * static_cast<std::size_t>(info.channels));
   std::vector<float> mixed;
-  for (;;) {
-    auto frames = reader.read(block);
-    if (!frames) return std::unexpected(frames.error());
-    if (*frames == 0) return {};
-    mix_down(block, info.channels, *frames, channels, mixed);
-    if (auto r = fn(std::span<float>(mixed)); !r) return r;
+  const Excerpt whole{0, info.frames};
+  for (const Excerpt& x : excerpts.empty() ? std::span<const Excerpt>(&whole, 1) : excerpts) {
+    if (!excerpts.empty())
+      if (auto r = reader.seek(x.start); !r) return r;
+    for (std::uint64_t left = x.frames; left > 0;) {
+      auto want = static_cast<std::size_t>(std::min<std::uint64_t>(left, kBlockFrames));
+      auto frames = reader.read(std::span(block).first(want * static_cast<std::size_t>(info.channels)));
+      if (!frames) return std::unexpected(frames.error());
+      if (*frames == 0) break;
+      left -= *frames;
+      mix_down(block, info.channels, *frames, channels, mixed);
+      if (auto r = fn(std::span<float>(mixed)); !r) return r;
+    }
   }
+  return {};
 }
 
 // Pass 1: loudness of the source as it will be encoded (mixed down). Its
 // true peak comes from the limiter's detector in pass 2, which oversamples
 // anyway (libebur128's true-peak mode would double the cost of this pass).
 Result<LoudnessFigures> measure(const boost::filesystem::path& in, int channels) {
-  auto reader = AudioFileReader::open(in);
-  if (!reader) return std::unexpected(reader.error());
-  auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Range);
-  if (!meter) return std::unexpected(meter.error());
-  auto r = for_each_block(*reader, channels, [&](std::span<float> pcm) { return meter->add(pcm); });
-  if (!r) return std::unexpected(r.error());
-  return meter->figures();
+  // Two halves on two threads; libebur128 combines their histograms.
+  std::vector<Excerpt> halves(2);
+  std::vector<std::optional<LoudnessMeter>> meters(2);
+  std::vector<Result<void>> results(2);
+  auto measure_half = [&](int h) {
+    auto reader = AudioFileReader::open(in);
+    if (!reader) {
+      results[h] = std::unexpected(reader.error());
+      return;
+    }
+    // Short files in one piece: a half shorter than a 400 ms gating block
+    // would measure nothing. (On long ones, the few blocks across the middle
+    // are not measured: a negligible part.)
+    const std::uint64_t frames = reader->info().frames;
+    const bool split = frames > static_cast<std::uint64_t>(reader->info().sample_rate) * 60;
+    const std::uint64_t mid = split ? frames / 2 : frames;
+    halves[h] = h == 0 ? Excerpt{0, mid} : Excerpt{mid, frames - mid};
+    auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Range);
+    if (!meter) {
+      results[h] = std::unexpected(meter.error());
+      return;
+    }
+    meters[h].emplace(std::move(*meter));
+    results[h] = for_each_block(*reader, channels, [&](std::span<float> pcm) { return meters[h]->add(pcm); },
+                                std::span<const Excerpt>(&halves[h], 1));
+  };
+  std::thread second(measure_half, 1);
+  measure_half(0);
+  second.join();
+  for (const auto& r : results)
+    if (!r) return std::unexpected(r.error());
+  if (halves[1].frames == 0) return meters[0]->figures();
+  LoudnessMeter* both[] = {&*meters[0], &*meters[1]};
+  return LoudnessMeter::combined(both);
 }
-
-}  // namespace
-
-namespace {
 
 // Pass 2 (and its rehearsals): source → mix → gain → 48 kHz → limiter →
 // output meter → `consume`. Returns the limiter's figures and the output loudness.
@@ -103,7 +143,8 @@ struct ChainResult {
 template <class Consume>
 Result<ChainResult> run_chain(AudioFileReader& reader, int channels, double gain_db,
                               std::optional<double> ceiling_dbtp, MeterMode meter_mode,
-                              Consume&& consume) {
+                              Consume&& consume, std::span<const Excerpt> excerpts = {},
+                              LoudnessMeter* source_meter = nullptr) {
   const AudioFileInfo& info = reader.info();
   const float gain = static_cast<float>(std::pow(10.0, gain_db / 20.0));
   std::optional<Resampler> resampler;
@@ -134,13 +175,15 @@ Result<ChainResult> run_chain(AudioFileReader& reader, int channels, double gain
     return consume(pcm);
   };
   auto pass = for_each_block(reader, channels, [&](std::span<float> pcm) -> Result<void> {
+    if (source_meter)
+      if (auto r = source_meter->add(pcm); !r) return r;
     if (gain != 1.0f)
       for (float& v : pcm) v *= gain;
     if (!resampler) return at_48k(pcm);
     auto converted = resampler->process(pcm);
     if (!converted) return std::unexpected(converted.error());
     return at_48k(*converted);
-  });
+  }, excerpts);
   if (!pass) return std::unexpected(pass.error());
   if (resampler) {
     auto tail = resampler->flush();
@@ -163,25 +206,49 @@ Result<ChainResult> run_chain(AudioFileReader& reader, int channels, double gain
 
 // Peak limiting lowers the loudness of peaky speech (a host who pops the
 // mic): rehearse pass 2 without encoding and add back what the limiter took
-// (at most kMaxMakeupDb, in at most two rehearsals). The gain cap is for the loudness
-// gain itself: make-up only restores what limiting removed.
+// (at most kMaxMakeupDb, in at most two rehearsals). The gain cap is for the
+// loudness gain itself: make-up only restores what limiting removed. On a
+// long file the rehearsal plays ten 6-second excerpts spread over it: what
+// the limiter takes is a property of the voice, not of the minute.
 constexpr double kMaxMakeupDb = 6.0;
+constexpr double kExcerptSeconds = 6.0;
+constexpr int kExcerpts = 10;
+
+std::vector<Excerpt> rehearsal_excerpts(const AudioFileInfo& info) {
+  const auto each = static_cast<std::uint64_t>(kExcerptSeconds * info.sample_rate);
+  if (info.frames <= each * kExcerpts * 2) return {};  // short: the whole file
+  std::vector<Excerpt> excerpts;
+  for (int k = 0; k < kExcerpts; ++k)
+    excerpts.push_back({info.frames * static_cast<std::uint64_t>(2 * k + 1) / (2 * kExcerpts) - each / 2, each});
+  return excerpts;
+}
 
 Result<void> settle_gain(const fs::path& in, int channels, double ceiling, LoudnessReport& report) {
-  const double aim = report.input.integrated_lufs + report.gain_db;  // the target, or less when capped
-  const double base = report.gain_db;
-  double previous_gain = 0, previous_out = 0;
   // A limiter that will not act takes nothing (sample peak + 1 dB for what
   // lies between samples and what resampling adds).
   if (report.input.sample_peak_dbfs + report.gain_db + 1.0 < ceiling) return {};
+  const double base = report.gain_db;
+  auto reader = AudioFileReader::open(in);
+  if (!reader) return std::unexpected(reader.error());
+  const auto excerpts = rehearsal_excerpts(reader->info());
+  double source_lufs = report.input.integrated_lufs;  // of what the rehearsal plays
+  double previous_gain = 0, previous_out = 0;
   for (int round = 0; round < 2; ++round) {
-    auto reader = AudioFileReader::open(in);
-    if (!reader) return std::unexpected(reader.error());
+    std::optional<LoudnessMeter> source_meter;
+    if (round == 0 && !excerpts.empty()) {
+      auto m = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Integrated);
+      if (!m) return std::unexpected(m.error());
+      source_meter.emplace(std::move(*m));
+    }
+    if (auto r = reader->seek(0); !r) return r;
     auto rehearsal = run_chain(*reader, channels, report.gain_db, ceiling, MeterMode::Integrated,
-                               [](std::span<const float>) -> Result<void> { return {}; });
+                               [](std::span<const float>) -> Result<void> { return {}; }, excerpts,
+                               source_meter ? &*source_meter : nullptr);
     if (!rehearsal) return std::unexpected(rehearsal.error());
+    if (source_meter) source_lufs = source_meter->figures().integrated_lufs;
+    const double aim = source_lufs + base;  // the target, or less when the gain was capped
     const double out = rehearsal->output_lufs;
-    if (!std::isfinite(out) || std::fabs(aim - out) < 0.4) return {};
+    if (!std::isfinite(out) || !std::isfinite(aim) || std::fabs(aim - out) < 0.3) return {};
     // Limiting makes output loudness grow slower than the gain: step by the
     // slope seen so far (secant), 1 dB/dB at first.
     double slope = round == 0 ? 1.0 : (out - previous_out) / (report.gain_db - previous_gain);
@@ -243,11 +310,28 @@ Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
   auto writer = OggOpusWriter::create(settings, std::move(comments), sink);
   if (!writer) return std::unexpected(writer.error());
 
-  // Pass 2: encode.
+  // Pass 2 on two cores: a helper thread reads, resamples, limits and
+  // meters; this one encodes (Opus is the slow part).
   std::optional<double> limit;
   if (lr.normalized) limit = ceiling;
-  auto chain = run_chain(*reader, report.channels, lr.gain_db, limit, MeterMode::Integrated,
-                         [&](std::span<const float> pcm) { return writer->write(pcm); });
+  BlockQueue queue(16);
+  Result<ChainResult> chain;
+  std::thread dsp([&] {
+    chain = run_chain(*reader, report.channels, lr.gain_db, limit, MeterMode::Integrated,
+                      [&](std::span<const float> pcm) -> Result<void> {
+                        if (!queue.push(std::vector<float>(pcm.begin(), pcm.end())))
+                          return failure("encoding stopped");
+                        return {};
+                      });
+    queue.close();
+  });
+  Result<void> written;
+  for (std::vector<float> block; queue.pop(block);) {
+    written = writer->write(block);
+    if (!written) queue.cancel();
+  }
+  dsp.join();
+  if (!written) return std::unexpected(written.error());
   if (!chain) return std::unexpected(chain.error());
   if (lr.normalized) {
     lr.output.integrated_lufs = chain->output_lufs;

@@ -5,6 +5,7 @@
 #include <ebur128.h>
 
 #include <algorithm>
+#include <vector>
 
 namespace crosstalk::recorder {
 
@@ -58,6 +59,19 @@ LoudnessFigures LoudnessMeter::figures() const {
     for (int c = 0; c < impl_->channels; ++c)
       if (ebur128_true_peak(impl_->state, static_cast<unsigned>(c), &v) == EBUR128_SUCCESS) peak = std::max(peak, v);
     f.true_peak_dbtp = db(peak);
+  }
+  return f;
+}
+
+LoudnessFigures LoudnessMeter::combined(std::span<LoudnessMeter* const> meters) {
+  std::vector<ebur128_state*> states;
+  for (LoudnessMeter* m : meters) states.push_back(m->impl_->state);
+  LoudnessFigures f;
+  double v = 0;
+  if (ebur128_loudness_global_multiple(states.data(), states.size(), &v) == EBUR128_SUCCESS) f.integrated_lufs = v;
+  if (meters.front()->impl_->mode != MeterMode::Integrated) {
+    if (ebur128_loudness_range_multiple(states.data(), states.size(), &v) == EBUR128_SUCCESS) f.range_lu = v;
+    for (LoudnessMeter* m : meters) f.sample_peak_dbfs = std::max(f.sample_peak_dbfs, m->figures().sample_peak_dbfs);
   }
   return f;
 }

@@ -37,6 +37,8 @@ class AudioFileReader {
   // Fills `out` (a multiple of channels) and returns the frames read; 0 at the
   // end. A file shorter than its header says is an error, not a quiet end.
   Result<std::size_t> read(std::span<float> out);
+  // Continues reading at `frame` (0 … frames).
+  Result<void> seek(std::uint64_t frame);
 
  private:
   struct Impl;

@@ -48,6 +48,9 @@ class LoudnessMeter {
 
   Result<void> add(std::span<const float> interleaved);
   LoudnessFigures figures() const;
+  // The figures of several meters' material taken together (e.g. the halves
+  // of a file measured on two threads); all must have the same mode.
+  static LoudnessFigures combined(std::span<LoudnessMeter* const> meters);
 
  private:
   struct Impl;
