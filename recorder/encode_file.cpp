@@ -134,6 +134,7 @@ Result<LoudnessFigures> measure(const boost::filesystem::path& in, int channels)
 // Pass 2 (and its rehearsals): source → mix → gain → 48 kHz → limiter →
 // output meter → `consume`. Returns the limiter's figures and the output loudness.
 struct ChainResult {
+  std::optional<LoudnessMeter> output_meter;  // to combine with other runs
   double output_lufs = -HUGE_VAL;
   double peak_dbtp = -HUGE_VAL;
   double limited_db = 0.0;
@@ -200,6 +201,7 @@ Result<ChainResult> run_chain(AudioFileReader& reader, int channels, double gain
     result.peak_dbtp = limiter->peak_out_dbtp();
     result.peak_in_dbtp = limiter->peak_in_dbtp();
     result.output_lufs = output_meter->figures().integrated_lufs;
+    result.output_meter = std::move(output_meter);
   }
   return result;
 }
@@ -223,30 +225,61 @@ std::vector<Excerpt> rehearsal_excerpts(const AudioFileInfo& info) {
   return excerpts;
 }
 
-Result<void> settle_gain(const fs::path& in, int channels, double ceiling, LoudnessReport& report) {
+// One rehearsal at `gain_db`: the loudness of what the limiter lets through,
+// and of the source it played. Excerpts are shared out to two threads.
+struct Rehearsal {
+  double output_lufs = -HUGE_VAL;
+  double source_lufs = -HUGE_VAL;
+};
+
+Result<Rehearsal> rehearse(const fs::path& in, int channels, double gain_db, double ceiling,
+                           const std::vector<Excerpt>& excerpts) {
+  const std::size_t parts = excerpts.empty() ? 1 : 2;
+  std::vector<Result<ChainResult>> runs(parts);
+  std::vector<std::optional<LoudnessMeter>> sources(parts);
+  auto run_part = [&](std::size_t p) {
+    auto reader = AudioFileReader::open(in);
+    if (!reader) {
+      runs[p] = std::unexpected(reader.error());
+      return;
+    }
+    auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Integrated);
+    if (!meter) {
+      runs[p] = std::unexpected(meter.error());
+      return;
+    }
+    sources[p].emplace(std::move(*meter));
+    std::span<const Excerpt> mine(excerpts);
+    if (parts == 2) mine = p == 0 ? mine.first(excerpts.size() / 2) : mine.subspan(excerpts.size() / 2);
+    runs[p] = run_chain(*reader, channels, gain_db, ceiling, MeterMode::Integrated,
+                        [](std::span<const float>) -> Result<void> { return {}; }, mine, &*sources[p]);
+  };
+  std::optional<std::thread> second;
+  if (parts == 2) second.emplace(run_part, 1);
+  run_part(0);
+  if (second) second->join();
+  std::vector<LoudnessMeter*> outputs, inputs;
+  for (std::size_t p = 0; p < parts; ++p) {
+    if (!runs[p]) return std::unexpected(runs[p].error());
+    outputs.push_back(&*runs[p]->output_meter);
+    inputs.push_back(&*sources[p]);
+  }
+  return Rehearsal{LoudnessMeter::combined(outputs).integrated_lufs,
+                   LoudnessMeter::combined(inputs).integrated_lufs};
+}
+
+Result<void> settle_gain(const fs::path& in, const AudioFileInfo& info, int channels, double ceiling,
+                         LoudnessReport& report) {
   // A limiter that will not act takes nothing (sample peak + 1 dB for what
   // lies between samples and what resampling adds).
   if (report.input.sample_peak_dbfs + report.gain_db + 1.0 < ceiling) return {};
   const double base = report.gain_db;
-  auto reader = AudioFileReader::open(in);
-  if (!reader) return std::unexpected(reader.error());
-  const auto excerpts = rehearsal_excerpts(reader->info());
-  double source_lufs = report.input.integrated_lufs;  // of what the rehearsal plays
+  const auto excerpts = rehearsal_excerpts(info);
   double previous_gain = 0, previous_out = 0;
   for (int round = 0; round < 2; ++round) {
-    std::optional<LoudnessMeter> source_meter;
-    if (round == 0 && !excerpts.empty()) {
-      auto m = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Integrated);
-      if (!m) return std::unexpected(m.error());
-      source_meter.emplace(std::move(*m));
-    }
-    if (auto r = reader->seek(0); !r) return r;
-    auto rehearsal = run_chain(*reader, channels, report.gain_db, ceiling, MeterMode::Integrated,
-                               [](std::span<const float>) -> Result<void> { return {}; }, excerpts,
-                               source_meter ? &*source_meter : nullptr);
+    auto rehearsal = rehearse(in, channels, report.gain_db, ceiling, excerpts);
     if (!rehearsal) return std::unexpected(rehearsal.error());
-    if (source_meter) source_lufs = source_meter->figures().integrated_lufs;
-    const double aim = source_lufs + base;  // the target, or less when the gain was capped
+    const double aim = rehearsal->source_lufs + base;  // the target, or less when the gain was capped
     const double out = rehearsal->output_lufs;
     if (!std::isfinite(out) || !std::isfinite(aim) || std::fabs(aim - out) < 0.3) return {};
     // Limiting makes output loudness grow slower than the gain: step by the
@@ -291,7 +324,7 @@ Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
     lr.gain_db = normalization_gain_db(*figures, loudness, &lr.gain_capped);
     lr.normalized = !lr.silent;
     if (lr.normalized)
-      if (auto r = settle_gain(in, report.channels, ceiling, lr); !r) return std::unexpected(r.error());
+      if (auto r = settle_gain(in, info, report.channels, ceiling, lr); !r) return std::unexpected(r.error());
   }
 
   AudioTags tags = options.tags;
