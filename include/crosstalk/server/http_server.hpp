@@ -1,0 +1,24 @@
+// `crosstalk serve`: serves a show's public/ over HTTP (Boost.Beast over
+// Boost.Asio, asynchronous: podcast apps keep connections open) and runs the
+// scheduler, so scheduled episodes go live without cron.
+#pragma once
+
+#include <string>
+
+#include "crosstalk/error.hpp"
+#include "crosstalk/publisher/show_folder.hpp"
+
+namespace crosstalk::server {
+
+struct ServeOptions {
+  std::string address = "127.0.0.1";
+  unsigned short port = 8080;
+};
+
+// "127.0.0.1:8080", "[::1]:8080", ":8080".
+Result<ServeOptions> parse_listen(std::string_view text);
+
+// Runs until SIGINT or SIGTERM; an error if it cannot listen.
+Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& options);
+
+}  // namespace crosstalk::server

@@ -1,0 +1,297 @@
+// The HTTP side of `crosstalk serve`: one asynchronous session per
+// connection (keep-alive, timeouts, size limits), GET and HEAD of files
+// under public/ with validators and single byte ranges; and the scheduler
+// thread that runs the same build as `crosstalk build` when something falls due.
+#include "crosstalk/server/http_server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "crosstalk/feed/time.hpp"
+#include "crosstalk/publisher/build.hpp"
+#include "crosstalk/server/static_files.hpp"
+#include "crosstalk/util/platform.hpp"
+#include "crosstalk/version.hpp"
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+namespace fs = boost::filesystem;
+
+namespace crosstalk::server {
+
+namespace {
+
+constexpr std::uint64_t kMaxRangeBytes = 1 << 20;  // longer ranges are answered in part
+std::mutex log_mutex;
+
+void log_line(const std::string& line) {
+  std::lock_guard lock(log_mutex);
+  std::fprintf(stdout, "%s\n", line.c_str());
+  std::fflush(stdout);
+}
+
+template <class Body>
+void common_headers(http::response<Body>& res, unsigned version, bool keep_alive) {
+  res.version(version);
+  res.set(http::field::server, std::string("crosstalk/") + kVersion);
+  res.keep_alive(keep_alive);
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, fs::path root) : stream_(std::move(socket)), root_(std::move(root)) {}
+
+  void start() { read(); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(8 * 1024);
+    parser_->body_limit(0);
+    stream_.expires_after(std::chrono::seconds(30));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset)
+      return close();
+    if (ec) {
+      auto status = ec == http::error::header_limit ? http::status::request_header_fields_too_large
+                    : ec == http::error::body_limit ? http::status::payload_too_large
+                                                    : http::status::bad_request;
+      return send_error(status, 11, false, "-", "-");
+    }
+    handle(parser_->release());
+  }
+
+  void handle(const http::request<http::empty_body>& req) {
+    const std::string method(req.method_string());
+    const std::string target(req.target());
+    const bool keep = req.keep_alive();
+    if (req.method() != http::verb::get && req.method() != http::verb::head)
+      return send_error(http::status::method_not_allowed, req.version(), keep, method, target);
+    auto file = resolve_target(root_, target);
+    if (!file) return send_error(http::status::not_found, req.version(), keep, method, target);
+    auto stamp = util::platform::stat_stamp(*file);
+    if (!stamp) return send_error(http::status::not_found, req.version(), keep, method, target);
+    const std::string tag = etag(stamp->size, stamp->mtime_ns);
+    const std::int64_t mtime = stamp->mtime_ns / 1000000000;
+    const bool head = req.method() == http::verb::head;
+
+    bool not_modified = false;
+    if (auto inm = req.find(http::field::if_none_match); inm != req.end()) {
+      std::string v(inm->value());
+      not_modified = v == "*" || v.find(tag) != std::string::npos;
+    } else if (auto ims = req.find(http::field::if_modified_since); ims != req.end()) {
+      auto since = parse_http_date(std::string(ims->value()));
+      not_modified = since && mtime <= *since;
+    }
+    auto headers = [&](auto& res) {
+      common_headers(res, req.version(), keep);
+      res.set(http::field::content_type, content_type(*file));
+      res.set(http::field::etag, tag);
+      res.set(http::field::last_modified, http_date(mtime));
+      res.set(http::field::cache_control, cache_control(*file));
+      res.set(http::field::accept_ranges, "bytes");
+    };
+    if (not_modified) {
+      auto res = std::make_shared<http::response<http::empty_body>>(http::status::not_modified, req.version());
+      headers(*res);
+      return send(res, method, target, 0);
+    }
+    ByteRange range;
+    RangeKind kind = RangeKind::None;
+    if (auto r = req.find(http::field::range); r != req.end()) {
+      kind = parse_range(std::string(r->value()), stamp->size, range);
+      if (auto ir = req.find(http::field::if_range); ir != req.end() && std::string(ir->value()) != tag)
+        kind = RangeKind::None;  // changed since: the whole new file
+    }
+    if (kind == RangeKind::Unsatisfiable) {
+      auto res = std::make_shared<http::response<http::empty_body>>(http::status::range_not_satisfiable, req.version());
+      headers(*res);
+      res->set(http::field::content_range, "bytes */" + std::to_string(stamp->size));
+      res->content_length(0);
+      return send(res, method, target, 0);
+    }
+    if (kind == RangeKind::Satisfiable) {
+      range.last = std::min(range.last, range.first + kMaxRangeBytes - 1);
+      const std::uint64_t length = range.last - range.first + 1;
+      auto res = std::make_shared<http::response<http::string_body>>(http::status::partial_content, req.version());
+      headers(*res);
+      res->set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
+                                               std::to_string(range.last) + "/" + std::to_string(stamp->size));
+      if (!head) {
+        beast::file f;
+        beast::error_code ec;
+        f.open(file->c_str(), beast::file_mode::scan, ec);
+        if (!ec) f.seek(range.first, ec);
+        res->body().resize(length);
+        std::size_t got = ec ? 0 : f.read(res->body().data(), length, ec);
+        if (ec || got != length) return send_error(http::status::internal_server_error, req.version(), false, method, target);
+      }
+      res->content_length(length);
+      return send(res, method, target, head ? 0 : length);
+    }
+    if (head) {
+      auto res = std::make_shared<http::response<http::empty_body>>(http::status::ok, req.version());
+      headers(*res);
+      res->content_length(stamp->size);
+      return send(res, method, target, 0);
+    }
+    http::file_body::value_type body;
+    beast::error_code ec;
+    body.open(file->c_str(), beast::file_mode::scan, ec);
+    if (ec) return send_error(http::status::not_found, req.version(), keep, method, target);
+    auto res = std::make_shared<http::response<http::file_body>>(http::status::ok, req.version());
+    headers(*res);
+    res->body() = std::move(body);
+    res->prepare_payload();
+    send(res, method, target, stamp->size);
+  }
+
+  void send_error(http::status status, unsigned version, bool keep, const std::string& method,
+                  const std::string& target) {
+    auto res = std::make_shared<http::response<http::string_body>>(status, version);
+    common_headers(*res, version, keep);
+    res->set(http::field::content_type, "text/plain; charset=utf-8");
+    if (status == http::status::method_not_allowed) res->set(http::field::allow, "GET, HEAD");
+    res->body() = std::string(http::obsolete_reason(status)) + "\n";
+    res->prepare_payload();
+    send(res, method, target, res->body().size());
+  }
+
+  template <class Response>
+  void send(std::shared_ptr<Response> res, const std::string& method, const std::string& target,
+            std::uint64_t bytes) {
+    log_line(remote() + " " + method + " " + target + " " + std::to_string(res->result_int()) + " " +
+             std::to_string(bytes));
+    const bool keep = res->keep_alive();
+    stream_.expires_after(std::chrono::seconds(60));
+    http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
+      if (ec || !keep) return self->close();
+      self->read();
+    });
+  }
+
+  std::string remote() const {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    return ec ? "-" : ep.address().to_string();
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> parser_;
+  fs::path root_;
+};
+
+void accept(tcp::acceptor& acceptor, const fs::path& root) {
+  acceptor.async_accept([&acceptor, &root](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) std::make_shared<Session>(std::move(socket), root)->start();
+    accept(acceptor, root);
+  });
+}
+
+// Builds when something falls due, and every 2 s to see new schedules made by
+// other processes (a build with nothing to do costs one folder listing).
+class Scheduler {
+ public:
+  explicit Scheduler(const publisher::ShowFolder& folder) : folder_(folder), thread_([this] { loop(); }) {}
+  ~Scheduler() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    while (!stop_) {
+      auto next = std::chrono::system_clock::now() + std::chrono::seconds(2);
+      lock.unlock();
+      auto report = publisher::build_public(folder_, feed::now());
+      if (!report) log_line("build failed: " + report.error().message);
+      else {
+        for (int n : report->newly_published) log_line("published episode " + std::to_string(n));
+        if (report->next_due && *report->next_due < next) next = *report->next_due;
+      }
+      lock.lock();
+      wake_.wait_until(lock, next, [this] { return stop_; });
+    }
+  }
+
+  const publisher::ShowFolder& folder_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+Result<ServeOptions> parse_listen(std::string_view text) {
+  ServeOptions o;
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return bad_input("--listen '" + std::string(text) + "': use HOST:PORT, e.g. 127.0.0.1:8080");
+  std::string host(text.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  o.address = host.empty() ? "0.0.0.0" : host;
+  unsigned port = 0;
+  auto ps = text.substr(colon + 1);
+  auto r = std::from_chars(ps.data(), ps.data() + ps.size(), port);
+  if (r.ec != std::errc() || r.ptr != ps.data() + ps.size() || port == 0 || port > 65535)
+    return bad_input("--listen '" + std::string(text) + "': the port must be 1 to 65535");
+  o.port = static_cast<unsigned short>(port);
+  beast::error_code ec;
+  asio::ip::make_address(o.address, ec);
+  if (ec) return bad_input("--listen '" + std::string(text) + "': '" + o.address + "' is not an IP address");
+  return o;
+}
+
+Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& options) {
+  asio::io_context ioc;
+  tcp::endpoint endpoint(asio::ip::make_address(options.address), options.port);
+  tcp::acceptor acceptor(ioc);
+  beast::error_code ec;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return failure("cannot listen on " + options.address + ":" + std::to_string(options.port) + ": " +
+                   ec.message() + " (is another server using the port? try --listen 127.0.0.1:8081)");
+  Scheduler scheduler(folder);
+  const fs::path root = folder.public_dir();
+  accept(acceptor, root);
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int) {
+    log_line("stopping");
+    acceptor.close();
+    ioc.stop();
+  });
+  std::thread second([&ioc] { ioc.run(); });
+  ioc.run();
+  second.join();
+  return {};
+}
+
+}  // namespace crosstalk::server

@@ -1,0 +1,130 @@
+// Request → file decisions for `crosstalk serve`.
+#include "crosstalk/server/static_files.hpp"
+
+#include <boost/filesystem/operations.hpp>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+
+namespace fs = boost::filesystem;
+
+namespace crosstalk::server {
+
+namespace {
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::optional<fs::path> resolve_target(const fs::path& root, std::string_view target) {
+  if (auto q = target.find_first_of("?#"); q != std::string_view::npos) target = target.substr(0, q);
+  if (target.empty() || target[0] != '/') return std::nullopt;
+  std::string path;
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    char c = target[i];
+    if (c == '%') {
+      if (i + 2 >= target.size() || hex(target[i + 1]) < 0 || hex(target[i + 2]) < 0) return std::nullopt;
+      c = static_cast<char>(hex(target[i + 1]) * 16 + hex(target[i + 2]));
+      if (c == '/' || c == '\\' || c == '\0') return std::nullopt;  // encoded separators, NUL
+      i += 2;
+    } else if (c == '\\' || c == '\0') {
+      return std::nullopt;
+    }
+    path += c;
+  }
+  if (path == "/") path = "/index.html";
+  fs::path relative;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string part = path.substr(start, end - start);
+    if (part.empty() || part[0] == '.') return std::nullopt;  // "..", ".", dot-files, "//"
+    relative /= part;
+    start = end + 1;
+  }
+  boost::system::error_code ec;
+  const fs::path real_root = fs::canonical(root, ec);
+  if (ec) return std::nullopt;
+  const fs::path file = fs::canonical(real_root / relative, ec);
+  if (ec || !fs::is_regular_file(file, ec)) return std::nullopt;
+  // Symlinks may not lead out of public/.
+  auto r = real_root.begin();
+  auto f = file.begin();
+  for (; r != real_root.end(); ++r, ++f)
+    if (f == file.end() || *r != *f) return std::nullopt;
+  return file;
+}
+
+std::string content_type(const fs::path& file) {
+  const std::string ext = file.extension().string();
+  if (ext == ".opus" || ext == ".ogg") return "audio/ogg";
+  if (ext == ".xml") return "application/rss+xml; charset=utf-8";
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
+  if (ext == ".png") return "image/png";
+  if (ext == ".json") return "application/json+chapters";
+  return "application/octet-stream";
+}
+
+std::string cache_control(const fs::path& file) {
+  const std::string ext = file.extension().string();
+  // Feeds and the page change at every publish: clients revalidate (cheap
+  // 304s thanks to the validators). Audio and covers never change in place.
+  if (ext == ".xml" || ext == ".html") return "no-cache";
+  return "public, max-age=86400";
+}
+
+std::string etag(std::uint64_t size, std::int64_t mtime_ns) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "\"%llx-%llx\"", static_cast<unsigned long long>(size),
+                static_cast<unsigned long long>(mtime_ns));
+  return buf;
+}
+
+std::string http_date(std::int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+std::optional<std::int64_t> parse_http_date(std::string_view text) {
+  std::tm tm{};
+  std::string s(text);
+  const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+RangeKind parse_range(std::string_view h, std::uint64_t size, ByteRange& out) {
+  if (h.substr(0, 6) != "bytes=" || h.find(',') != std::string_view::npos) return RangeKind::None;
+  h.remove_prefix(6);
+  auto dash = h.find('-');
+  if (dash == std::string_view::npos) return RangeKind::None;
+  auto number = [](std::string_view s, std::uint64_t& v) {
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
+  };
+  std::uint64_t a = 0, b = 0;
+  std::string_view first = h.substr(0, dash), last = h.substr(dash + 1);
+  if (first.empty()) {  // suffix: the last n bytes
+    if (!number(last, b)) return RangeKind::None;
+    if (b == 0 || size == 0) return RangeKind::Unsatisfiable;
+    out = {size > b ? size - b : 0, size - 1};
+    return RangeKind::Satisfiable;
+  }
+  if (!number(first, a)) return RangeKind::None;
+  if (last.empty()) b = size ? size - 1 : 0;
+  else if (!number(last, b) || b < a) return RangeKind::None;
+  if (a >= size) return RangeKind::Unsatisfiable;
+  out = {a, std::min(b, size - 1)};
+  return RangeKind::Satisfiable;
+}
+
+}  // namespace crosstalk::server
