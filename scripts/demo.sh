@@ -2,7 +2,9 @@
 # The demo command from the README: installs what is missing, builds
 # crosstalk, and makes a demo show «Голос врага» from generated Russian
 # speech: four episodes alternating marketing and sales, three published,
-# one scheduled a day ahead; then builds public/ and says where it is.
+# one scheduled a day ahead; builds public/ and serves it on
+# http://127.0.0.1:8080/ with `crosstalk serve` until Ctrl-C (when run from a
+# terminal; otherwise it prints the command that serves it).
 # Output goes to ./demo (or the folder given as $1); it is made anew each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +50,10 @@ echo
 ct list
 echo
 echo "Show folder: $show"
-echo "Feed:        $show/public/feed.xml  (per department: feed-marketing.xml, feed-sales.xml)"
-echo "Page:        $show/public/index.html"
-echo "Serve public/ with any static web server at http://127.0.0.1:8080/ (crosstalk serve comes with issue 6)."
+echo "Feed:        http://127.0.0.1:8080/feed.xml  (per department: feed-marketing.xml, feed-sales.xml)"
+echo "Page:        http://127.0.0.1:8080/"
+if [ -t 0 ] && [ -t 1 ]; then
+  echo "== serving (Ctrl-C stops) =="
+  exec "$crosstalk" -C "$show" serve --listen 127.0.0.1:8080
+fi
+echo "Serve it with: $crosstalk -C $show serve --listen 127.0.0.1:8080"

@@ -9,7 +9,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config
   # libraries (README: why each is there)
   libopus-dev libogg-dev libtag1-dev libsndfile1-dev libsoxr-dev
-  libboost-filesystem-dev libcli11-dev libgtest-dev libpugixml-dev
+  libboost-filesystem-dev libboost-dev libcli11-dev libgtest-dev libpugixml-dev
   libhowardhinnant-date-dev tzdata nlohmann-json3-dev libebur128-dev
   # test and benchmark tools: real encoders, decoders and checkers
   opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen python3-feedparser libxml2-utils time bc valgrind
