@@ -13,6 +13,7 @@ NASTY = "Голос врага & <b>\"продажи\"</b> 'маркетинг' 
 
 class ShowTest(TempDirTest):
     timezone = "Europe/Moscow"
+    base_url = "http://127.0.0.1:8080/"
 
     @classmethod
     def setUpClass(cls):
@@ -29,7 +30,7 @@ class ShowTest(TempDirTest):
         self.show = self.path("show")
         run(["init", self.show, "--title", NASTY, "--description", NASTY, "--timezone", self.timezone,
              "--author", "Отдел коммуникаций", "--owner-email", "comms@example.com",
-             "--base-url", "http://127.0.0.1:8080/"], check=0)
+             "--base-url", self.base_url], check=0)
 
     def ct(self, *args, check=None):
         return run(["-C", self.show] + list(args), check=check)

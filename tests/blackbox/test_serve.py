@@ -10,6 +10,8 @@ import socket
 import subprocess
 import time
 
+import feedparser
+
 from show_support import ShowTest
 from support import BIN, slurp
 
@@ -22,11 +24,12 @@ def free_port():
 
 class Serve(ShowTest):
     def setUp(self):
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}/"
         super().setUp()
         self.imp("Первый & <тест>")
         self.imp("Второй")
         self.ct("publish", "1", check=0)
-        self.port = free_port()
         self.server = subprocess.Popen([BIN, "-C", self.show, "serve", "--listen", f"127.0.0.1:{self.port}"],
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(100):
@@ -155,3 +158,34 @@ class Serve(ShowTest):
         self.assertEqual(self.server.wait(timeout=5), 0)
         log = self.server.stdout.read()
         self.assertIn("GET /feed.xml 200", log)
+
+    def test_a_real_podcast_client_downloads_every_episode(self):
+        self.ct("publish", "2", check=0)
+        # feedparser: every enclosure resolves, with the announced length.
+        d = feedparser.parse(self.request("GET", "/feed.xml")[1])
+        self.assertFalse(d.bozo)
+        self.assertEqual(len(d.entries), 2)
+        for entry in d.entries:
+            (enclosure,) = entry.enclosures
+            path = "/" + enclosure.href.split("/", 3)[3]
+            res, body = self.request("GET", path)
+            self.assertEqual(res.status, 200)
+            self.assertEqual(len(body), int(enclosure.length))
+        # podget (Debian's command-line podcast client) subscribes and downloads.
+        home = self.path("podget")
+        conf, library = os.path.join(home, "conf"), os.path.join(home, "library")
+        env = dict(os.environ, HOME=home)
+        subprocess.run(["podget", "-d", conf, "--create-config", "podgetrc"], env=env,
+                       capture_output=True, check=False)
+        with open(os.path.join(conf, "serverlist"), "w", encoding="utf-8") as f:
+            f.write(f"{self.base_url}feed.xml Crosstalk Golos\n")
+        subprocess.run(["podget", "-d", conf, "-l", library, "-n", "-s"], env=env, capture_output=True,
+                       timeout=120, check=False)
+        got = {}
+        for folder, _, files in os.walk(library):
+            for name in files:
+                if name.endswith(".opus"):
+                    got[name] = slurp(os.path.join(folder, name), "rb")
+        self.assertEqual(sorted(got), ["0001-marketing.opus", "0002-sales.opus"])
+        for name, data in got.items():
+            self.assertEqual(data, slurp(self.public("episodes", name), "rb"), name)
