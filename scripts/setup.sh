@@ -12,7 +12,7 @@ PACKAGES=(
   libboost-filesystem-dev libboost-dev libcli11-dev libgtest-dev libpugixml-dev
   libhowardhinnant-date-dev tzdata nlohmann-json3-dev libebur128-dev
   # test and benchmark tools: real encoders, decoders and checkers
-  opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen python3-feedparser libxml2-utils podget time bc valgrind
+  opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen python3-feedparser libxml2-utils podget chromium time bc valgrind
 )
 
 # `setup.sh --bench` also brings Node.js and npm (the build benchmark's

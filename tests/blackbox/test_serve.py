@@ -3,6 +3,7 @@ ranges and 416, no way out of public/ (.., %2e%2e, encoded slashes, NUL,
 symlinks), bad requests, keep-alive, the scheduler publishing on time, and a
 clean stop on SIGTERM."""
 import datetime
+import json
 import http.client
 import os
 import signal
@@ -22,7 +23,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Serve(ShowTest):
+class ServerTest(ShowTest):
+    """A show with two episodes (one published) served on a free port."""
+
     def setUp(self):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/"
@@ -68,6 +71,8 @@ class Serve(ShowTest):
                     break
         return reply
 
+
+class Serve(ServerTest):
     def test_files_types_and_validators(self):
         for path, ctype in (("/feed.xml", "application/rss+xml; charset=utf-8"),
                             ("/feed-sales.xml", "application/rss+xml; charset=utf-8"),
@@ -189,3 +194,62 @@ class Serve(ShowTest):
         self.assertEqual(sorted(got), ["0001-marketing.opus", "0002-sales.opus"])
         for name, data in got.items():
             self.assertEqual(data, slurp(self.public("episodes", name), "rb"), name)
+
+
+HARNESS = """<!DOCTYPE html><html><body><pre id="out">pending</pre>
+<iframe id="f" src="/" style="width:400px;height:800px"></iframe>
+<script>
+const out = document.getElementById('out');
+document.getElementById('f').addEventListener('load', () => {
+  const audios = [...document.getElementById('f').contentDocument.querySelectorAll('audio')];
+  const results = [];
+  let left = audios.length;
+  const done = () => { if (--left === 0) out.textContent = 'RESULT ' + JSON.stringify(results); };
+  if (!left) out.textContent = 'RESULT []';
+  audios.forEach((a, i) => {
+    a.preload = 'metadata';
+    a.addEventListener('loadedmetadata', () => { results[i] = {src: a.getAttribute('src'), duration: a.duration}; done(); });
+    a.addEventListener('error', () => { results[i] = {src: a.getAttribute('src'), error: a.error && a.error.code}; done(); });
+    a.load();
+  });
+});
+</script></body></html>"""
+
+CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class Browser(ServerTest):
+    """Headless Chromium (Debian's) against `crosstalk serve`."""
+
+    def chromium(self, *args):
+        profile = self.path(f"chromium-{len(os.listdir(self.dir))}")
+        return subprocess.run(CHROMIUM + [f"--user-data-dir={profile}", *args], capture_output=True, text=True,
+                              timeout=120)
+
+    def test_every_player_loads_its_episode_and_the_page_is_clean(self):
+        self.ct("publish", "2", check=0)
+        with open(self.public("harness.html"), "w", encoding="utf-8") as f:  # test-only page beside index.html
+            f.write(HARNESS)
+        proc = self.chromium("--virtual-time-budget=20000", "--dump-dom", f"{self.base_url}harness.html")
+        line = [l for l in proc.stdout.splitlines() if "RESULT " in l]
+        self.assertTrue(line, proc.stdout[-500:] + proc.stderr[-2000:])
+        results = json.loads(line[0].split("RESULT ", 1)[1].split("</pre>")[0])
+        sidecars = {e["stem"] + ".opus": e for e in json.loads(self.ct("list", "--json", check=0).stdout)}
+        self.assertEqual(sorted(r["src"] for r in results), ["episodes/0001-marketing.opus", "episodes/0002-sales.opus"])
+        for r in results:
+            self.assertNotIn("error", r)
+            self.assertAlmostEqual(r["duration"], sidecars[r["src"].split("/")[1]]["duration"], delta=1.0)
+        # The page itself logs nothing to the console (no errors, no missing files).
+        proc = self.chromium("--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom",
+                             self.base_url)
+        self.assertIn("Первый &amp; &lt;тест&gt;", proc.stdout)
+        console = [l for l in proc.stderr.splitlines() if ":CONSOLE(" in l]
+        self.assertEqual(console, [])
+        # Screenshots at desktop and phone width, kept in the build folder.
+        artifacts = os.environ.get("CROSSTALK_ARTIFACTS", self.dir)
+        os.makedirs(artifacts, exist_ok=True)
+        for name, size in (("page-desktop.png", "1280,900"), ("page-phone.png", "390,844")):
+            shot = os.path.join(artifacts, name)
+            self.chromium(f"--window-size={size}", f"--screenshot={shot}", self.base_url)
+            self.assertGreater(os.path.getsize(shot), 5000, name)
