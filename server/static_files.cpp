@@ -4,7 +4,7 @@
 #include <boost/filesystem/operations.hpp>
 #include <charconv>
 #include <cstdio>
-#include <ctime>
+#include <date/date.h>
 
 namespace fs = boost::filesystem;
 
@@ -85,21 +85,29 @@ std::string etag(std::uint64_t size, std::int64_t mtime_ns) {
   return buf;
 }
 
+// Through Howard Hinnant's date (portable; no gmtime_r/timegm/strptime).
 std::string http_date(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buf;
+  return date::format("%a, %d %b %Y %H:%M:%S GMT", date::sys_seconds{std::chrono::seconds{unix_seconds}});
 }
 
-std::optional<std::int64_t> parse_http_date(std::string_view text) {
-  std::tm tm{};
-  std::string s(text);
-  const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (!end || *end != '\0') return std::nullopt;
-  return static_cast<std::int64_t>(timegm(&tm));
+// IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT" (what every client sends back).
+std::optional<std::int64_t> parse_http_date(std::string_view t) {
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (t.size() != 29 || t.substr(3, 2) != ", " || t.substr(25) != " GMT") return std::nullopt;
+  auto num = [&t](std::size_t at, std::size_t n, int& v) {
+    auto r = std::from_chars(t.data() + at, t.data() + at + n, v);
+    return r.ec == std::errc() && r.ptr == t.data() + at + n;
+  };
+  int day, year, h, m, sec;
+  unsigned month = 0;
+  for (unsigned i = 0; i < 12; ++i)
+    if (t.substr(8, 3) == kMonths[i]) month = i + 1;
+  if (!month || !num(5, 2, day) || !num(12, 4, year) || !num(17, 2, h) || !num(20, 2, m) || !num(23, 2, sec))
+    return std::nullopt;
+  date::year_month_day ymd{date::year{year}, date::month{month}, date::day{static_cast<unsigned>(day)}};
+  if (!ymd.ok() || h > 23 || m > 59 || sec > 60) return std::nullopt;
+  return (date::sys_days{ymd}.time_since_epoch() / std::chrono::seconds{1}) + h * 3600 + m * 60 + sec;
 }
 
 RangeKind parse_range(std::string_view h, std::uint64_t size, ByteRange& out) {
