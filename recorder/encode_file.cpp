@@ -61,6 +61,17 @@ std::string encoder_tag() {
 
 namespace {
 
+// Runs `body` on a worker thread's behalf: an exception (out of memory, say)
+// becomes an error value instead of ending the process.
+template <class Body>
+Result<void> guarded(Body&& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    return failure(std::string("encoding failed: ") + e.what());
+  }
+}
+
 // A stretch of the source, in frames.
 struct Excerpt {
   std::uint64_t start = 0, frames = 0;
@@ -100,26 +111,22 @@ Result<LoudnessFigures> measure(const boost::filesystem::path& in, int channels)
   std::vector<std::optional<LoudnessMeter>> meters(2);
   std::vector<Result<void>> results(2);
   auto measure_half = [&](int h) {
-    auto reader = AudioFileReader::open(in);
-    if (!reader) {
-      results[h] = std::unexpected(reader.error());
-      return;
-    }
-    // Short files in one piece: a half shorter than a 400 ms gating block
-    // would measure nothing. (On long ones, the few blocks across the middle
-    // are not measured: a negligible part.)
-    const std::uint64_t frames = reader->info().frames;
-    const bool split = frames > static_cast<std::uint64_t>(reader->info().sample_rate) * 60;
-    const std::uint64_t mid = split ? frames / 2 : frames;
-    halves[h] = h == 0 ? Excerpt{0, mid} : Excerpt{mid, frames - mid};
-    auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Range);
-    if (!meter) {
-      results[h] = std::unexpected(meter.error());
-      return;
-    }
-    meters[h].emplace(std::move(*meter));
-    results[h] = for_each_block(*reader, channels, [&](std::span<float> pcm) { return meters[h]->add(pcm); },
-                                std::span<const Excerpt>(&halves[h], 1));
+    results[h] = guarded([&]() -> Result<void> {
+      auto reader = AudioFileReader::open(in);
+      if (!reader) return std::unexpected(reader.error());
+      // Short files in one piece: a half shorter than a 400 ms gating block
+      // would measure nothing. (On long ones, the few blocks across the middle
+      // are not measured: a negligible part.)
+      const std::uint64_t frames = reader->info().frames;
+      const bool split = frames > static_cast<std::uint64_t>(reader->info().sample_rate) * 60;
+      const std::uint64_t mid = split ? frames / 2 : frames;
+      halves[h] = h == 0 ? Excerpt{0, mid} : Excerpt{mid, frames - mid};
+      auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Range);
+      if (!meter) return std::unexpected(meter.error());
+      meters[h].emplace(std::move(*meter));
+      return for_each_block(*reader, channels, [&](std::span<float> pcm) { return meters[h]->add(pcm); },
+                            std::span<const Excerpt>(&halves[h], 1));
+    });
   };
   std::thread second(measure_half, 1);
   measure_half(0);
@@ -238,21 +245,19 @@ Result<Rehearsal> rehearse(const fs::path& in, int channels, double gain_db, dou
   std::vector<Result<ChainResult>> runs(parts);
   std::vector<std::optional<LoudnessMeter>> sources(parts);
   auto run_part = [&](std::size_t p) {
-    auto reader = AudioFileReader::open(in);
-    if (!reader) {
-      runs[p] = std::unexpected(reader.error());
-      return;
-    }
-    auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Integrated);
-    if (!meter) {
-      runs[p] = std::unexpected(meter.error());
-      return;
-    }
-    sources[p].emplace(std::move(*meter));
-    std::span<const Excerpt> mine(excerpts);
-    if (parts == 2) mine = p == 0 ? mine.first(excerpts.size() / 2) : mine.subspan(excerpts.size() / 2);
-    runs[p] = run_chain(*reader, channels, gain_db, ceiling, MeterMode::Integrated,
-                        [](std::span<const float>) -> Result<void> { return {}; }, mine, &*sources[p]);
+    auto done = guarded([&]() -> Result<void> {
+      auto reader = AudioFileReader::open(in);
+      if (!reader) return std::unexpected(reader.error());
+      auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Integrated);
+      if (!meter) return std::unexpected(meter.error());
+      sources[p].emplace(std::move(*meter));
+      std::span<const Excerpt> mine(excerpts);
+      if (parts == 2) mine = p == 0 ? mine.first(excerpts.size() / 2) : mine.subspan(excerpts.size() / 2);
+      runs[p] = run_chain(*reader, channels, gain_db, ceiling, MeterMode::Integrated,
+                          [](std::span<const float>) -> Result<void> { return {}; }, mine, &*sources[p]);
+      return {};
+    });
+    if (!done) runs[p] = std::unexpected(done.error());
   };
   std::optional<std::thread> second;
   if (parts == 2) second.emplace(run_part, 1);
@@ -350,12 +355,16 @@ Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
   BlockQueue queue(16);
   Result<ChainResult> chain;
   std::thread dsp([&] {
-    chain = run_chain(*reader, report.channels, lr.gain_db, limit, MeterMode::Integrated,
-                      [&](std::span<const float> pcm) -> Result<void> {
-                        if (!queue.push(std::vector<float>(pcm.begin(), pcm.end())))
-                          return failure("encoding stopped");
-                        return {};
-                      });
+    auto done = guarded([&]() -> Result<void> {
+      chain = run_chain(*reader, report.channels, lr.gain_db, limit, MeterMode::Integrated,
+                        [&](std::span<const float> pcm) -> Result<void> {
+                          if (!queue.push(std::vector<float>(pcm.begin(), pcm.end())))
+                            return failure("encoding stopped");
+                          return {};
+                        });
+      return {};
+    });
+    if (!done) chain = std::unexpected(done.error());
     queue.close();
   });
   Result<void> written;

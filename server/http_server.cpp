@@ -228,7 +228,12 @@ class Scheduler {
     while (!stop_) {
       auto next = std::chrono::system_clock::now() + std::chrono::seconds(2);
       lock.unlock();
-      auto report = publisher::build_public(folder_, feed::now());
+      Result<publisher::BuildReport> report = failure("unexpected failure");
+      try {
+        report = publisher::build_public(folder_, feed::now());
+      } catch (const std::exception& e) {
+        report = failure(std::string("unexpected failure: ") + e.what());
+      }
       if (!report) log_line("build failed: " + report.error().message);
       else {
         for (int n : report->newly_published) log_line("published episode " + std::to_string(n));
@@ -254,7 +259,7 @@ Result<ServeOptions> parse_listen(std::string_view text) {
   if (colon == std::string_view::npos) return bad_input("--listen '" + std::string(text) + "': use HOST:PORT, e.g. 127.0.0.1:8080");
   std::string host(text.substr(0, colon));
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  o.address = host.empty() ? "0.0.0.0" : host;
+  o.address = host.empty() ? "0.0.0.0" : host == "localhost" ? "127.0.0.1" : host;
   unsigned port = 0;
   auto ps = text.substr(colon + 1);
   auto r = std::from_chars(ps.data(), ps.data() + ps.size(), port);

@@ -1,6 +1,7 @@
 // The serve decisions without sockets: target → file, ranges, dates, types.
 #include <gtest/gtest.h>
 
+#include "crosstalk/server/http_server.hpp"
 #include "crosstalk/server/static_files.hpp"
 #include "temp_dir.hpp"
 
@@ -57,4 +58,16 @@ TEST(StaticFiles, DatesTypesAndTags) {
   EXPECT_EQ(cache_control("feed.xml"), "no-cache");
   EXPECT_NE(etag(10, 1), etag(10, 2));
   EXPECT_NE(etag(10, 1), etag(11, 1));
+}
+
+TEST(StaticFiles, ListenAddresses) {
+  auto a = parse_listen("localhost:8080");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->address, "127.0.0.1");
+  EXPECT_EQ(a->port, 8080);
+  EXPECT_EQ(parse_listen("[::1]:9000")->address, "::1");
+  EXPECT_EQ(parse_listen(":8080")->address, "0.0.0.0");
+  EXPECT_FALSE(parse_listen("127.0.0.1:0"));
+  EXPECT_FALSE(parse_listen("127.0.0.1"));
+  EXPECT_FALSE(parse_listen("podcast.intranet:80"));
 }
