@@ -22,6 +22,8 @@ void register_serve(CLI::App& root, Action& action, std::shared_ptr<std::string>
       std::printf("serving %s at http://%s:%u/ (feed: http://%s:%u/feed.xml); Ctrl-C stops\n",
                   folder->public_dir().string().c_str(), options->address.c_str(), options->port,
                   options->address.c_str(), options->port);
+      if (folder->show.private_feeds)
+        std::printf("private show: only personal URLs work (crosstalk subscribers add NAME)\n");
       std::fflush(stdout);
       return server::serve(*folder, *options);
     };

@@ -52,6 +52,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_option("--author", o->author, "author shown in podcast apps");
     cmd->add_option("--owner-email", o->owner_email, "owner's e-mail");
     cmd->add_option("--cover", o->cover, "cover image, JPEG or PNG (1400-3000 px square is best)");
+    cmd->add_flag("--private", o->private_feeds, "only people given a URL by 'subscribers add' can listen");
     cmd->callback([&action, o, dir] {
       action = [o, dir]() -> Result<void> {
         auto folder = publisher::init_show(*dir, *o);

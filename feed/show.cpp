@@ -1,6 +1,7 @@
 // show.xml and episode sidecars <-> Show / Episode, with file:line errors.
 #include "crosstalk/feed/show.hpp"
 
+#include <boost/filesystem/operations.hpp>
 #include <boost/uuid/name_generator_sha1.hpp>
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/string_generator.hpp>
@@ -124,6 +125,10 @@ std::string show_to_xml(const Show& s) {
   loudness.append_attribute("target-lufs") = s.target_lufs;
   loudness.append_attribute("true-peak-dbtp") = s.true_peak_dbtp;
   loudness.append_attribute("max-gain-db") = s.max_gain_db;
+  xml::add_text(root, "private", s.private_feeds ? "true" : "false");
+  auto nginx = root.append_child("nginx");
+  nginx.append_attribute("auth-check") = s.nginx_auth_check.c_str();
+  nginx.append_attribute("access-log") = s.nginx_access_log.c_str();
   return xml::to_string(doc);
 }
 
@@ -172,6 +177,21 @@ Result<Show> load_show(const boost::filesystem::path& path) {
         s.max_gain_db < 0 || s.max_gain_db > 60)
       return std::unexpected(d.error_at(l, "<loudness> values out of range (target-lufs -40..-5, "
                                            "true-peak-dbtp -12..0, max-gain-db 0..60)"));
+  }
+  if (auto p = root.child("private")) {
+    const std::string on = p.text().as_string();
+    if (on != "true" && on != "false")
+      return std::unexpected(d.error_at(p, "<private> must be true or false"));
+    s.private_feeds = on == "true";
+  }
+  if (auto n = root.child("nginx")) {
+    // Both go into nginx's configuration: no quotes, spaces or braces.
+    auto safe = [](const std::string& v) { return !v.empty() && v.find_first_of(" \t\n;{}'\"\\$#") == std::string::npos; };
+    s.nginx_auth_check = n.attribute("auth-check").as_string(s.nginx_auth_check.c_str());
+    s.nginx_access_log = n.attribute("access-log").as_string(s.nginx_access_log.c_str());
+    if (!safe(s.nginx_auth_check) || !safe(s.nginx_access_log))
+      return std::unexpected(d.error_at(n, "<nginx auth-check=\"HOST:PORT\" access-log=\"PATH\"/>: "
+                                           "no spaces, quotes, ';', '$', '#' or braces"));
   }
   if (s.bitrate_kbps < 6 || s.bitrate_kbps > 256)
     return std::unexpected(d.error_at(root.child("audio"), "bitrate-kbps must be 6 to 256"));
@@ -262,6 +282,42 @@ Result<Episode> load_episode(const boost::filesystem::path& path) {
   if (e.state == State::Scheduled && !e.publish_at)
     return std::unexpected(d.error_at(root.child("state"), "a scheduled episode needs <publish-at>"));
   return e;
+}
+
+std::string subscribers_to_xml(const std::vector<Subscriber>& subscribers) {
+  pugi::xml_document doc;
+  auto root = xml::start_document(doc, "subscribers");
+  root.append_attribute("version") = 1;
+  root.append_child(pugi::node_comment)
+      .set_value(" Personal feed URLs. Only SHA-256 hashes of the tokens are kept: a lost URL cannot be "
+                 "recovered, only revoked and added again (crosstalk subscribers). ");
+  for (const auto& s : subscribers) {
+    auto node = root.append_child("subscriber");
+    node.append_attribute("name") = s.name.c_str();
+    node.append_attribute("token-sha256") = s.token_sha256.c_str();
+    node.append_attribute("added") = format_utc(s.added).c_str();
+  }
+  return xml::to_string(doc);
+}
+
+Result<std::vector<Subscriber>> load_subscribers(const boost::filesystem::path& path) {
+  boost::system::error_code ec;
+  if (!boost::filesystem::exists(path, ec)) return std::vector<Subscriber>{};
+  xml::Document d;
+  if (auto r = xml::load(path, d); !r) return std::unexpected(r.error());
+  auto root = d.doc.child("subscribers");
+  if (!root) return std::unexpected(d.error_at(d.doc.first_child(), "the root element must be <subscribers>"));
+  std::vector<Subscriber> out;
+  for (auto node : root.children("subscriber")) {
+    Subscriber s{node.attribute("name").as_string(), node.attribute("token-sha256").as_string(), {}};
+    auto added = parse_time(node.attribute("added").as_string(), "UTC");
+    if (s.name.empty() || s.token_sha256.size() != 64 ||
+        s.token_sha256.find_first_not_of("0123456789abcdef") != std::string::npos || !added)
+      return std::unexpected(d.error_at(node, "a <subscriber> needs name, token-sha256 (64 hex digits) and added"));
+    s.added = *added;
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 }  // namespace crosstalk::feed

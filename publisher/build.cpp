@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "crosstalk/feed/render.hpp"
+#include "crosstalk/publisher/nginx_config.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/platform.hpp"
 #include "crosstalk/util/read_file.hpp"
@@ -23,18 +24,6 @@ namespace crosstalk::publisher {
 namespace {
 
 std::string read_all(const fs::path& p) { return util::read_file(p).value_or(std::string()); }
-
-// Replaces `path` only when its bytes differ, so unchanged files keep their
-// mtime (stable HTTP validators).
-Result<bool> write_if_changed(const fs::path& path, const std::string& content) {
-  boost::system::error_code ec;
-  if (fs::exists(path, ec) && fs::file_size(path, ec) == content.size() && read_all(path) == content)
-    return false;
-  auto r = util::write_file_atomically(
-      path, {reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});
-  if (!r) return std::unexpected(r.error());
-  return true;
-}
 
 bool same_file(const fs::path& a, const fs::path& b) {
   boost::system::error_code ec;
@@ -155,6 +144,7 @@ Result<BuildReport> build_public_locked(const ShowFolder& folder, feed::Time now
   }
   auto report = build_everything(folder, now);
   if (!report) return report;
+  if (auto r = write_nginx_config(folder); !r) return std::unexpected(r.error());
   if (auto r = write_stamp(folder, *report); !r) return std::unexpected(r.error());
   return report;
 }
@@ -238,7 +228,7 @@ Result<BuildReport> build_everything(const ShowFolder& folder, feed::Time now) {
     report.written.push_back("episodes/" + e.audio_file());
   }
   for (const auto& [name, content] : pages) {
-    auto changed = write_if_changed(pub / name, content);
+    auto changed = util::write_file_if_changed(pub / name, content);
     if (!changed) return std::unexpected(changed.error());
     if (*changed) report.written.push_back(name);
   }

@@ -5,6 +5,7 @@
 #include <boost/filesystem/operations.hpp>
 
 #include "crosstalk/publisher/build.hpp"
+#include "crosstalk/publisher/nginx_config.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/read_file.hpp"
 #include <date/date.h>
@@ -131,6 +132,7 @@ Result<ShowFolder> init_show(const fs::path& dir, const InitOptions& o) {
   folder.show.timezone = o.timezone;
   folder.show.author = o.author;
   folder.show.owner_email = o.owner_email;
+  folder.show.private_feeds = o.private_feeds;
   for (const char* sub : {"library", "public"}) {
     fs::create_directories(dir / sub, ec);
     if (ec) return bad_input((dir / sub).string() + ": cannot create: " + ec.message());
@@ -141,6 +143,7 @@ Result<ShowFolder> init_show(const fs::path& dir, const InitOptions& o) {
       return std::unexpected(r.error());
   }
   if (auto r = save_show(folder); !r) return std::unexpected(r.error());
+  if (auto r = write_nginx_config(folder); !r) return std::unexpected(r.error());
   return folder;
 }
 

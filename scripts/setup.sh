@@ -10,9 +10,11 @@ PACKAGES=(
   # libraries (README: why each is there)
   libopus-dev libogg-dev libtag1-dev libsndfile1-dev libsoxr-dev
   libboost-filesystem-dev libboost-dev libcli11-dev libgtest-dev libpugixml-dev
-  libhowardhinnant-date-dev tzdata nlohmann-json3-dev libebur128-dev
+  libhowardhinnant-date-dev tzdata nlohmann-json3-dev libebur128-dev libssl-dev
   # test and benchmark tools: real encoders, decoders and checkers
   opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen python3-feedparser libxml2-utils podget chromium time bc valgrind
+  # nginx: the scale-out web server, tested with the same HTTP checks as `crosstalk serve`
+  nginx-core
 )
 
 # `setup.sh --bench` also brings Node.js and npm (the build benchmark's
@@ -20,6 +22,8 @@ PACKAGES=(
 if [ "${1:-}" = --bench ] && ! { command -v node && command -v npm; } >/dev/null; then
   PACKAGES+=(nodejs npm)
 fi
+# wrk: the HTTP load generator of the serve benchmark.
+[ "${1:-}" = --bench ] && PACKAGES+=(wrk)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -36,5 +40,16 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -q >/dev/null
-"${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+# Installing nginx must not start a system nginx on port 80 (tests start
+# their own on loopback): services stay stopped while we install.
+policy=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  policy=/usr/sbin/policy-rc.d
+  printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null
+  "${SUDO[@]}" chmod +x "$policy"
+fi
+status=0
+"${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+[ -n "$policy" ] && "${SUDO[@]}" rm -f "$policy"
+[ $status -eq 0 ] || exit $status
 echo "setup: done" >&2

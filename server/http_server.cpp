@@ -16,7 +16,9 @@
 
 #include "crosstalk/feed/time.hpp"
 #include "crosstalk/publisher/build.hpp"
+#include "crosstalk/server/access_gate.hpp"
 #include "crosstalk/server/static_files.hpp"
+#include "crosstalk/util/read_file.hpp"
 #include "crosstalk/util/platform.hpp"
 #include "crosstalk/version.hpp"
 
@@ -46,9 +48,15 @@ void common_headers(http::response<Body>& res, unsigned version, bool keep_alive
   res.keep_alive(keep_alive);
 }
 
+// What every session shares: the web root and the private-show gate.
+struct Site {
+  fs::path root;
+  AccessGate gate;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, fs::path root) : stream_(std::move(socket)), root_(std::move(root)) {}
+  Session(tcp::socket socket, Site& site) : stream_(std::move(socket)), site_(site) {}
 
   void start() { read(); }
 
@@ -76,11 +84,25 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void handle(const http::request<http::empty_body>& req) {
     const std::string method(req.method_string());
-    const std::string target(req.target());
+    const std::string_view raw_target(req.target().data(), req.target().size());
+    const std::string target = redact_for_log(raw_target);  // what the log may show
     const bool keep = req.keep_alive();
     if (req.method() != http::verb::get && req.method() != http::verb::head)
       return send_error(http::status::method_not_allowed, req.version(), keep, method, target);
-    auto file = resolve_target(root_, target);
+    if (raw_target == "/_crosstalk/check") {  // nginx's auth_request for private shows
+      auto uri = req.find("X-Original-URI");
+      if (uri == req.end()) return send_error(http::status::not_found, req.version(), keep, method, target);
+      const bool ok = site_.gate.allowed_uri(std::string_view(uri->value().data(), uri->value().size()));
+      auto res = std::make_shared<http::response<http::empty_body>>(
+          ok ? http::status::no_content : http::status::forbidden, req.version());
+      common_headers(*res, req.version(), keep);
+      res->set(http::field::cache_control, "no-store");
+      if (!ok) res->content_length(0);
+      return send(res, method, target, 0);
+    }
+    const Access access = site_.gate.decide(raw_target);
+    if (!access.allowed) return send_error(http::status::not_found, req.version(), keep, method, target);
+    auto file = resolve_target(site_.root, access.path);
     if (!file) return send_error(http::status::not_found, req.version(), keep, method, target);
     auto stamp = util::platform::stat_stamp(*file);
     if (!stamp) return send_error(http::status::not_found, req.version(), keep, method, target);
@@ -108,6 +130,19 @@ class Session : public std::enable_shared_from_this<Session> {
       auto res = std::make_shared<http::response<http::empty_body>>(http::status::not_modified, req.version());
       headers(*res);
       return send(res, method, target, 0);
+    }
+    if (!access.from.empty() && file->extension() == ".xml") {
+      // A subscriber's feed: their token in every URL. Sent whole (a server
+      // may ignore Range); feeds are small.
+      auto text = util::read_file(*file);
+      if (!text) return send_error(http::status::not_found, req.version(), keep, method, target);
+      auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, req.version());
+      headers(*res);
+      res->body() = replace_all(std::move(*text), access.from, access.to);
+      const std::uint64_t length = res->body().size();
+      if (head) res->body().clear();
+      res->content_length(length);
+      return send(res, method, target, head ? 0 : length);
     }
     ByteRange range;
     RangeKind kind = RangeKind::None;
@@ -197,14 +232,14 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
-  fs::path root_;
+  Site& site_;
 };
 
-void accept(tcp::acceptor& acceptor, const fs::path& root) {
-  acceptor.async_accept([&acceptor, &root](beast::error_code ec, tcp::socket socket) {
+void accept(tcp::acceptor& acceptor, Site& site) {
+  acceptor.async_accept([&acceptor, &site](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), root)->start();
-    accept(acceptor, root);
+    if (!ec) std::make_shared<Session>(std::move(socket), site)->start();
+    accept(acceptor, site);
   });
 }
 
@@ -285,8 +320,8 @@ Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& opti
     return failure("cannot listen on " + options.address + ":" + std::to_string(options.port) + ": " +
                    ec.message() + " (is another server using the port? try --listen 127.0.0.1:8081)");
   Scheduler scheduler(folder);
-  const fs::path root = folder.public_dir();
-  accept(acceptor, root);
+  Site site{folder.public_dir(), AccessGate(folder)};
+  accept(acceptor, site);
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code, int) {
     log_line("stopping");

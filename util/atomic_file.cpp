@@ -5,6 +5,7 @@
 #include <boost/filesystem/operations.hpp>
 
 #include "crosstalk/util/platform.hpp"
+#include "crosstalk/util/read_file.hpp"
 
 namespace fs = boost::filesystem;
 
@@ -66,6 +67,15 @@ Result<void> write_file_atomically(const fs::path& path, std::span<const std::ui
   if (!file) return std::unexpected(file.error());
   if (auto r = file->file().write_all(bytes); !r) return r;
   return file->commit();
+}
+
+Result<bool> write_file_if_changed(const fs::path& path, std::string_view content) {
+  boost::system::error_code ec;
+  if (fs::exists(path, ec) && fs::file_size(path, ec) == content.size() && read_file(path) == content)
+    return false;
+  auto r = write_file_atomically(path, {reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});
+  if (!r) return std::unexpected(r.error());
+  return true;
 }
 
 }  // namespace crosstalk::util

@@ -14,6 +14,7 @@ NASTY = "Голос врага & <b>\"продажи\"</b> 'маркетинг' 
 class ShowTest(TempDirTest):
     timezone = "Europe/Moscow"
     base_url = "http://127.0.0.1:8080/"
+    init_args = ()
 
     @classmethod
     def setUpClass(cls):
@@ -30,7 +31,7 @@ class ShowTest(TempDirTest):
         self.show = self.path("show")
         run(["init", self.show, "--title", NASTY, "--description", NASTY, "--timezone", self.timezone,
              "--author", "Отдел коммуникаций", "--owner-email", "comms@example.com",
-             "--base-url", self.base_url], check=0)
+             "--base-url", self.base_url, *self.init_args], check=0)
 
     def ct(self, *args, check=None):
         return run(["-C", self.show] + list(args), check=check)

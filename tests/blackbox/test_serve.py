@@ -1,7 +1,6 @@
-"""`crosstalk serve` over real sockets: types, validators and 304s, byte
-ranges and 416, no way out of public/ (.., %2e%2e, encoded slashes, NUL,
-symlinks), bad requests, keep-alive, the scheduler publishing on time, and a
-clean stop on SIGTERM."""
+"""`crosstalk serve` over real sockets: the shared HTTP checks (http_checks.py)
+for a public and a private show, bad requests, the scheduler publishing on
+time, a clean stop on SIGTERM, and headless Chromium on the page."""
 import datetime
 import json
 import http.client
@@ -13,117 +12,13 @@ import time
 
 import feedparser
 
-from show_support import ShowTest
-from support import BIN, slurp
+from http_checks import HttpChecks, PrivateChecks
+from http_support import ServedShow
+from support import slurp
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ServerTest(ShowTest):
-    """A show with two episodes (one published) served on a free port."""
-
-    def setUp(self):
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}/"
-        super().setUp()
-        self.imp("Первый & <тест>")
-        self.imp("Второй")
-        self.ct("publish", "1", check=0)
-        self.server = subprocess.Popen([BIN, "-C", self.show, "serve", "--listen", f"127.0.0.1:{self.port}"],
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-
-    def tearDown(self):
-        if self.server.poll() is None:
-            self.server.send_signal(signal.SIGTERM)
-            self.server.wait(timeout=10)
-        self.server.stdout.close()
-        self.server.stderr.close()
-        super().tearDown()
-
-    def request(self, method, path, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        conn.request(method, path, headers=headers or {})
-        res = conn.getresponse()
-        body = res.read()
-        conn.close()
-        return res, body
-
-    def raw(self, data):
-        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
-            s.sendall(data)
-            reply = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                reply += chunk
-                if b"\r\n\r\n" in reply and b"Connection: close" in reply:
-                    break
-        return reply
-
-
-class Serve(ServerTest):
-    def test_files_types_and_validators(self):
-        for path, ctype in (("/feed.xml", "application/rss+xml; charset=utf-8"),
-                            ("/feed-sales.xml", "application/rss+xml; charset=utf-8"),
-                            ("/", "text/html; charset=utf-8"),
-                            ("/episodes/0001-marketing.opus", "audio/ogg")):
-            with self.subTest(path=path):
-                res, body = self.request("GET", path)
-                self.assertEqual(res.status, 200)
-                self.assertEqual(res.getheader("Content-Type"), ctype)
-                local = self.public("index.html" if path == "/" else path[1:])
-                self.assertEqual(body, slurp(local, "rb"))
-                self.assertEqual(int(res.getheader("Content-Length")), os.path.getsize(local))
-                self.assertEqual(res.getheader("Accept-Ranges"), "bytes")
-                tag, modified = res.getheader("ETag"), res.getheader("Last-Modified")
-                self.assertTrue(tag and modified)
-                res, body = self.request("HEAD", path)
-                self.assertEqual((res.status, body), (200, b""))
-                self.assertEqual(int(res.getheader("Content-Length")), os.path.getsize(local))
-                res, body = self.request("GET", path, {"If-None-Match": tag})
-                self.assertEqual((res.status, body), (304, b""))
-                res, _ = self.request("GET", path, {"If-Modified-Since": modified})
-                self.assertEqual(res.status, 304)
-        self.assertEqual(self.request("GET", "/feed.xml")[0].getheader("Cache-Control"), "no-cache")
-
-    def test_byte_ranges(self):
-        path = "/episodes/0001-marketing.opus"
-        data = slurp(self.public(path[1:]), "rb")
-        size = len(data)
-        res, body = self.request("GET", path, {"Range": "bytes=0-99"})
-        self.assertEqual((res.status, body), (206, data[:100]))
-        self.assertEqual(res.getheader("Content-Range"), f"bytes 0-99/{size}")
-        res, body = self.request("GET", path, {"Range": "bytes=-10"})
-        self.assertEqual((res.status, body), (206, data[-10:]))
-        res, body = self.request("GET", path, {"Range": f"bytes={size - 5}-"})
-        self.assertEqual((res.status, body), (206, data[-5:]))
-        res, _ = self.request("GET", path, {"Range": f"bytes={size}-"})
-        self.assertEqual(res.status, 416)
-        self.assertEqual(res.getheader("Content-Range"), f"bytes */{size}")
-        res, body = self.request("GET", path, {"Range": "bytes=0-1,5-6"})
-        self.assertEqual((res.status, body), (200, data))  # several ranges: the whole file
-
-    def test_nothing_outside_public(self):
-        os.symlink("/etc/passwd", self.public("passwd"))
-        os.symlink(os.path.join(self.show, "library"), self.public("lib"))
-        for target in ("/../show.xml", "/%2e%2e/show.xml", "/%2E%2E/%2e%2e/etc/passwd", "/episodes/../../show.xml",
-                       "/episodes%2f0001-marketing.opus", "/episodes%5c0001-marketing.opus", "/feed.xml%00",
-                       "/passwd", "/lib/0002-sales.opus", "/episodes/", "/episodes/0002-sales.opus",
-                       "//etc/passwd", "/.crosstalk-build", "http://example.com/feed.xml", "/nope"):
-            with self.subTest(target=target):
-                reply = self.raw(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-                self.assertTrue(reply.startswith(b"HTTP/1.1 404"), reply[:80])
+class ServeChecks(ServedShow, HttpChecks):
+    """The conformance checks against `crosstalk serve`, and what only it does."""
 
     def test_bad_requests_do_not_stop_the_server(self):
         self.assertTrue(self.raw(b"BLAH\r\n\r\n").startswith(b"HTTP/1.1 400"))
@@ -134,15 +29,6 @@ class Serve(ServerTest):
         self.assertTrue(self.raw(b"GET /feed.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
                         .startswith(b"HTTP/1.1 413"))
         self.assertEqual(self.request("GET", "/feed.xml")[0].status, 200)
-
-    def test_keep_alive(self):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        for _ in range(3):
-            conn.request("GET", "/feed.xml")
-            res = conn.getresponse()
-            res.read()
-            self.assertEqual(res.status, 200)
-        conn.close()
 
     def test_scheduled_episode_goes_live_within_5_seconds(self):
         due = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=4)
@@ -164,36 +50,26 @@ class Serve(ServerTest):
         log = self.server.stdout.read()
         self.assertIn("GET /feed.xml 200", log)
 
-    def test_a_real_podcast_client_downloads_every_episode(self):
-        self.ct("publish", "2", check=0)
-        # feedparser: every enclosure resolves, with the announced length.
-        d = feedparser.parse(self.request("GET", "/feed.xml")[1])
-        self.assertFalse(d.bozo)
-        self.assertEqual(len(d.entries), 2)
-        for entry in d.entries:
-            (enclosure,) = entry.enclosures
-            path = "/" + enclosure.href.split("/", 3)[3]
-            res, body = self.request("GET", path)
-            self.assertEqual(res.status, 200)
-            self.assertEqual(len(body), int(enclosure.length))
-        # podget (Debian's command-line podcast client) subscribes and downloads.
-        home = self.path("podget")
-        conf, library = os.path.join(home, "conf"), os.path.join(home, "library")
-        env = dict(os.environ, HOME=home)
-        subprocess.run(["podget", "-d", conf, "--create-config", "podgetrc"], env=env,
-                       capture_output=True, check=False)
-        with open(os.path.join(conf, "serverlist"), "w", encoding="utf-8") as f:
-            f.write(f"{self.base_url}feed.xml Crosstalk Golos\n")
-        subprocess.run(["podget", "-d", conf, "-l", library, "-n", "-s"], env=env, capture_output=True,
-                       timeout=120, check=False)
-        got = {}
-        for folder, _, files in os.walk(library):
-            for name in files:
-                if name.endswith(".opus"):
-                    got[name] = slurp(os.path.join(folder, name), "rb")
-        self.assertEqual(sorted(got), ["0001-marketing.opus", "0002-sales.opus"])
-        for name, data in got.items():
-            self.assertEqual(data, slurp(self.public("episodes", name), "rb"), name)
+
+class ServePrivate(ServedShow, HttpChecks, PrivateChecks):
+    """A private show through `crosstalk serve`: personal URLs only."""
+
+    private = True
+
+    def test_switching_private_off_and_on_needs_no_restart(self):
+        show_xml = os.path.join(self.show, "show.xml")
+        text = slurp(show_xml)
+        with open(show_xml, "w", encoding="utf-8") as f:
+            f.write(text.replace("<private>true</private>", "<private>false</private>"))
+        self.assertEqual(self.request("GET", "/feed.xml")[0].status, 200)
+        with open(show_xml, "w", encoding="utf-8") as f:
+            f.write(text.replace("<private>true</private>", "<private>bogus</private>"))
+        # A broken show.xml keeps the last good settings: still public here.
+        self.assertEqual(self.request("GET", "/feed.xml")[0].status, 200)
+        with open(show_xml, "w", encoding="utf-8") as f:
+            f.write(text)
+        self.assertEqual(self.request("GET", "/feed.xml")[0].status, 404)
+        self.assertEqual(self.request("GET", self.url("/feed.xml"))[0].status, 200)
 
 
 HARNESS = """<!DOCTYPE html><html><body><pre id="out">pending</pre>
@@ -219,7 +95,7 @@ CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disabl
             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-class Browser(ServerTest):
+class Browser(ServedShow):
     """Headless Chromium (Debian's) against `crosstalk serve`."""
 
     def chromium(self, *args):

@@ -39,6 +39,13 @@ struct Show {
   double target_lufs = -16.0;
   double true_peak_dbtp = -1.0;
   double max_gain_db = 20.0;
+  // Private feeds: only subscribers' token URLs (base_url + "s/<token>/…")
+  // are served.
+  bool private_feeds = false;
+  // For the nginx snippet: where nginx asks `crosstalk serve` about a token,
+  // and its access log (tokens redacted).
+  std::string nginx_auth_check = "127.0.0.1:8080";
+  std::string nginx_access_log = "/var/log/nginx/crosstalk-access.log";
   bool operator==(const Show&) const = default;
 
   const Department* department(std::string_view id) const;
@@ -75,6 +82,18 @@ struct Episode {
   std::string audio_file() const;   // "0007-sales.opus"
   std::string sidecar_file() const; // "0007-sales.xml"
 };
+
+// Someone with a personal feed URL. Only the SHA-256 of the token is kept.
+struct Subscriber {
+  std::string name;
+  std::string token_sha256;  // lowercase hex
+  Time added{};
+  bool operator==(const Subscriber&) const = default;
+};
+
+// subscribers.xml in the show folder; a missing file is no subscribers.
+Result<std::vector<Subscriber>> load_subscribers(const boost::filesystem::path& subscribers_xml);
+std::string subscribers_to_xml(const std::vector<Subscriber>& subscribers);
 
 // A new show's defaults: rotation marketing, sales (names in its language)
 // and the podcast:guid of every feed, from its URL.

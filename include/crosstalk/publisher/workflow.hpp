@@ -23,6 +23,7 @@ struct InitOptions {
   std::string author;
   std::string owner_email;
   std::string cover;  // path of a JPEG/PNG to copy in
+  bool private_feeds = false;  // only subscribers' personal URLs are served
 };
 Result<ShowFolder> init_show(const boost::filesystem::path& dir, const InitOptions& options);
 

@@ -42,4 +42,8 @@ class AtomicFile {
 Result<void> write_file_atomically(const boost::filesystem::path& path,
                                    std::span<const std::uint8_t> bytes);
 
+// Replaces `path` atomically only when its bytes differ, so unchanged files
+// keep their mtime (stable HTTP validators). True when it wrote.
+Result<bool> write_file_if_changed(const boost::filesystem::path& path, std::string_view content);
+
 }  // namespace crosstalk::util

@@ -1,0 +1,39 @@
+// Private feeds: who may listen. `subscribers add` makes a 256-bit token,
+// prints the person's URLs once and keeps only the token's SHA-256 in
+// subscribers.xml; `revoke` removes it (servers notice at the next request).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crosstalk/error.hpp"
+#include "crosstalk/feed/show.hpp"
+#include "crosstalk/publisher/show_folder.hpp"
+
+namespace crosstalk::publisher {
+
+boost::filesystem::path subscribers_file(const ShowFolder& folder);
+
+struct NewSubscriber {
+  feed::Subscriber subscriber;
+  std::string feed_url;  // base_url + "s/<token>/feed.xml"
+  std::string page_url;  // base_url + "s/<token>/"
+};
+
+// Refuses a public show, an empty or duplicate name.
+Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view name, feed::Time now);
+Result<std::vector<feed::Subscriber>> list_subscribers(const ShowFolder& folder);
+Result<void> revoke_subscriber(const ShowFolder& folder, std::string_view name);
+
+// The prefix every URL in a subscriber's feed starts with.
+std::string subscriber_base_url(const feed::Show& show, std::string_view token);
+
+// "/s/<64 hex>/rest" → {token, "/rest"}; otherwise empty.
+struct TokenPath {
+  std::string_view token;
+  std::string_view rest;
+};
+std::optional<TokenPath> split_token_path(std::string_view target);
+
+}  // namespace crosstalk::publisher

@@ -1,0 +1,131 @@
+// nginx snippets for a show folder (see the header and docs/nginx.md).
+#include "crosstalk/publisher/nginx_config.hpp"
+
+#include <boost/filesystem/operations.hpp>
+
+#include "crosstalk/util/atomic_file.hpp"
+
+namespace fs = boost::filesystem;
+
+namespace crosstalk::publisher {
+
+namespace {
+
+// What every location serving public/ shares: crosstalk serve's types,
+// charset, caching and refusals (dot-files, folders, symlinks → 404).
+const char* const kCommon = R"~(    types {
+        audio/ogg opus ogg;
+        application/rss+xml xml;
+        text/html html;
+        image/jpeg jpg jpeg;
+        image/png png;
+        application/json json;
+    }
+    default_type application/octet-stream;
+    charset utf-8;
+    charset_types application/rss+xml;
+    sendfile on;
+    tcp_nopush on;
+    disable_symlinks on from=$document_root;
+    if ($uri ~ "/\.") { return 404; }
+    # Files only: "/" is the page, folders are never listed (404, and
+    # nothing in the error log).
+    try_files $uri ${uri}index.html =404;
+    add_header Cache-Control $crosstalk_cache;
+)~";
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+}  // namespace
+
+fs::path nginx_http_file(const ShowFolder& folder) { return folder.root / "nginx-crosstalk-http.conf"; }
+fs::path nginx_server_file(const ShowFolder& folder) { return folder.root / "nginx-crosstalk.conf"; }
+
+NginxConfig nginx_config(const ShowFolder& folder) {
+  const feed::Show& show = folder.show;
+  boost::system::error_code ec;
+  const fs::path show_dir = fs::absolute(folder.root, ec).lexically_normal();
+  std::string root = (show_dir / "public").string();
+  const std::string header = "# Written by crosstalk for the show in " + show_dir.string() +
+                             " (rewritten by build and\n# subscribers add/revoke: edit show.xml, not this file).\n";
+  NginxConfig out;
+  out.http = header + R"~(# The same for every show: include it inside nginx's http { } block once:
+#     include )~" + (show_dir / nginx_http_file(folder).filename()).string() + R"~(;
+
+# Personal tokens never reach the access log: /s/<token>/ is logged as
+# /s/[token]/, anything else holding 16 hex digits in a row (plain or
+# %-encoded) as [redacted], and query strings not at all.
+map $request_uri $crosstalk_logged_uri {
+    "~^/s/[0-9a-f]{64}(?<crosstalk_after>/[^?]*)" "/s/[token]$crosstalk_after";
+    "~(?i)([0-9a-f]|%[0-9a-f]{2}){16}" "[redacted]";
+    "~^(?<crosstalk_path_only>[^?]*)" $crosstalk_path_only;
+}
+# Feeds and the page are revalidated at every poll (cheap 304s); audio and
+# covers never change in place.
+map $uri $crosstalk_cache {
+    "~(\.xml|\.html|/)$" "no-cache";
+    default "public, max-age=86400";
+}
+
+log_format crosstalk '$remote_addr - [$time_local] "$request_method $crosstalk_logged_uri" '
+                     '$status $body_bytes_sent "$http_user_agent"';
+)~";
+  // nginx takes "$" in these strings as a variable and has no escape for it.
+  const bool unsafe = root.find_first_of("\"$\\\n") != std::string::npos ||
+                      show.base_url.find_first_of("\"$\\\n&<>'") != std::string::npos;
+  if (unsafe) {
+    out.server = header + "# Not generated: the folder path or <base-url> contains a quote, '$', '\\', '&', '<' or '>',\n"
+                          "# which nginx's configuration cannot carry. Serve from a plainer path.\n";
+    return out;
+  }
+  std::string s = header + R"~(# Include inside a server { } block:
+#     server { listen 80; server_name podcast.intranet; include )~" + (show_dir / nginx_server_file(folder).filename()).string() + R"~(; }
+# which needs the http-level part too: include )~" + (show_dir / nginx_http_file(folder).filename()).string() + R"~(;
+
+access_log )~" + show.nginx_access_log + R"~( crosstalk;
+root )~" + quoted(root) + R"~(;
+error_page 401 403 404 =404 /_crosstalk_not_found;
+location = /_crosstalk_not_found { internal; return 404 "Not Found\n"; }
+)~";
+  if (show.private_feeds) {
+    s += R"~(
+# Private show: only personal URLs /s/<token>/… are served. Each request's
+# token is checked by `crosstalk serve` (listening on )~" + show.nginx_auth_check + R"~(), which
+# reads the hashed tokens in subscribers.xml: revoking takes effect at once.
+location ~ "^/s/(?<crosstalk_token>[0-9a-f]{64})(?<crosstalk_path>/.*)$" {
+    set $crosstalk_subscriber $crosstalk_token;
+    rewrite ^ $crosstalk_path last;
+}
+location = /_crosstalk_check {
+    internal;
+    proxy_pass http://)~" + show.nginx_auth_check + R"~(/_crosstalk/check;
+    proxy_pass_request_body off;
+    proxy_set_header Content-Length "";
+    proxy_set_header X-Original-URI $request_uri;
+}
+location / {
+    internal;
+    auth_request /_crosstalk_check;
+    # The person's token in every URL of their feed.
+    sub_filter )~" + quoted(show.base_url) + " " + quoted(show.base_url + "s/$crosstalk_subscriber/") + R"~(;
+    sub_filter_once off;
+    sub_filter_types application/rss+xml;
+    sub_filter_last_modified on;
+)~" + kCommon + "}\n";
+  } else {
+    s += "\nlocation / {\n" + std::string(kCommon) + "}\n";
+  }
+  out.server = s;
+  return out;
+}
+
+Result<void> write_nginx_config(const ShowFolder& folder) {
+  const NginxConfig config = nginx_config(folder);
+  if (auto r = util::write_file_if_changed(nginx_http_file(folder), config.http); !r)
+    return std::unexpected(r.error());
+  if (auto r = util::write_file_if_changed(nginx_server_file(folder), config.server); !r)
+    return std::unexpected(r.error());
+  return {};
+}
+
+}  // namespace crosstalk::publisher

@@ -1,0 +1,89 @@
+// subscribers add/list/revoke on subscribers.xml, under the show lock.
+#include "crosstalk/publisher/subscribers.hpp"
+
+#include <algorithm>
+
+#include "crosstalk/publisher/nginx_config.hpp"
+#include "crosstalk/util/atomic_file.hpp"
+#include "crosstalk/util/token.hpp"
+
+namespace fs = boost::filesystem;
+
+namespace crosstalk::publisher {
+
+namespace {
+
+Result<void> save(const ShowFolder& folder, const std::vector<feed::Subscriber>& subscribers) {
+  const std::string xml = feed::subscribers_to_xml(subscribers);
+  return util::write_file_atomically(subscribers_file(folder),
+                                     {reinterpret_cast<const std::uint8_t*>(xml.data()), xml.size()});
+}
+
+Result<void> check_name(std::string_view name) {
+  const bool blank = name.find_first_not_of(" \t") == std::string_view::npos;
+  const bool control = std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (blank || control || name.size() > 200)
+    return bad_input("subscriber name '" + std::string(name) + "': give a person's name or e-mail (1-200 characters, one line)");
+  return {};
+}
+
+}  // namespace
+
+fs::path subscribers_file(const ShowFolder& folder) { return folder.root / "subscribers.xml"; }
+
+std::string subscriber_base_url(const feed::Show& show, std::string_view token) {
+  return show.base_url + "s/" + std::string(token) + "/";
+}
+
+std::optional<TokenPath> split_token_path(std::string_view target) {
+  constexpr std::size_t kHex = 64;
+  if (target.size() < 3 + kHex + 1 || target.substr(0, 3) != "/s/" || target[3 + kHex] != '/') return std::nullopt;
+  std::string_view token = target.substr(3, kHex);
+  if (token.find_first_not_of("0123456789abcdef") != std::string_view::npos) return std::nullopt;
+  return TokenPath{token, target.substr(3 + kHex)};
+}
+
+Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view name, feed::Time now) {
+  if (!folder.show.private_feeds)
+    return bad_input(folder.show_xml().string() +
+                     ": the show is public (anyone with the link can listen); set <private>true</private> there first");
+  if (auto r = check_name(name); !r) return std::unexpected(r.error());
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  auto list = feed::load_subscribers(subscribers_file(folder));
+  if (!list) return std::unexpected(list.error());
+  if (std::any_of(list->begin(), list->end(), [&](const auto& s) { return s.name == name; }))
+    return bad_input("'" + std::string(name) + "' already has a feed URL; 'crosstalk subscribers revoke' it first to issue a new one");
+  auto token = util::random_token(32);
+  if (!token) return std::unexpected(token.error());
+  NewSubscriber out{{std::string(name), util::sha256_hex(*token), now}, {}, {}};
+  list->push_back(out.subscriber);
+  if (auto r = save(folder, *list); !r) return std::unexpected(r.error());
+  if (auto r = write_nginx_config(folder); !r) return std::unexpected(r.error());
+  out.page_url = subscriber_base_url(folder.show, *token);
+  out.feed_url = out.page_url + "feed.xml";
+  return out;
+}
+
+Result<std::vector<feed::Subscriber>> list_subscribers(const ShowFolder& folder) {
+  return feed::load_subscribers(subscribers_file(folder));
+}
+
+Result<void> revoke_subscriber(const ShowFolder& folder, std::string_view name) {
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  auto list = feed::load_subscribers(subscribers_file(folder));
+  if (!list) return std::unexpected(list.error());
+  auto it = std::find_if(list->begin(), list->end(), [&](const auto& s) { return s.name == name; });
+  if (it == list->end()) {
+    std::string known;
+    for (const auto& s : *list) known += (known.empty() ? "" : ", ") + s.name;
+    return bad_input("no subscriber '" + std::string(name) + "'" +
+                     (known.empty() ? std::string(" (there are none)") : " (subscribers: " + known + ")"));
+  }
+  list->erase(it);
+  if (auto r = save(folder, *list); !r) return r;
+  return write_nginx_config(folder);
+}
+
+}  // namespace crosstalk::publisher

@@ -1,0 +1,159 @@
+"""A test show served over real sockets, by `crosstalk serve` or by Debian's
+nginx with the snippets crosstalk writes (private shows: nginx asks
+`crosstalk serve` about every token). Public or private."""
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+from show_support import ShowTest
+from support import BIN, slurp
+
+SUBSCRIBER = "Анна & <Co> \"продажи\" 'x' 🎙️"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, proc=None):
+    for _ in range(200):
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+NGINX_CONF = """daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+worker_processes 2;
+{user}
+events {{ worker_connections 1024; }}
+http {{
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    include {show}/nginx-crosstalk-http.conf;
+    server {{
+        listen 127.0.0.1:{port};
+        include {show}/nginx-crosstalk.conf;
+    }}
+}}
+"""
+
+
+class ServedShow(ShowTest):
+    """Two episodes (the first published) served on a free port. Subclasses
+    choose `private` and `nginx`."""
+
+    private = False
+    nginx = False
+
+    def setUp(self):
+        self.port = free_port()  # where clients connect
+        self.serve_port = free_port() if self.nginx else self.port
+        self.base_url = f"http://127.0.0.1:{self.port}/"
+        self.init_args = ("--private",) if self.private else ()
+        super().setUp()
+        self.imp("Первый & <тест>")
+        self.imp("Второй")
+        self.ct("publish", "1", check=0)
+        self.prefix, self.token = "", None
+        if self.private:
+            out = self.ct("subscribers", "add", SUBSCRIBER, check=0).stdout
+            self.token = re.search(r"/s/([0-9a-f]{64})/feed\.xml", out).group(1)
+            self.prefix = "/s/" + self.token
+        self.server = self.start_serve()
+        self.nginx_proc = self.start_nginx() if self.nginx else None
+
+    def start_serve(self):
+        proc = subprocess.Popen([BIN, "-C", self.show, "serve", "--listen", f"127.0.0.1:{self.serve_port}"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for_port(self.serve_port, proc)
+        return proc
+
+    def start_nginx(self):
+        conf_dir = self.path("nginx")
+        os.makedirs(conf_dir)
+        self.nginx_log = os.path.join(conf_dir, "access.log")
+        show_xml = os.path.join(self.show, "show.xml")
+        text = re.sub(r"<nginx [^>]*/>", f'<nginx auth-check="127.0.0.1:{self.serve_port}" '
+                                         f'access-log="{self.nginx_log}" />', slurp(show_xml))
+        with open(show_xml, "w", encoding="utf-8") as f:
+            f.write(text)
+        self.ct("build", check=0)  # rewrites the snippets
+        conf = os.path.join(conf_dir, "nginx.conf")
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write(NGINX_CONF.format(dir=conf_dir, show=self.show, port=self.port,
+                                      user="user root;" if os.geteuid() == 0 else ""))
+        proc = subprocess.Popen(["nginx", "-e", os.path.join(conf_dir, "error.log"), "-c", conf],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for_port(self.port, proc)
+        return proc
+
+    def tearDown(self):
+        for proc in (self.nginx_proc, self.server):
+            if proc is None:
+                continue
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM if proc is self.server else signal.SIGQUIT)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            proc.stdout.close()
+            proc.stderr.close()
+        super().tearDown()
+
+    def url(self, path):
+        """A path as this site's client asks for it (a private show: the token first)."""
+        return self.prefix + path
+
+    def request(self, method, path, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request(method, path, headers=headers or {})
+        res = conn.getresponse()
+        body = res.read()
+        conn.close()
+        return res, body
+
+    def raw(self, data):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            s.sendall(data)
+            reply = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+                if b"\r\n\r\n" in reply and b"Connection: close" in reply.split(b"\r\n\r\n")[0]:
+                    break
+        return reply
+
+    def expected_body(self, local_path):
+        """What a client gets for a file: a private feed carries the token in every URL."""
+        data = slurp(local_path, "rb")
+        if self.private and local_path.endswith(".xml"):
+            data = data.replace(self.base_url.encode(), f"{self.base_url}s/{self.token}/".encode())
+        return data
+
+    def access_log(self):
+        if self.nginx:
+            return slurp(self.nginx_log) if os.path.exists(self.nginx_log) else ""
+        self.server.send_signal(signal.SIGTERM)
+        self.server.wait(timeout=10)
+        return self.server.stdout.read()
