@@ -18,7 +18,6 @@
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/server/access_gate.hpp"
 #include "crosstalk/server/static_files.hpp"
-#include "crosstalk/util/read_file.hpp"
 #include "crosstalk/util/platform.hpp"
 #include "crosstalk/version.hpp"
 
@@ -32,7 +31,9 @@ namespace crosstalk::server {
 
 namespace {
 
-constexpr std::uint64_t kMaxRangeBytes = 1 << 20;  // longer ranges are answered in part
+std::string content_range(const ByteRange& r, std::uint64_t size) {
+  return "bytes " + std::to_string(r.first) + "-" + std::to_string(r.last) + "/" + std::to_string(size);
+}
 std::mutex log_mutex;
 
 void log_line(const std::string& line) {
@@ -56,7 +57,8 @@ struct Site {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Site& site) : stream_(std::move(socket)), site_(site) {}
+  Session(tcp::socket socket, Site& site)
+      : stream_(std::move(socket)), stall_timer_(stream_.get_executor()), site_(site) {}
 
   void start() { read(); }
 
@@ -102,12 +104,13 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     const Access access = site_.gate.decide(raw_target);
     if (!access.allowed) return send_error(http::status::not_found, req.version(), keep, method, target);
-    auto file = resolve_target(site_.root, access.path);
-    if (!file) return send_error(http::status::not_found, req.version(), keep, method, target);
-    auto stamp = util::platform::stat_stamp(*file);
-    if (!stamp) return send_error(http::status::not_found, req.version(), keep, method, target);
-    const std::string tag = etag(stamp->size, stamp->mtime_ns);
-    const std::int64_t mtime = stamp->mtime_ns / 1000000000;
+    auto opened = open_target(site_.root, access.path);
+    if (!opened) return send_error(http::status::not_found, req.version(), keep, method, target);
+    const util::platform::ServedFile& file = opened->file;
+    const std::string& name = opened->name;
+    const std::uint64_t size = file.size();
+    const std::string tag = etag(size, file.mtime_ns());
+    const std::int64_t mtime = file.mtime_ns() / 1000000000;
     const bool head = req.method() == http::verb::head;
 
     bool not_modified = false;
@@ -120,10 +123,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     auto headers = [&](auto& res) {
       common_headers(res, req.version(), keep);
-      res.set(http::field::content_type, content_type(*file));
+      res.set(http::field::content_type, content_type(name));
       res.set(http::field::etag, tag);
       res.set(http::field::last_modified, http_date(mtime));
-      res.set(http::field::cache_control, cache_control(*file));
+      res.set(http::field::cache_control, cache_control(name));
       res.set(http::field::accept_ranges, "bytes");
     };
     if (not_modified) {
@@ -131,14 +134,15 @@ class Session : public std::enable_shared_from_this<Session> {
       headers(*res);
       return send(res, method, target, 0);
     }
-    if (!access.from.empty() && file->extension() == ".xml") {
+    if (!access.from.empty() && fs::path(name).extension() == ".xml") {
       // A subscriber's feed: their token in every URL. Sent whole (a server
       // may ignore Range); feeds are small.
-      auto text = util::read_file(*file);
-      if (!text) return send_error(http::status::not_found, req.version(), keep, method, target);
+      std::string text(size, '\0');
+      if (file.read_at(text.data(), size, 0) != static_cast<std::int64_t>(size))
+        return send_error(http::status::internal_server_error, req.version(), false, method, target);
       auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, req.version());
       headers(*res);
-      res->body() = replace_all(std::move(*text), access.from, access.to);
+      res->body() = replace_all(std::move(text), access.from, access.to);
       const std::uint64_t length = res->body().size();
       if (head) res->body().clear();
       res->content_length(length);
@@ -147,51 +151,77 @@ class Session : public std::enable_shared_from_this<Session> {
     ByteRange range;
     RangeKind kind = RangeKind::None;
     if (auto r = req.find(http::field::range); r != req.end()) {
-      kind = parse_range(std::string(r->value()), stamp->size, range);
+      kind = parse_range(std::string(r->value()), size, range);
       if (auto ir = req.find(http::field::if_range); ir != req.end() && std::string(ir->value()) != tag)
         kind = RangeKind::None;  // changed since: the whole new file
     }
     if (kind == RangeKind::Unsatisfiable) {
       auto res = std::make_shared<http::response<http::empty_body>>(http::status::range_not_satisfiable, req.version());
       headers(*res);
-      res->set(http::field::content_range, "bytes */" + std::to_string(stamp->size));
+      res->set(http::field::content_range, "bytes */" + std::to_string(size));
       res->content_length(0);
       return send(res, method, target, 0);
     }
+    std::uint64_t first = 0, length = size;
+    http::status status = http::status::ok;
     if (kind == RangeKind::Satisfiable) {
-      range.last = std::min(range.last, range.first + kMaxRangeBytes - 1);
-      const std::uint64_t length = range.last - range.first + 1;
-      auto res = std::make_shared<http::response<http::string_body>>(http::status::partial_content, req.version());
-      headers(*res);
-      res->set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
-                                               std::to_string(range.last) + "/" + std::to_string(stamp->size));
-      if (!head) {
-        beast::file f;
-        beast::error_code ec;
-        f.open(file->c_str(), beast::file_mode::scan, ec);
-        if (!ec) f.seek(range.first, ec);
-        res->body().resize(length);
-        std::size_t got = ec ? 0 : f.read(res->body().data(), length, ec);
-        if (ec || got != length) return send_error(http::status::internal_server_error, req.version(), false, method, target);
-      }
-      res->content_length(length);
-      return send(res, method, target, head ? 0 : length);
+      first = range.first;
+      length = range.last - range.first + 1;
+      status = http::status::partial_content;
     }
-    if (head) {
-      auto res = std::make_shared<http::response<http::empty_body>>(http::status::ok, req.version());
-      headers(*res);
-      res->content_length(stamp->size);
-      return send(res, method, target, 0);
-    }
-    http::file_body::value_type body;
-    beast::error_code ec;
-    body.open(file->c_str(), beast::file_mode::scan, ec);
-    if (ec) return send_error(http::status::not_found, req.version(), keep, method, target);
-    auto res = std::make_shared<http::response<http::file_body>>(http::status::ok, req.version());
+    auto res = std::make_shared<http::response<http::empty_body>>(status, req.version());
     headers(*res);
-    res->body() = std::move(body);
-    res->prepare_payload();
-    send(res, method, target, stamp->size);
+    if (status == http::status::partial_content) res->set(http::field::content_range, content_range(range, size));
+    res->content_length(length);
+    if (head) return send(res, method, target, 0);
+    send_file(res, std::move(opened->file), first, length, method, target);
+  }
+
+  // The header through Beast, then the bytes straight from the file to the
+  // socket (sendfile), as fast as the client takes them.
+  void send_file(std::shared_ptr<http::response<http::empty_body>> res, util::platform::ServedFile file,
+                 std::uint64_t first, std::uint64_t length, const std::string& method, const std::string& target) {
+    log_line(remote() + " " + method + " " + target + " " + std::to_string(res->result_int()) + " " +
+             std::to_string(length));
+    const bool keep = res->keep_alive();
+    body_.emplace(std::move(file));
+    offset_ = first;
+    remain_ = length;
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+    stream_.expires_after(std::chrono::seconds(60));
+    http::async_write_header(stream_, *serializer,
+                             [self = shared_from_this(), res, serializer, keep](beast::error_code ec, std::size_t) {
+                               if (ec) return self->close();
+                               self->pump(keep);
+                             });
+  }
+
+  void pump(bool keep) {
+    auto& socket = stream_.socket();
+    beast::error_code ec;
+    if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
+    while (remain_ > 0) {
+      const auto sent = body_->send_to(socket.native_handle(), offset_,
+                                       static_cast<std::size_t>(std::min<std::uint64_t>(remain_, 1 << 20)));
+      if (sent < 0 || ec) return close();
+      if (sent == 0) {  // the client is slower than the disk: wait until it takes more (60 s at most)
+        stall_timer_.expires_after(std::chrono::seconds(60));
+        stall_timer_.async_wait([self = shared_from_this()](beast::error_code e) {
+          if (!e) self->close();
+        });
+        socket.async_wait(tcp::socket::wait_write, [self = shared_from_this(), keep](beast::error_code e) {
+          self->stall_timer_.cancel();
+          if (e) return self->close();
+          self->pump(keep);
+        });
+        return;
+      }
+      offset_ += static_cast<std::uint64_t>(sent);
+      remain_ -= static_cast<std::uint64_t>(sent);
+    }
+    body_.reset();
+    if (!keep) return close();
+    read();
   }
 
   void send_error(http::status status, unsigned version, bool keep, const std::string& method,
@@ -232,13 +262,22 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
+  asio::steady_timer stall_timer_;
+  std::optional<util::platform::ServedFile> body_;  // the file being sent, if any
+  std::uint64_t offset_ = 0, remain_ = 0;
   Site& site_;
 };
 
 void accept(tcp::acceptor& acceptor, Site& site) {
-  acceptor.async_accept([&acceptor, &site](beast::error_code ec, tcp::socket socket) {
+  // Each connection on its own strand: its handlers (I/O, timers) never run
+  // at the same time on the two threads.
+  acceptor.async_accept(asio::make_strand(acceptor.get_executor()), [&acceptor, &site](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), site)->start();
+    if (!ec) {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);  // no Nagle stalls between header and body
+      std::make_shared<Session>(std::move(socket), site)->start();
+    }
     accept(acceptor, site);
   });
 }
@@ -308,6 +347,7 @@ Result<ServeOptions> parse_listen(std::string_view text) {
 }
 
 Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& options) {
+  util::platform::report_broken_pipe_as_error();
   asio::io_context ioc;
   tcp::endpoint endpoint(asio::ip::make_address(options.address), options.port);
   tcp::acceptor acceptor(ioc);

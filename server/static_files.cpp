@@ -19,7 +19,7 @@ int hex(char c) {
 }
 }  // namespace
 
-std::optional<fs::path> resolve_target(const fs::path& root, std::string_view target) {
+std::optional<std::vector<std::string>> target_parts(std::string_view target) {
   if (auto q = target.find_first_of("?#"); q != std::string_view::npos) target = target.substr(0, q);
   if (target.empty() || target[0] != '/') return std::nullopt;
   std::string path;
@@ -36,27 +36,25 @@ std::optional<fs::path> resolve_target(const fs::path& root, std::string_view ta
     path += c;
   }
   if (path == "/") path = "/index.html";
-  fs::path relative;
+  std::vector<std::string> parts;
   std::size_t start = 1;
   while (start <= path.size()) {
     std::size_t end = path.find('/', start);
     if (end == std::string::npos) end = path.size();
     std::string part = path.substr(start, end - start);
-    if (part.empty() || part[0] == '.') return std::nullopt;  // "..", ".", dot-files, "//"
-    relative /= part;
+    if (part.empty() || part[0] == '.') return std::nullopt;  // "..", ".", dot-files, "//", folders
+    parts.push_back(std::move(part));
     start = end + 1;
   }
-  boost::system::error_code ec;
-  const fs::path real_root = fs::canonical(root, ec);
-  if (ec) return std::nullopt;
-  const fs::path file = fs::canonical(real_root / relative, ec);
-  if (ec || !fs::is_regular_file(file, ec)) return std::nullopt;
-  // Symlinks may not lead out of public/.
-  auto r = real_root.begin();
-  auto f = file.begin();
-  for (; r != real_root.end(); ++r, ++f)
-    if (f == file.end() || *r != *f) return std::nullopt;
-  return file;
+  return parts;
+}
+
+std::optional<OpenedTarget> open_target(const fs::path& root, std::string_view target) {
+  auto parts = target_parts(target);
+  if (!parts) return std::nullopt;
+  auto file = util::platform::ServedFile::open_beneath(root, *parts);
+  if (!file) return std::nullopt;
+  return OpenedTarget{std::move(*file), parts->back()};
 }
 
 std::string content_type(const fs::path& file) {
@@ -87,7 +85,14 @@ std::string etag(std::uint64_t size, std::int64_t mtime_ns) {
 
 // Through Howard Hinnant's date (portable; no gmtime_r/timegm/strptime).
 std::string http_date(std::int64_t unix_seconds) {
-  return date::format("%a, %d %b %Y %H:%M:%S GMT", date::sys_seconds{std::chrono::seconds{unix_seconds}});
+  // Most responses name the same few files: remember the last one per thread.
+  thread_local std::int64_t last_seconds = -1;
+  thread_local std::string last_text;
+  if (unix_seconds != last_seconds) {
+    last_text = date::format("%a, %d %b %Y %H:%M:%S GMT", date::sys_seconds{std::chrono::seconds{unix_seconds}});
+    last_seconds = unix_seconds;
+  }
+  return last_text;
 }
 
 // IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT" (what every client sends back).

@@ -2,7 +2,11 @@
 // descriptors, fsync and signal handling. Nothing else in crosstalk includes
 // <unistd.h> or <fcntl.h>.
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/sendfile.h>
+#endif
 #include <signal.h>
 #include <unistd.h>
 
@@ -19,6 +23,8 @@ namespace platform {
 
 void report_file_size_limit_as_error() { ::signal(SIGXFSZ, SIG_IGN); }
 
+void report_broken_pipe_as_error() { ::signal(SIGPIPE, SIG_IGN); }
+
 std::string error_text(int error_number) { return std::strerror(error_number); }
 
 Result<void> sync_path(const boost::filesystem::path& path) {
@@ -34,15 +40,85 @@ Result<void> sync_path(const boost::filesystem::path& path) {
   return {};
 }
 
+namespace {
+std::int64_t mtime_of(const struct stat& st) {
+#ifdef __APPLE__
+  return static_cast<std::int64_t>(st.st_mtimespec.tv_sec) * 1000000000 + st.st_mtimespec.tv_nsec;
+#else
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+#endif
+}
+}  // namespace
+
 std::optional<FileStamp> stat_stamp(const boost::filesystem::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-#ifdef __APPLE__
-  std::int64_t ns = static_cast<std::int64_t>(st.st_mtimespec.tv_sec) * 1000000000 + st.st_mtimespec.tv_nsec;
+  return FileStamp{mtime_of(st), static_cast<std::uint64_t>(st.st_size)};
+}
+
+std::optional<ServedFile> ServedFile::open_beneath(const boost::filesystem::path& root,
+                                                   const std::vector<std::string>& parts) {
+  if (parts.empty()) return std::nullopt;
+  int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return std::nullopt;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    int next = ::openat(dir, parts[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    ::close(dir);
+    if (next < 0) return std::nullopt;
+    dir = next;
+  }
+  int fd = ::openat(dir, parts.back().c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  ::close(dir);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  return ServedFile(fd, static_cast<std::uint64_t>(st.st_size), mtime_of(st));
+}
+
+ServedFile::ServedFile(ServedFile&& other) noexcept
+    : handle_(std::exchange(other.handle_, -1)), size_(other.size_), mtime_ns_(other.mtime_ns_) {}
+
+ServedFile& ServedFile::operator=(ServedFile&& other) noexcept {
+  if (this != &other) {
+    if (handle_ >= 0) ::close(handle_);
+    handle_ = std::exchange(other.handle_, -1);
+    size_ = other.size_;
+    mtime_ns_ = other.mtime_ns_;
+  }
+  return *this;
+}
+
+ServedFile::~ServedFile() {
+  if (handle_ >= 0) ::close(handle_);
+}
+
+std::int64_t ServedFile::read_at(void* buffer, std::size_t n, std::uint64_t offset) const {
+  for (;;) {
+    ssize_t got = ::pread(handle_, buffer, n, static_cast<off_t>(offset));
+    if (got >= 0) return got;
+    if (errno != EINTR) return -1;
+  }
+}
+
+std::int64_t ServedFile::send_to(int socket, std::uint64_t offset, std::size_t n) const {
+  for (;;) {
+#ifdef __linux__
+    off_t at = static_cast<off_t>(offset);
+    ssize_t sent = ::sendfile(socket, handle_, &at, n);
 #else
-  std::int64_t ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    char buffer[65536];
+    ssize_t got = ::pread(handle_, buffer, n < sizeof buffer ? n : sizeof buffer, static_cast<off_t>(offset));
+    if (got <= 0) return got == 0 ? -1 : (errno == EINTR ? 0 : -1);
+    ssize_t sent = ::send(socket, buffer, static_cast<std::size_t>(got), 0);
 #endif
-  return FileStamp{ns, static_cast<std::uint64_t>(st.st_size)};
+    if (sent > 0) return sent;
+    if (sent == 0) return -1;  // the file shrank
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+  }
 }
 
 Result<FileLock> FileLock::acquire(const boost::filesystem::path& path) {

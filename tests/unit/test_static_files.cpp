@@ -17,15 +17,16 @@ TEST(StaticFiles, ResolvesOnlyFilesInsideTheRoot) {
   crosstalk::test::write_bytes(dir / "secret.xml", "x");
   fs::create_symlink(dir / "secret.xml", dir / "public" / "link.xml");
   const fs::path root = dir / "public";
-  EXPECT_TRUE(resolve_target(root, "/feed.xml"));
-  EXPECT_TRUE(resolve_target(root, "/feed.xml?token=abc"));
-  EXPECT_EQ(resolve_target(root, "/")->filename(), "index.html");
-  EXPECT_TRUE(resolve_target(root, "/episodes/a%20b.opus"));
+  EXPECT_TRUE(open_target(root, "/feed.xml"));
+  EXPECT_TRUE(open_target(root, "/feed.xml?token=abc"));
+  EXPECT_EQ(open_target(root, "/")->name, "index.html");
+  EXPECT_TRUE(open_target(root, "/episodes/a%20b.opus"));
+  EXPECT_EQ(open_target(root, "/episodes/a%20b.opus")->name, "a b.opus");
   for (const char* bad : {"/../secret.xml", "/%2e%2e/secret.xml", "/episodes/../../secret.xml",
                           "/episodes%2fa%20b.opus", "/episodes%5Ca%20b.opus", "/feed.xml%00", "/link.xml",
                           "/episodes", "/episodes/", "//feed.xml", "/.hidden", "feed.xml", "", "/%zz",
                           "/feed.xml%"})
-    EXPECT_FALSE(resolve_target(root, bad)) << bad;
+    EXPECT_FALSE(open_target(root, bad)) << bad;
 }
 
 TEST(StaticFiles, Ranges) {

@@ -9,14 +9,24 @@
 #include <string_view>
 
 #include <boost/filesystem/path.hpp>
+#include <vector>
+
+#include "crosstalk/util/platform.hpp"
 
 namespace crosstalk::server {
 
-// The file under `root` that `target` ("/episodes/0001-marketing.opus?x=1")
-// names, or empty: anything outside root (.., %2e%2e, encoded slashes,
-// backslashes, NUL, symlinks leading out), folders, dot-files.
-std::optional<boost::filesystem::path> resolve_target(const boost::filesystem::path& root,
-                                                      std::string_view target);
+// The path parts a target ("/episodes/0001-marketing.opus?x=1") names under
+// the web root ("/" is index.html), or empty: "..", "%2e%2e", encoded
+// slashes, backslashes, NUL, "//", dot-files.
+std::optional<std::vector<std::string>> target_parts(std::string_view target);
+
+// The regular file under `root` that `target` names, opened; empty for the
+// refusals above, folders, missing files and any symlink on the way.
+struct OpenedTarget {
+  util::platform::ServedFile file;
+  std::string name;  // the last part, e.g. "feed.xml"
+};
+std::optional<OpenedTarget> open_target(const boost::filesystem::path& root, std::string_view target);
 
 std::string content_type(const boost::filesystem::path& file);
 std::string cache_control(const boost::filesystem::path& file);

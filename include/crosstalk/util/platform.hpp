@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/filesystem/path.hpp>
 
@@ -16,6 +17,10 @@ namespace crosstalk::util::platform {
 // Writes past a file-size limit fail with an error instead of killing the
 // process (SIGXFSZ), so a full disk or quota is reported like any I/O error.
 void report_file_size_limit_as_error();
+
+// Writing to a connection the peer closed fails with an error instead of
+// killing the process (SIGPIPE); sendfile has no flag for it.
+void report_broken_pipe_as_error();
 
 // Flushes a file or folder entry to disk (fsync); for folders this makes a
 // rename durable.
@@ -44,6 +49,37 @@ struct FileStamp {
   std::uint64_t size = 0;
 };
 std::optional<FileStamp> stat_stamp(const boost::filesystem::path& path);
+
+// A regular file opened read-only for serving. open_beneath() walks `parts`
+// (clean names: no "", ".", "..") from `root` without following a symlink
+// anywhere (as nginx's disable_symlinks does), so nothing outside root is
+// reachable; folders and anything not a regular file are refused.
+class ServedFile {
+ public:
+  static std::optional<ServedFile> open_beneath(const boost::filesystem::path& root,
+                                                const std::vector<std::string>& parts);
+  ServedFile(ServedFile&& other) noexcept;
+  ServedFile& operator=(ServedFile&& other) noexcept;
+  ServedFile(const ServedFile&) = delete;
+  ServedFile& operator=(const ServedFile&) = delete;
+  ~ServedFile();
+
+  std::uint64_t size() const { return size_; }
+  std::int64_t mtime_ns() const { return mtime_ns_; }
+  // Up to n bytes at offset: the count read, 0 at the end, -1 on error.
+  std::int64_t read_at(void* buffer, std::size_t n, std::uint64_t offset) const;
+  // Up to n bytes from offset straight to a non-blocking socket (sendfile
+  // where the OS has it): the count sent, 0 when the socket would block,
+  // -1 on error.
+  std::int64_t send_to(int socket, std::uint64_t offset, std::size_t n) const;
+
+ private:
+  ServedFile(int handle, std::uint64_t size, std::int64_t mtime_ns)
+      : handle_(handle), size_(size), mtime_ns_(mtime_ns) {}
+  int handle_ = -1;
+  std::uint64_t size_ = 0;
+  std::int64_t mtime_ns_ = 0;
+};
 
 // Text of an OS error number, e.g. "No space left on device".
 std::string error_text(int error_number);
