@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -24,6 +26,35 @@ namespace platform {
 void report_file_size_limit_as_error() { ::signal(SIGXFSZ, SIG_IGN); }
 
 void report_broken_pipe_as_error() { ::signal(SIGPIPE, SIG_IGN); }
+
+SilencedStderr::SilencedStderr() {
+  std::fflush(stderr);
+  saved_ = ::dup(2);
+  int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null >= 0) {
+    ::dup2(null, 2);
+    ::close(null);
+  }
+}
+
+SilencedStderr::~SilencedStderr() {
+  std::fflush(stderr);
+  if (saved_ >= 0) {
+    ::dup2(saved_, 2);
+    ::close(saved_);
+  }
+}
+
+boost::filesystem::path user_data_dir() {
+  const char* home = std::getenv("HOME");
+  const boost::filesystem::path base = home && *home ? home : "/tmp";
+#ifdef __APPLE__
+  return base / "Library" / "Application Support";
+#else
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg == '/') return xdg;
+  return base / ".local" / "share";
+#endif
+}
 
 std::string error_text(int error_number) { return std::strerror(error_number); }
 

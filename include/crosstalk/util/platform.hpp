@@ -81,6 +81,23 @@ class ServedFile {
   std::int64_t mtime_ns_ = 0;
 };
 
+// While alive, the process's standard error goes nowhere: for libraries that
+// print probing noise (ALSA and JACK inside Pa_Initialize).
+class SilencedStderr {
+ public:
+  SilencedStderr();
+  ~SilencedStderr();
+  SilencedStderr(const SilencedStderr&) = delete;
+  SilencedStderr& operator=(const SilencedStderr&) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
+// Where a user's application data lives: $XDG_DATA_HOME or ~/.local/share
+// on Linux, ~/Library/Application Support on macOS (%LOCALAPPDATA% on Windows).
+boost::filesystem::path user_data_dir();
+
 // Text of an OS error number, e.g. "No space left on device".
 std::string error_text(int error_number);
 
