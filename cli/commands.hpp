@@ -20,6 +20,7 @@ void print_loudness(const std::string& source, const recorder::LoudnessReport& l
 // `show_dir` holds the -C/--show folder once parsed.
 void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
 void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
+void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
 void register_serve(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
 
 }  // namespace crosstalk::cli

@@ -147,26 +147,70 @@ Result<ShowFolder> init_show(const fs::path& dir, const InitOptions& o) {
   return folder;
 }
 
-Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& file,
-                                    const ImportOptions& o) {
+namespace {
+
+// The checks `import` and `record` make before any audio work.
+struct Prepared {
+  std::optional<feed::Time> publish_at;
+};
+Result<Prepared> prepare(const ShowFolder& folder, const ImportOptions& o) {
   if (auto r = check_title(o.title); !r) return std::unexpected(r.error());
   if (!o.department.empty())
     if (auto r = check_department(folder.show, o.department); !r) return std::unexpected(r.error());
-  std::optional<feed::Time> publish_at;
+  Prepared p;
   if (!o.publish_at.empty()) {
     auto t = feed::parse_time(o.publish_at, folder.show.timezone);
     if (!t) return std::unexpected(Error{ErrorKind::BadInput, "--publish-at: " + t.error().message});
-    publish_at = *t;
+    p.publish_at = *t;
   }
-  // Refuse early, before minutes of encoding, when it is clearly out of turn.
-  {
-    auto episodes = load_library(folder);
-    if (!episodes) return std::unexpected(episodes.error());
-    if (!o.department.empty())
-      if (auto r = check_turn(folder.show, *episodes, o.department, o.turns); !r)
-        return std::unexpected(r.error());
-  }
+  // Refuse early, before minutes of encoding or recording, when it is clearly out of turn.
+  auto episodes = load_library(folder);
+  if (!episodes) return std::unexpected(episodes.error());
+  if (!o.department.empty())
+    if (auto r = check_turn(folder.show, *episodes, o.department, o.turns); !r) return std::unexpected(r.error());
+  return p;
+}
 
+// Under the lock: a number and a turn, the tags, the rename into library/
+// and the sidecar. `incoming` is a finished Opus file inside library/.
+Result<feed::Episode> add_to_library(const ShowFolder& folder, const fs::path& incoming, const ImportOptions& o,
+                                     const Prepared& p, feed::Episode e) {
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  auto episodes = load_library(folder);
+  if (!episodes) return std::unexpected(episodes.error());
+  e.department = o.department.empty() ? whose_turn(folder.show, *episodes).next : o.department;
+  if (auto r = check_turn(folder.show, *episodes, e.department, o.turns); !r)
+    return std::unexpected(r.error());  // someone else took the turn meanwhile
+  e.number = highest_number(folder, *episodes) + 1;
+  e.title = o.title;
+  e.description = o.description;
+  e.host = o.host;
+  e.guid = feed::random_guid();
+  if (p.publish_at) {
+    e.state = feed::State::Scheduled;
+    e.publish_at = p.publish_at;
+  }
+  if (auto r = recorder::write_tags(incoming, tags_for(folder, e)); !r) return std::unexpected(r.error());
+  boost::system::error_code ec;
+  e.size_bytes = fs::file_size(incoming, ec);
+  if (fs::exists(folder.audio(e), ec))
+    return failure(folder.audio(e).string() + ": already exists without a sidecar; move it away and retry");
+  fs::rename(incoming, folder.audio(e), ec);
+  if (ec) return failure(folder.audio(e).string() + ": cannot move into the library: " + ec.message());
+  if (auto r = save_episode(folder, e); !r) {
+    fs::remove(folder.audio(e), ec);  // no audio without its sidecar
+    return std::unexpected(r.error());
+  }
+  return e;
+}
+
+}  // namespace
+
+Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& file,
+                                    const ImportOptions& o) {
+  auto prepared = prepare(folder, o);
+  if (!prepared) return std::unexpected(prepared.error());
   // Encode outside the lock: other hosts can import at the same time.
   const fs::path incoming = folder.library() / fs::unique_path(".incoming-%%%%%%%%.opus");
   RemoveOnExit cleanup(incoming);
@@ -177,44 +221,39 @@ Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& fi
                      folder.show.max_gain_db};
   auto report = recorder::encode_file(file, incoming, encode);
   if (!report) return std::unexpected(report.error());
-
-  auto lock = lock_show(folder);
-  if (!lock) return std::unexpected(lock.error());
-  auto episodes = load_library(folder);
-  if (!episodes) return std::unexpected(episodes.error());
-  feed::Episode e;
-  e.department = o.department.empty() ? whose_turn(folder.show, *episodes).next : o.department;
-  if (auto r = check_turn(folder.show, *episodes, e.department, o.turns); !r)
-    return std::unexpected(r.error());  // someone else took the turn while we encoded
-  e.number = highest_number(folder, *episodes) + 1;
-  e.title = o.title;
-  e.description = o.description;
-  e.host = o.host;
-  e.recorded_at = feed::now();
-  e.duration_seconds = report->seconds();
-  e.guid = feed::random_guid();
+  feed::Episode draft;
+  draft.recorded_at = feed::now();
+  draft.duration_seconds = report->seconds();
   const recorder::LoudnessReport& l = report->loudness;
-  e.loudness = feed::EpisodeLoudness{l.input.integrated_lufs, l.input.range_lu, l.input.true_peak_dbtp,
-                                     l.gain_db, l.output.integrated_lufs, l.output.true_peak_dbtp,
-                                     l.normalized};
-  if (publish_at) {
-    e.state = feed::State::Scheduled;
-    e.publish_at = publish_at;
-  }
-  if (auto r = recorder::write_tags(incoming, tags_for(folder, e)); !r) return std::unexpected(r.error());
-  boost::system::error_code ec;
-  e.size_bytes = fs::file_size(incoming, ec);
-  if (fs::exists(folder.audio(e), ec))
-    return failure(folder.audio(e).string() + ": already exists without a sidecar; move it away and retry");
-  fs::rename(incoming, folder.audio(e), ec);
-  if (ec) return failure(folder.audio(e).string() + ": cannot move into the library: " + ec.message());
+  draft.loudness = feed::EpisodeLoudness{l.input.integrated_lufs, l.input.range_lu, l.input.true_peak_dbtp,
+                                         l.gain_db, l.output.integrated_lufs, l.output.true_peak_dbtp,
+                                         l.normalized};
+  auto e = add_to_library(folder, incoming, o, *prepared, std::move(draft));
+  if (!e) return std::unexpected(e.error());
   cleanup.release();
-  if (auto r = save_episode(folder, e); !r) {
-    fs::remove(folder.audio(e), ec);  // no audio without its sidecar
-    return std::unexpected(r.error());
-  }
-  ImportResult result{e, *report, publish_at && *publish_at <= feed::now()};
-  return result;
+  return ImportResult{*e, *report, prepared->publish_at && *prepared->publish_at <= feed::now()};
+}
+
+Result<void> check_recording(const ShowFolder& folder, const ImportOptions& options) {
+  auto p = prepare(folder, options);
+  if (!p) return std::unexpected(p.error());
+  return {};
+}
+
+Result<feed::Episode> add_recording(const ShowFolder& folder, const fs::path& opus, const ImportOptions& o,
+                                    double seconds, feed::Time recorded_at) {
+  auto prepared = prepare(folder, o);
+  if (!prepared) return std::unexpected(prepared.error());
+  const fs::path incoming = folder.library() / fs::unique_path(".incoming-%%%%%%%%.opus");
+  RemoveOnExit cleanup(incoming);
+  if (auto r = util::copy_file(opus, incoming); !r) return std::unexpected(r.error());
+  feed::Episode draft;
+  draft.recorded_at = recorded_at;
+  draft.duration_seconds = seconds;
+  auto e = add_to_library(folder, incoming, o, *prepared, std::move(draft));
+  if (!e) return std::unexpected(e.error());
+  cleanup.release();
+  return *e;
 }
 
 Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_view ref,

@@ -45,6 +45,8 @@ SilencedStderr::~SilencedStderr() {
   }
 }
 
+bool interactive_terminal() { return ::isatty(0) && ::isatty(1); }
+
 boost::filesystem::path user_data_dir() {
   const char* home = std::getenv("HOME");
   const boost::filesystem::path base = home && *home ? home : "/tmp";

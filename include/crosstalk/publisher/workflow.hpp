@@ -48,6 +48,13 @@ struct ImportResult {
 Result<ImportResult> import_episode(const ShowFolder& folder, const boost::filesystem::path& file,
                                     const ImportOptions& options);
 
+// A live recording (a finished Opus file, e.g. in the spool): the same
+// checks, numbering, turns, tags and sidecar as import, without re-encoding.
+// check_recording makes the checks alone, before recording starts.
+Result<void> check_recording(const ShowFolder& folder, const ImportOptions& options);
+Result<feed::Episode> add_recording(const ShowFolder& folder, const boost::filesystem::path& opus,
+                                    const ImportOptions& options, double seconds, feed::Time recorded_at);
+
 struct ScheduleResult {
   feed::Episode episode;
   bool in_the_past = false;  // publishes at the next build

@@ -94,6 +94,9 @@ class SilencedStderr {
   int saved_ = -1;
 };
 
+// Whether standard input and output are both a terminal (a person is watching).
+bool interactive_terminal();
+
 // Where a user's application data lives: $XDG_DATA_HOME or ~/.local/share
 // on Linux, ~/Library/Application Support on macOS (%LOCALAPPDATA% on Windows).
 boost::filesystem::path user_data_dir();

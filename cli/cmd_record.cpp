@@ -1,0 +1,231 @@
+// The host's commands: devices, record, recover, upload.
+#include <algorithm>
+#include <atomic>
+#include <boost/filesystem/operations.hpp>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "crosstalk/publisher/spool.hpp"
+#include "crosstalk/publisher/workflow.hpp"
+#include "crosstalk/recorder/capture.hpp"
+#include "crosstalk/recorder/live_recorder.hpp"
+#include "crosstalk/recorder/recover.hpp"
+#include "crosstalk/util/platform.hpp"
+
+namespace fs = boost::filesystem;
+
+namespace crosstalk::cli {
+
+namespace {
+
+std::atomic<bool>* g_stop = nullptr;
+extern "C" void on_stop_signal(int) {
+  if (g_stop) g_stop->store(true);
+}
+
+std::string clock_text(double seconds) {
+  const long s = static_cast<long>(seconds);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  return buf;
+}
+
+void print_delivered(const feed::Episode& e) {
+  std::printf("episode %d (%s, %s): %s, %.1f s\n", e.number, e.stem().c_str(), std::string(feed::to_string(e.state)).c_str(),
+              e.title.c_str(), e.duration_seconds);
+}
+
+// Delivers what earlier recordings left in the spool; the number still waiting.
+int deliver_pending(bool verbose) {
+  auto items = publisher::load_spool();
+  if (!items) {
+    std::fprintf(stderr, "warning: %s\n", items.error().message.c_str());
+    return 0;
+  }
+  int waiting = 0;
+  for (const auto& item : *items) {
+    auto e = publisher::deliver(item);
+    if (e) {
+      std::printf("delivered %s → ", item.audio.filename().string().c_str());
+      print_delivered(*e);
+    } else {
+      ++waiting;
+      if (verbose) std::fprintf(stderr, "%s: not delivered: %s\n", item.audio.string().c_str(), e.error().message.c_str());
+    }
+  }
+  return waiting;
+}
+
+}  // namespace
+
+void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir) {
+  {
+    auto* cmd = root.add_subcommand("devices", "List the microphones and other inputs");
+    cmd->callback([&action] {
+      action = []() -> Result<void> {
+        auto devices = recorder::list_input_devices();
+        if (!devices) return std::unexpected(devices.error());
+        if (devices->empty()) return bad_input("no input devices: plug in a microphone or headset");
+        for (const auto& d : *devices)
+          std::printf("%s%3d  %s  [%s]  %d ch, %.0f Hz\n", d.is_default ? "*" : " ", d.id, d.name.c_str(),
+                      d.host_api.c_str(), d.max_input_channels, d.default_sample_rate);
+        std::printf("(* the default; record --device ID or part of the name)\n");
+        return {};
+      };
+    });
+  }
+  {
+    auto o = std::make_shared<publisher::ImportOptions>();
+    auto out_of_turn = std::make_shared<bool>(false);
+    auto device = std::make_shared<std::string>();
+    auto duration = std::make_shared<double>(0);
+    auto channels = std::make_shared<int>(1);
+    auto* cmd = root.add_subcommand("record", "Record the next episode from the microphone");
+    cmd->add_option("--title", o->title, "episode title")->required();
+    cmd->add_option("--description", o->description, "episode description");
+    cmd->add_option("--host", o->host, "who hosts it");
+    cmd->add_option("--department", o->department, "default: whose turn it is");
+    cmd->add_flag("--out-of-turn", *out_of_turn, "allow the department that spoke last");
+    cmd->add_option("--device", *device, "input device: id or part of its name (see 'crosstalk devices')");
+    cmd->add_option("--duration", *duration, "stop after this many seconds")->check(CLI::PositiveNumber);
+    cmd->add_option("--channels", *channels, "1 (default) or 2")->check(CLI::Range(1, 2));
+    cmd->add_option("--publish-at", o->publish_at, "schedule it: ISO 8601 time (show's time zone if no offset)");
+    cmd->callback([&action, o, out_of_turn, device, duration, channels, show_dir] {
+      action = [o, out_of_turn, device, duration, channels, show_dir]() -> Result<void> {
+        o->turns = *out_of_turn ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
+        if (auto r = publisher::check_title(o->title); !r) return r;
+        deliver_pending(false);
+        boost::system::error_code ec;
+        const std::string show_abs = fs::absolute(*show_dir, ec).lexically_normal().string();
+        auto folder = publisher::open_show(*show_dir);
+        std::string heading = "Recording";
+        if (folder) {
+          if (auto r = publisher::check_recording(*folder, *o); !r) return r;
+          auto episodes = publisher::load_library(*folder);
+          if (episodes) {
+            const std::string dep = o->department.empty() ? publisher::whose_turn(folder->show, *episodes).next : o->department;
+            heading = "Episode " + std::to_string(publisher::highest_number(*folder, *episodes) + 1) + " — " + dep +
+                      (dep.back() == 's' ? "' turn" : "'s turn");
+          }
+        } else {
+          std::fprintf(stderr, "warning: %s — recording to the local spool; 'crosstalk upload' delivers it later\n",
+                       folder.error().message.c_str());
+        }
+        auto spool = publisher::spool_dir();
+        if (!spool) return std::unexpected(spool.error());
+        publisher::SpoolItem item;
+        const auto now = feed::now();
+        std::string stamp = feed::format_utc(now);
+        stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
+        item.audio = *spool / fs::unique_path("rec-" + stamp + "-%%%%%%%%.opus");
+        item.show_dir = show_abs;
+        item.options = *o;
+        item.recorded_at = now;
+        if (auto r = publisher::save_spool_item(item); !r) return r;
+
+        recorder::CaptureSettings cs;
+        cs.device = *device;
+        cs.channels = *channels;
+        auto capture = recorder::Capture::open(cs);
+        if (!capture) {
+          fs::remove(item.meta(), ec);
+          return std::unexpected(capture.error());
+        }
+        recorder::LiveControl control;
+        g_stop = &control.stop;
+        std::signal(SIGINT, on_stop_signal);
+        std::signal(SIGTERM, on_stop_signal);
+        const bool tty = util::platform::interactive_terminal();
+        std::printf("%s: %s — from %s at %.0f Hz%s\n", heading.c_str(), o->title.c_str(), (*capture)->device_name().c_str(),
+                    (*capture)->rate(), tty ? "; Ctrl-C stops" : "");
+        std::printf("spool: %s\n", item.audio.string().c_str());
+        std::fflush(stdout);
+        if (auto r = (*capture)->start(); !r) return r;
+        double next_line = 5;
+        recorder::LiveSettings ls;
+        ls.max_seconds = *duration;
+        if (folder) ls.bitrate = folder->show.bitrate_kbps * 1000;
+        auto report = recorder::record_live(**capture, item.audio, ls, control, [&](const recorder::Levels& l) {
+          const char* warn = l.clipping ? "  CLIPPING: move back from the mic"
+                             : l.silent_seconds >= 5 ? "  NO SIGNAL: is the mic muted?" : "";
+          if (tty) {
+            const int bar = std::clamp(static_cast<int>((l.rms_dbfs + 60) / 2), 0, 30);
+            std::printf("\r%s  %s%s  peak %6.1f dBFS  rms %6.1f dBFS%s\033[K", clock_text(l.seconds).c_str(),
+                        std::string(static_cast<std::size_t>(bar), '#').c_str(), std::string(30 - bar, '.').c_str(),
+                        l.peak_dbfs, l.rms_dbfs, warn);
+            std::fflush(stdout);
+          } else if (l.seconds >= next_line) {
+            std::printf("recording %s  peak %.1f dBFS  rms %.1f dBFS%s\n", clock_text(l.seconds).c_str(), l.peak_dbfs,
+                        l.rms_dbfs, warn);
+            std::fflush(stdout);
+            next_line += 5;
+          }
+        });
+        g_stop = nullptr;
+        if (tty) std::printf("\n");
+        if (!report) return std::unexpected(report.error());
+        item.complete = true;
+        item.seconds = report->seconds;
+        item.overflows = report->overflows;
+        item.dropped = report->dropped;
+        if (auto r = publisher::save_spool_item(item); !r) return r;
+        std::printf("recorded %.3f s; %llu input overflow(s), %llu dropped sample(s)\n", report->seconds,
+                    static_cast<unsigned long long>(report->overflows), static_cast<unsigned long long>(report->dropped));
+        std::fflush(stdout);
+        auto e = publisher::deliver(item);
+        if (!e)
+          return failure("the recording is safe in " + item.audio.string() + " but did not reach the show: " +
+                         e.error().message + "; 'crosstalk upload' delivers it later");
+        print_delivered(*e);
+        if (report->device_lost)
+          return failure("the input device stopped (unplugged?) after " + clock_text(report->seconds) +
+                         "; everything recorded until then is in episode " + std::to_string(e->number));
+        return {};
+      };
+    });
+  }
+  {
+    auto file = std::make_shared<std::string>();
+    auto* cmd = root.add_subcommand("recover", "Complete a recording cut short by a crash or power cut");
+    cmd->add_option("FILE", *file, "the .opus file (e.g. in the spool)")->required();
+    cmd->callback([&action, file] {
+      action = [file]() -> Result<void> {
+        auto r = recorder::recover_opus(*file);
+        if (!r) return std::unexpected(r.error());
+        if (r->was_complete && r->bytes_dropped == 0)
+          std::printf("%s is complete already (%.3f s)\n", file->c_str(), r->seconds);
+        else
+          std::printf("recovered %s: %.3f s in %llu pages (%llu bytes of a torn page dropped)\n", file->c_str(), r->seconds,
+                      static_cast<unsigned long long>(r->pages), static_cast<unsigned long long>(r->bytes_dropped));
+        // A spool recording becomes deliverable.
+        fs::path meta = fs::path(*file).replace_extension(".xml");
+        boost::system::error_code ec;
+        if (fs::exists(meta, ec)) {
+          if (auto item = publisher::load_spool_item(meta); item && !item->complete) {
+            item->complete = true;
+            item->seconds = r->seconds;
+            if (auto s = publisher::save_spool_item(*item); !s) return s;
+            std::printf("'crosstalk upload' delivers it to %s\n", item->show_dir.c_str());
+          }
+        }
+        return {};
+      };
+    });
+  }
+  {
+    auto* cmd = root.add_subcommand("upload", "Deliver recordings waiting in the local spool to their shows");
+    cmd->callback([&action] {
+      action = []() -> Result<void> {
+        const int waiting = deliver_pending(true);
+        if (waiting) return failure(std::to_string(waiting) + " recording(s) still in the spool (see above)");
+        std::printf("nothing left in the spool\n");
+        return {};
+      };
+    });
+  }
+}
+
+}  // namespace crosstalk::cli

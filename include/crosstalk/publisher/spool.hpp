@@ -1,0 +1,41 @@
+// The recorder's local spool: a recording is written to the user's data
+// folder first (never straight to a network share), with a small XML file
+// saying where it goes; delivery moves it into the show's library/ and
+// removes it from the spool. If the show is unreachable it stays, and
+// `crosstalk upload` (or the next `record`) delivers it later.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/filesystem/path.hpp>
+
+#include "crosstalk/error.hpp"
+#include "crosstalk/feed/time.hpp"
+#include "crosstalk/publisher/workflow.hpp"
+
+namespace crosstalk::publisher {
+
+struct SpoolItem {
+  boost::filesystem::path audio;  // <spool>/rec-….opus
+  std::string show_dir;           // where it goes (absolute)
+  ImportOptions options;          // title, host, department, turns, publish-at
+  feed::Time recorded_at{};
+  bool complete = false;          // false while recording (or after a crash: recover it)
+  double seconds = 0;
+  std::uint64_t overflows = 0, dropped = 0;
+  boost::filesystem::path meta() const;  // the .xml beside the audio
+};
+
+// $CROSSTALK_SPOOL, else <user data folder>/crosstalk/spool; created.
+Result<boost::filesystem::path> spool_dir();
+
+Result<void> save_spool_item(const SpoolItem& item);
+Result<SpoolItem> load_spool_item(const boost::filesystem::path& meta);
+// Every item in the spool, oldest first.
+Result<std::vector<SpoolItem>> load_spool();
+
+// Into the show's library (as add_recording), then out of the spool.
+Result<feed::Episode> deliver(const SpoolItem& item);
+
+}  // namespace crosstalk::publisher

@@ -1,0 +1,22 @@
+// `crosstalk recover`: a recording cut short (kill -9, power cut) ends at
+// its last complete Ogg page; recover keeps every complete page up to there,
+// drops a trailing half packet, marks the last page end-of-stream and
+// replaces the file atomically, so it is a complete, valid Ogg Opus file.
+#pragma once
+
+#include <boost/filesystem/path.hpp>
+
+#include "crosstalk/error.hpp"
+
+namespace crosstalk::recorder {
+
+struct RecoverReport {
+  bool was_complete = false;  // it already ended with an end-of-stream page
+  std::uint64_t pages = 0;
+  std::uint64_t bytes_dropped = 0;  // of a torn last page
+  double seconds = 0;
+};
+
+Result<RecoverReport> recover_opus(const boost::filesystem::path& file);
+
+}  // namespace crosstalk::recorder

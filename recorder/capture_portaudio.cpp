@@ -1,0 +1,133 @@
+// Capture through PortAudio (callback mode, float32 interleaved).
+#include <portaudio.h>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "crosstalk/recorder/capture.hpp"
+#include "crosstalk/util/platform.hpp"
+
+namespace crosstalk::recorder {
+
+namespace {
+
+// Pa_Initialize with ALSA's and JACK's probing chatter kept off the terminal.
+Result<void> initialize() {
+  PaError e;
+  {
+    util::platform::SilencedStderr quiet;
+    e = Pa_Initialize();
+  }
+  if (e != paNoError) return failure(std::string("cannot start the audio system (PortAudio): ") + Pa_GetErrorText(e));
+  return {};
+}
+
+int pa_callback(const void* input, void*, unsigned long frames, const PaStreamCallbackTimeInfo*,
+                PaStreamCallbackFlags status, void* self) {
+  static_cast<Capture*>(self)->on_audio(static_cast<const float*>(input), frames, (status & paInputOverflow) != 0);
+  return paContinue;
+}
+
+InputDevice describe(int id) {
+  const PaDeviceInfo* info = Pa_GetDeviceInfo(id);
+  const PaHostApiInfo* api = Pa_GetHostApiInfo(info->hostApi);
+  return {id, info->name ? info->name : "?", api && api->name ? api->name : "?", info->maxInputChannels,
+          info->defaultSampleRate, id == Pa_GetDefaultInputDevice()};
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+Result<std::vector<InputDevice>> list_input_devices() {
+  if (auto r = initialize(); !r) return std::unexpected(r.error());
+  std::vector<InputDevice> out;
+  const int count = Pa_GetDeviceCount();
+  for (int id = 0; id < count; ++id)
+    if (Pa_GetDeviceInfo(id) && Pa_GetDeviceInfo(id)->maxInputChannels > 0) out.push_back(describe(id));
+  Pa_Terminate();
+  return out;
+}
+
+Capture::Capture(double rate, int channels, std::string name)
+    : rate_(rate), channels_(channels), device_name_(std::move(name)),
+      ring_(static_cast<std::size_t>(rate) * static_cast<std::size_t>(channels) * 10) {}  // 10 s of slack
+
+Result<std::unique_ptr<Capture>> Capture::open(const CaptureSettings& s) {
+  if (auto r = initialize(); !r) return std::unexpected(r.error());
+  struct Terminate {
+    bool armed = true;
+    ~Terminate() {
+      if (armed) Pa_Terminate();
+    }
+  } terminate;
+  int id = paNoDevice;
+  if (s.device.empty()) {
+    id = Pa_GetDefaultInputDevice();
+    if (id == paNoDevice)
+      return bad_input("no input device: plug in a microphone or headset ('crosstalk devices' lists what is there)");
+  } else {
+    char* end = nullptr;
+    long n = std::strtol(s.device.c_str(), &end, 10);
+    if (end && *end == '\0') {
+      id = static_cast<int>(n);
+    } else {
+      for (int i = 0; i < Pa_GetDeviceCount(); ++i)
+        if (const PaDeviceInfo* info = Pa_GetDeviceInfo(i);
+            info && info->maxInputChannels > 0 && lower(info->name).find(lower(s.device)) != std::string::npos) {
+          id = i;
+          break;
+        }
+    }
+    if (id < 0 || id >= Pa_GetDeviceCount() || Pa_GetDeviceInfo(id)->maxInputChannels < 1)
+      return bad_input("--device '" + s.device + "': no such input device ('crosstalk devices' lists them)");
+  }
+  const InputDevice device = describe(id);
+  PaStreamParameters in{};
+  in.device = id;
+  in.channelCount = std::min(s.channels, device.max_input_channels);
+  in.sampleFormat = paFloat32;
+  in.suggestedLatency = Pa_GetDeviceInfo(id)->defaultLowInputLatency;
+  double rate = s.preferred_rate;
+  if (Pa_IsFormatSupported(&in, nullptr, rate) != paFormatIsSupported) rate = device.default_sample_rate;
+  std::unique_ptr<Capture> capture(new Capture(rate, in.channelCount, device.name));
+  PaStream* stream = nullptr;
+  PaError e = Pa_OpenStream(&stream, &in, nullptr, rate, paFramesPerBufferUnspecified, paClipOff, &pa_callback,
+                            capture.get());
+  if (e != paNoError)
+    return failure("cannot open the input device '" + device.name + "': " + Pa_GetErrorText(e));
+  capture->stream_ = stream;
+  terminate.armed = false;  // the destructor terminates now
+  return capture;
+}
+
+Capture::~Capture() {
+  stop();
+  if (stream_) Pa_CloseStream(static_cast<PaStream*>(stream_));
+  Pa_Terminate();
+}
+
+Result<void> Capture::start() {
+  PaError e = Pa_StartStream(static_cast<PaStream*>(stream_));
+  if (e != paNoError) return failure("cannot start recording from '" + device_name_ + "': " + Pa_GetErrorText(e));
+  return {};
+}
+
+void Capture::stop() {
+  if (stream_ && Pa_IsStreamStopped(static_cast<PaStream*>(stream_)) == 0) Pa_StopStream(static_cast<PaStream*>(stream_));
+}
+
+bool Capture::active() const { return stream_ && Pa_IsStreamActive(static_cast<PaStream*>(stream_)) == 1; }
+
+void Capture::on_audio(const float* samples, unsigned long frames, bool overflow) noexcept {
+  if (overflow) overflows_.fetch_add(1, std::memory_order_relaxed);
+  const std::size_t n = static_cast<std::size_t>(frames) * static_cast<std::size_t>(channels_);
+  if (!samples) return;
+  const std::size_t pushed = ring_.push(samples, n);
+  if (pushed < n) dropped_.fetch_add(n - pushed, std::memory_order_relaxed);
+}
+
+}  // namespace crosstalk::recorder

@@ -1,0 +1,175 @@
+"""`crosstalk record` against a real, clocked virtual microphone (PulseAudio
+null sink → remapped source → ALSA default → PortAudio): what was played
+comes back, at the right length, with no overflows (also with both cores
+busy); Ctrl-C and SIGTERM finish a valid episode; kill -9 leaves a file that
+plays and `recover` completes; a missing show folder keeps the recording in
+the spool until `upload`."""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from show_support import NASTY, ShowTest
+from support import BIN, decode, read_wav, speech, tool
+from vmic import VirtualMic
+
+
+def best_correlation(recorded, played):
+    """Pearson correlation of `played` with the part of `recorded` where it
+    fits best (lag found by FFT cross-correlation)."""
+    n = len(recorded) + len(played)
+    size = 1 << (n - 1).bit_length()
+    xc = np.fft.irfft(np.fft.rfft(recorded, size) * np.conj(np.fft.rfft(played, size)), size)
+    lag = int(np.argmax(xc[: len(recorded)]))
+    segment = recorded[lag: lag + len(played)]
+    if len(segment) < len(played):
+        return 0.0, lag
+    return float(np.corrcoef(segment, played)[0, 1]), lag
+
+
+class Record(ShowTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.mic = VirtualMic(rate=16000).__enter__()
+        d = cls._audio_dir
+        cls.played16 = os.path.join(d, "played16.wav")
+        speech(os.path.join(d, "raw.wav"), "Маркетинг и продажи наконец говорят друг с другом. Раз, два, три.", "ru", 16000)
+        tool(["sox", os.path.join(d, "raw.wav"), cls.played16, "pad", "0.3", "0.3"])
+        cls.played48 = os.path.join(d, "played48.wav")
+        tool(["sox", cls.played16, "-r", "48000", cls.played48])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.mic.__exit__(None, None, None)
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        self.spool = self.path("spool")
+        self.env = dict(self.mic.env(), CROSSTALK_SPOOL=self.spool)
+
+    def record(self, *args, show=None):
+        return subprocess.Popen([BIN, "-C", show or self.show, "record", *args], env=self.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def episode(self, n=1):
+        eps = json.loads(self.ct("list", "--json", check=0).stdout)
+        return [e for e in eps if e["number"] == n][0]
+
+    def check_playback(self, opus):
+        recorded = decode(opus, self.path("decoded.wav"))[:, 0]
+        played, _ = read_wav(self.played48)
+        corr, _ = best_correlation(recorded, played[:, 0])
+        self.assertGreaterEqual(corr, 0.95)
+
+    def test_what_was_played_comes_back(self):
+        proc = self.record("--title", NASTY, "--host", NASTY, "--duration", "6")
+        time.sleep(0.7)
+        self.mic.play(self.played16)
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, out + err)
+        self.assertEqual(err, "")  # no ALSA/JACK probing noise
+        self.assertIn("Episode 1 — marketing's turn", out)
+        self.assertRegex(out, r"0 input overflow\(s\), 0 dropped sample\(s\)")
+        e = self.episode()
+        self.assertEqual(e["title"], NASTY)
+        self.assertAlmostEqual(e["duration"], 6.0, delta=0.05)
+        opus = os.path.join(self.show, "library", "0001-marketing.opus")
+        self.assertOpusinfoClean(opus)
+        self.check_playback(opus)
+        self.assertEqual(os.listdir(self.spool), [])  # delivered, nothing left behind
+
+    def test_with_both_cores_busy(self):
+        burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+        try:
+            proc = self.record("--title", "Под нагрузкой", "--duration", "6")
+            time.sleep(0.7)
+            self.mic.play(self.played16)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            for b in burners:
+                b.kill()
+                b.wait()
+        self.assertEqual(proc.returncode, 0, out + err)
+        self.assertRegex(out, r"0 input overflow\(s\), 0 dropped sample\(s\)")
+        self.assertAlmostEqual(self.episode()["duration"], 6.0, delta=0.05)
+        self.check_playback(os.path.join(self.show, "library", "0001-marketing.opus"))
+
+    def test_ctrl_c_and_sigterm_finish_a_valid_episode(self):
+        for n, sig in ((1, signal.SIGINT), (2, signal.SIGTERM)):
+            proc = self.record("--title", f"Стоп {n}", "--out-of-turn")
+            time.sleep(2.5)
+            sent = time.monotonic()
+            proc.send_signal(sig)
+            out, err = proc.communicate(timeout=30)
+            self.assertEqual(proc.returncode, 0, out + err)
+            self.assertLess(time.monotonic() - sent, 2.0)  # finished promptly (tagging included)
+            e = self.episode(n)
+            self.assertGreater(e["duration"], 1.5)
+            self.assertOpusinfoClean(os.path.join(self.show, "library", e["stem"] + ".opus"))
+
+    def test_kill_9_leaves_a_playable_file_that_recover_completes(self):
+        proc = self.record("--title", "Обрыв")
+        time.sleep(5.5)
+        proc.kill()
+        proc.communicate(timeout=10)
+        (opus,) = [os.path.join(self.spool, n) for n in os.listdir(self.spool) if n.endswith(".opus")]
+        # Plays up to (almost) the cut without any repair.
+        decoded = subprocess.run(["opusdec", "--quiet", "--rate", "48000", opus, self.path("cut.wav")],
+                                 capture_output=True)
+        data, _ = read_wav(self.path("cut.wav"))
+        self.assertGreaterEqual(len(data) / 48000, 3.5, decoded.stderr)
+        r = subprocess.run([BIN, "upload"], env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 1)  # cut short: not delivered as is
+        self.assertIn("crosstalk recover", r.stderr)
+        r = subprocess.run([BIN, "recover", opus], env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertOpusinfoClean(opus)
+        seconds = float(re.search(r"recovered .*: ([0-9.]+) s", r.stdout).group(1))
+        self.assertGreaterEqual(seconds, 3.5)
+        r = subprocess.run([BIN, "upload"], env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertAlmostEqual(self.episode()["duration"], seconds, delta=0.01)
+
+    def test_a_missing_show_keeps_the_recording_in_the_spool_until_upload(self):
+        share = self.path("share-not-mounted")
+        proc = self.record("--title", "Без сети", "--duration", "2", show=share)
+        out, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 1, out + err)
+        self.assertIn("spool", err)
+        self.assertIn("crosstalk upload", err)
+        self.assertEqual(len([n for n in os.listdir(self.spool) if n.endswith(".opus")]), 1)
+        os.rename(self.show, share)  # the share is back
+        r = subprocess.run([BIN, "upload"], env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("0001-marketing", r.stdout)
+        self.assertEqual(os.listdir(self.spool), [])
+        self.assertTrue(os.path.exists(os.path.join(share, "library", "0001-marketing.opus")))
+
+    def test_bad_situations_get_one_line(self):
+        r = subprocess.run([BIN, "-C", self.show, "record", "--title", "x", "--device", "no-such-mic"],
+                           env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn("crosstalk devices", r.stderr)
+        self.imp("Первый")
+        r = subprocess.run([BIN, "-C", self.show, "record", "--title", "x", "--department", "marketing"],
+                           env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)  # out of turn: refused before recording
+        self.assertIn("marketing", r.stderr)
+        self.assertFalse(os.path.exists(self.spool) and os.listdir(self.spool))
+
+
+class Devices(ShowTest):
+    def test_lists_the_virtual_mic_quietly(self):
+        with VirtualMic() as mic:
+            r = subprocess.run([BIN, "devices"], env=mic.env(), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+        self.assertRegex(r.stdout, r"\*\s+\d+\s+default\s+\[ALSA\]")
