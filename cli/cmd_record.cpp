@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "crosstalk/publisher/spool.hpp"
@@ -139,8 +140,11 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         std::signal(SIGINT, on_stop_signal);
         std::signal(SIGTERM, on_stop_signal);
         const bool tty = util::platform::interactive_terminal();
-        std::printf("%s: %s — from %s at %.0f Hz%s\n", heading.c_str(), o->title.c_str(), (*capture)->device_name().c_str(),
-                    (*capture)->rate(), tty ? "; Ctrl-C stops" : "");
+        std::printf("%s: %s — from %s at %.0f Hz\n", heading.c_str(), o->title.c_str(), (*capture)->device_name().c_str(),
+                    (*capture)->rate());
+        if (tty) std::printf("keys: space pauses/resumes, m marks a chapter, q or Enter stops\n");
+        std::optional<util::platform::Keyboard> keyboard;
+        if (tty) keyboard.emplace();
         std::printf("spool: %s\n", item.audio.string().c_str());
         std::fflush(stdout);
         if (auto r = (*capture)->start(); !r) return r;
@@ -149,11 +153,16 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         ls.max_seconds = *duration;
         if (folder) ls.bitrate = folder->show.bitrate_kbps * 1000;
         auto report = recorder::record_live(**capture, item.audio, ls, control, [&](const recorder::Levels& l) {
+          for (int key; keyboard && (key = keyboard->poll()) >= 0;) {
+            if (key == ' ') control.paused = !control.paused;
+            else if (key == 'm' || key == 'M') ++control.chapter_marks;
+            else if (key == 'q' || key == 'Q' || key == '\n' || key == '\r') control.stop = true;
+          }
           const char* warn = l.clipping ? "  CLIPPING: move back from the mic"
                              : l.silent_seconds >= 5 ? "  NO SIGNAL: is the mic muted?" : "";
           if (tty) {
             const int bar = std::clamp(static_cast<int>((l.rms_dbfs + 60) / 2), 0, 30);
-            std::printf("\r%s  %s%s  peak %6.1f dBFS  rms %6.1f dBFS%s\033[K", clock_text(l.seconds).c_str(),
+            std::printf("\r%s%s  %s%s  peak %6.1f dBFS  rms %6.1f dBFS%s\033[K", l.paused ? "PAUSED " : "", clock_text(l.seconds).c_str(),
                         std::string(static_cast<std::size_t>(bar), '#').c_str(), std::string(30 - bar, '.').c_str(),
                         l.peak_dbfs, l.rms_dbfs, warn);
             std::fflush(stdout);
@@ -165,12 +174,16 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
           }
         });
         g_stop = nullptr;
+        keyboard.reset();
         if (tty) std::printf("\n");
         if (!report) return std::unexpected(report.error());
         item.complete = true;
         item.seconds = report->seconds;
         item.overflows = report->overflows;
         item.dropped = report->dropped;
+        const bool russian = folder && folder->show.language == "ru";
+        for (std::size_t i = 0; i < report->chapters.size(); ++i)
+          item.chapters.push_back({report->chapters[i], (russian ? "Глава " : "Chapter ") + std::to_string(i + 1)});
         if (auto r = publisher::save_spool_item(item); !r) return r;
         std::printf("recorded %.3f s; %llu input overflow(s), %llu dropped sample(s)\n", report->seconds,
                     static_cast<unsigned long long>(report->overflows), static_cast<unsigned long long>(report->dropped));

@@ -5,6 +5,8 @@
 #include <pugixml.hpp>
 
 #include "crosstalk/feed/render.hpp"
+#include <nlohmann/json.hpp>
+
 #include "xml_io.hpp"
 
 namespace crosstalk::feed {
@@ -118,8 +120,23 @@ std::string render_feed(const Show& show, const std::vector<Episode>& all,
       person.text().set(e.host.c_str());
       text(item, "itunes:author", e.host);
     }
+    if (!e.chapters.empty()) {
+      auto chapters = item.append_child("podcast:chapters");
+      const std::string chapters_url = show.base_url + "episodes/" + e.chapters_file();
+      chapters.append_attribute("url") = chapters_url.c_str();
+      chapters.append_attribute("type") = "application/json+chapters";
+    }
   }
   return xml::to_string(doc);
+}
+
+std::string render_chapters(const Episode& e) {
+  nlohmann::json chapters = nlohmann::json::array();
+  for (const auto& c : e.chapters) {
+    // Milliseconds, as recorded; the spec's startTime is seconds (float).
+    chapters.push_back({{"startTime", std::round(c.start * 1000) / 1000}, {"title", c.title}});
+  }
+  return nlohmann::json{{"version", "1.2.0"}, {"chapters", chapters}}.dump(2) + "\n";
 }
 
 }  // namespace crosstalk::feed

@@ -66,6 +66,7 @@ std::string_view to_string(State s) {
 std::string Episode::stem() const { return episode_stem(number, department); }
 std::string Episode::audio_file() const { return stem() + ".opus"; }
 std::string Episode::sidecar_file() const { return stem() + ".xml"; }
+std::string Episode::chapters_file() const { return stem() + ".chapters.json"; }
 
 bool is_valid_department_id(std::string_view id) {
   if (id.empty() || id.size() > 32) return false;
@@ -231,6 +232,21 @@ std::string episode_to_xml(const Episode& e) {
     figure("output-lufs", e.loudness->output_lufs);
     figure("output-true-peak", e.loudness->output_true_peak);
   }
+  if (!e.chapters.empty()) {
+    auto chapters = root.append_child("chapters");
+    for (const auto& c : e.chapters) {
+      auto node = chapters.append_child("chapter");
+      char start[32];
+      std::snprintf(start, sizeof start, "%.3f", c.start);
+      node.append_attribute("start") = start;
+      node.text().set(c.title.c_str());
+    }
+  }
+  if (e.capture) {
+    auto c = root.append_child("capture");
+    c.append_attribute("overflows") = static_cast<unsigned long long>(e.capture->overflows);
+    c.append_attribute("dropped-samples") = static_cast<unsigned long long>(e.capture->dropped_samples);
+  }
   return xml::to_string(doc);
 }
 
@@ -279,6 +295,13 @@ Result<Episode> load_episode(const boost::filesystem::path& path) {
                                  number("gain-db"), number("output-lufs"), number("output-true-peak"),
                                  l.attribute("normalized").as_bool(false)};
   }
+  for (auto node : root.child("chapters").children("chapter")) {
+    const double start = node.attribute("start").as_double(-1);
+    if (start < 0) return std::unexpected(d.error_at(node, "a <chapter> needs start=\"SECONDS\""));
+    e.chapters.push_back({start, node.text().as_string()});
+  }
+  if (auto c = root.child("capture"))
+    e.capture = CaptureStats{c.attribute("overflows").as_ullong(), c.attribute("dropped-samples").as_ullong()};
   if (e.state == State::Scheduled && !e.publish_at)
     return std::unexpected(d.error_at(root.child("state"), "a scheduled episode needs <publish-at>"));
   return e;

@@ -188,6 +188,8 @@ Result<BuildReport> build_everything(const ShowFolder& folder, feed::Time now) {
     pages.emplace_back(feed::feed_file_name(d.id), feed::render_feed(folder.show, published, d.id, cover));
   pages.emplace_back("index.html", feed::render_page(folder.show, published, cover));
   if (!cover.file.empty()) pages.emplace_back(cover.file, cover_bytes);
+  for (const feed::Episode& e : published)
+    if (!e.chapters.empty()) pages.emplace_back("episodes/" + e.chapters_file(), feed::render_chapters(e));
 
   // The sidecars of episodes that just went live.
   for (const feed::Episode& e : published)
@@ -221,6 +223,7 @@ Result<BuildReport> build_everything(const ShowFolder& folder, feed::Time now) {
 
   std::set<std::string> wanted;
   for (const feed::Episode& e : published) {
+    if (!e.chapters.empty()) wanted.insert(e.chapters_file());
     wanted.insert(e.audio_file());
     fs::path target = episodes_dir / e.audio_file();
     if (same_file(folder.audio(e), target)) continue;

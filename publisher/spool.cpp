@@ -48,6 +48,12 @@ Result<void> save_spool_item(const SpoolItem& item) {
   add("seconds", std::to_string(item.seconds));
   add("overflows", std::to_string(item.overflows));
   add("dropped-samples", std::to_string(item.dropped));
+  auto chapters = root.append_child("chapters");
+  for (const auto& c : item.chapters) {
+    auto node = chapters.append_child("chapter");
+    node.append_attribute("start") = c.start;
+    node.text().set(c.title.c_str());
+  }
   std::ostringstream out;
   doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
   const std::string text = out.str();
@@ -74,6 +80,8 @@ Result<SpoolItem> load_spool_item(const fs::path& meta) {
   item.seconds = root.child("seconds").text().as_double();
   item.overflows = root.child("overflows").text().as_ullong();
   item.dropped = root.child("dropped-samples").text().as_ullong();
+  for (auto node : root.child("chapters").children("chapter"))
+    item.chapters.push_back({node.attribute("start").as_double(), node.text().as_string()});
   return item;
 }
 
@@ -102,7 +110,14 @@ Result<feed::Episode> deliver(const SpoolItem& item) {
                      item.audio.string() + "' first");
   auto folder = open_show(item.show_dir);
   if (!folder) return std::unexpected(folder.error());
-  auto e = add_recording(*folder, item.audio, item.options, item.seconds, item.recorded_at);
+  feed::Episode draft;
+  draft.recorded_at = item.recorded_at;
+  draft.duration_seconds = item.seconds;
+  // A chapter past the end (marked in the last instant, or cut by a crash) is dropped.
+  for (const auto& c : item.chapters)
+    if (c.start < item.seconds) draft.chapters.push_back(c);
+  draft.capture = feed::CaptureStats{item.overflows, item.dropped};
+  auto e = add_recording(*folder, item.audio, item.options, std::move(draft));
   if (!e) return std::unexpected(e.error());
   boost::system::error_code ec;
   fs::remove(item.audio, ec);

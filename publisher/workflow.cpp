@@ -98,6 +98,7 @@ recorder::AudioTags tags_for(const ShowFolder& folder, const feed::Episode& e) {
   tags.language = folder.show.language;
   tags.department = e.department;
   tags.encoder = recorder::encoder_tag();
+  for (const auto& c : e.chapters) tags.chapters.push_back({std::llround(c.start * 1000), c.title});
   if (!folder.show.cover.empty()) {
     auto cover = recorder::load_cover(folder.root / folder.show.cover);
     if (cover) tags.cover = std::move(*cover);
@@ -241,15 +242,12 @@ Result<void> check_recording(const ShowFolder& folder, const ImportOptions& opti
 }
 
 Result<feed::Episode> add_recording(const ShowFolder& folder, const fs::path& opus, const ImportOptions& o,
-                                    double seconds, feed::Time recorded_at) {
+                                    feed::Episode draft) {
   auto prepared = prepare(folder, o);
   if (!prepared) return std::unexpected(prepared.error());
   const fs::path incoming = folder.library() / fs::unique_path(".incoming-%%%%%%%%.opus");
   RemoveOnExit cleanup(incoming);
   if (auto r = util::copy_file(opus, incoming); !r) return std::unexpected(r.error());
-  feed::Episode draft;
-  draft.recorded_at = recorded_at;
-  draft.duration_seconds = seconds;
   auto e = add_to_library(folder, incoming, o, *prepared, std::move(draft));
   if (!e) return std::unexpected(e.error());
   cleanup.release();

@@ -1,6 +1,8 @@
 // TagLib's Ogg Opus XiphComment as AudioTags; cover art as a FLAC picture.
 #include "crosstalk/recorder/audio_tags.hpp"
 
+#include <cstdio>
+
 #include "crosstalk/util/read_file.hpp"
 
 #include <taglib/flacpicture.h>
@@ -66,6 +68,20 @@ Result<void> write_tags(const fs::path& opus_file, const AudioTags& tags) {
     set_field(xiph, "LANGUAGE", tags.language);
     set_field(xiph, "DEPARTMENT", tags.department);
     set_field(xiph, "ENCODER", tags.encoder);
+    std::vector<TagLib::String> old_chapters;
+    for (const auto& field : xiph.fieldListMap())
+      if (field.first.startsWith("CHAPTER")) old_chapters.push_back(field.first);
+    for (const auto& key : old_chapters) xiph.removeFields(key);
+    for (std::size_t i = 0; i < tags.chapters.size(); ++i) {
+      char key[32], when[32];
+      const std::int64_t ms = tags.chapters[i].start_ms;
+      std::snprintf(key, sizeof key, "CHAPTER%03zu", i + 1);
+      std::snprintf(when, sizeof when, "%02lld:%02lld:%02lld.%03lld", static_cast<long long>(ms / 3600000),
+                    static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60),
+                    static_cast<long long>(ms % 1000));
+      set_field(xiph, key, when);
+      set_field(xiph, (std::string(key) + "NAME").c_str(), tags.chapters[i].name);
+    }
     xiph.removeAllPictures();
     if (tags.cover) {
       auto* picture = new TagLib::FLAC::Picture;  // the tag takes ownership
@@ -104,6 +120,15 @@ Result<AudioTags> read_tags(const fs::path& opus_file) {
   tags.language = get_field(xiph, "LANGUAGE");
   tags.department = get_field(xiph, "DEPARTMENT");
   tags.encoder = get_field(xiph, "ENCODER");
+  for (int i = 1;; ++i) {
+    char key[32];
+    std::snprintf(key, sizeof key, "CHAPTER%03d", i);
+    const std::string when = get_field(xiph, key);
+    int h = 0, m = 0, sec = 0, ms = 0;
+    if (when.empty() || std::sscanf(when.c_str(), "%d:%d:%d.%d", &h, &m, &sec, &ms) != 4) break;
+    tags.chapters.push_back({((static_cast<std::int64_t>(h) * 60 + m) * 60 + sec) * 1000 + ms,
+                             get_field(xiph, (std::string(key) + "NAME").c_str())});
+  }
   auto pictures = xiph.pictureList();
   for (TagLib::FLAC::Picture* p : pictures) {
     if (p->type() != TagLib::FLAC::Picture::FrontCover) continue;

@@ -3,7 +3,9 @@
 // <unistd.h> or <fcntl.h>.
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <termios.h>
 #ifdef __linux__
 #include <sys/sendfile.h>
 #endif
@@ -43,6 +45,32 @@ SilencedStderr::~SilencedStderr() {
     ::dup2(saved_, 2);
     ::close(saved_);
   }
+}
+
+Keyboard::Keyboard() {
+  static_assert(sizeof(termios) <= sizeof(saved_));
+  termios t{};
+  if (!::isatty(0) || ::tcgetattr(0, &t) != 0) return;
+  std::memcpy(saved_, &t, sizeof t);
+  t.c_lflag &= static_cast<tcflag_t>(~(ICANON | ECHO));
+  t.c_cc[VMIN] = 0;
+  t.c_cc[VTIME] = 0;
+  active_ = ::tcsetattr(0, TCSANOW, &t) == 0;
+}
+
+Keyboard::~Keyboard() {
+  if (!active_) return;
+  termios t{};
+  std::memcpy(&t, saved_, sizeof t);
+  ::tcsetattr(0, TCSANOW, &t);
+}
+
+int Keyboard::poll() {
+  if (!active_) return -1;
+  pollfd p{0, POLLIN, 0};
+  if (::poll(&p, 1, 0) <= 0) return -1;
+  unsigned char c = 0;
+  return ::read(0, &c, 1) == 1 ? c : -1;
 }
 
 bool interactive_terminal() { return ::isatty(0) && ::isatty(1); }

@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from show_support import NASTY, ShowTest
-from support import BIN, decode, read_wav, speech, tool
+from support import BIN, decode, read_wav, slurp, speech, tool
 from vmic import VirtualMic
 
 
@@ -32,7 +32,9 @@ def best_correlation(recorded, played):
     return float(np.corrcoef(segment, played)[0, 1]), lag
 
 
-class Record(ShowTest):
+class MicTest(ShowTest):
+    """A show, a virtual mic for the whole class, and a private spool per test."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -68,6 +70,8 @@ class Record(ShowTest):
         corr, _ = best_correlation(recorded, played[:, 0])
         self.assertGreaterEqual(corr, 0.95)
 
+
+class Record(MicTest):
     def test_what_was_played_comes_back(self):
         proc = self.record("--title", NASTY, "--host", NASTY, "--duration", "6")
         time.sleep(0.7)
@@ -164,6 +168,70 @@ class Record(ShowTest):
         self.assertEqual(r.returncode, 2)  # out of turn: refused before recording
         self.assertIn("marketing", r.stderr)
         self.assertFalse(os.path.exists(self.spool) and os.listdir(self.spool))
+
+
+class Keys(MicTest):
+    """The host's terminal, through a real pseudo-terminal."""
+
+    def test_pause_removes_the_paused_span_and_m_marks_a_chapter(self):
+        import pty
+        import threading
+        tone = self.path("tone.wav")
+        tool(["sox", "-n", "-r", "16000", "-c", "1", tone, "synth", "1", "sine", "1000", "vol", "0.5"])
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execve(BIN, [BIN, "-C", self.show, "record", "--title", "Клавиши", "--duration", "6"], self.env)
+        screen = []
+        reader = threading.Thread(target=lambda: self._drain(fd, screen))
+        reader.start()
+        start = time.monotonic()
+        def at(t, key):
+            time.sleep(max(0, start + t - time.monotonic()))
+            os.write(fd, key)
+        at(1.5, b"m")
+        at(2.0, b" ")          # pause
+        time.sleep(0.4)
+        self.mic.play(tone)    # spoken while paused: must not be in the episode
+        at(4.0, b" ")          # resume
+        _, status = os.waitpid(pid, 0)
+        wall = time.monotonic() - start
+        reader.join(timeout=5)
+        out = "".join(screen)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0, out)
+        self.assertIn("PAUSED", out)
+        self.assertIn("Episode 1", out)
+        self.assertGreater(wall, 7.5)  # 6 s recorded + 2 s paused
+        e = self.episode()
+        self.assertAlmostEqual(e["duration"], 6.0, delta=0.05)
+        opus = os.path.join(self.show, "library", "0001-marketing.opus")
+        recorded = decode(opus, self.path("keys.wav"))[:, 0]
+        self.assertLess(np.max(np.abs(recorded)), 0.01)  # the tone played during the pause is not there
+        import mutagen.oggopus
+        tags = mutagen.oggopus.OggOpus(opus).tags
+        (when,) = tags["CHAPTER001"]
+        h, m, s = when.split(":")
+        self.assertAlmostEqual(int(h) * 3600 + int(m) * 60 + float(s), 1.5, delta=0.3)
+        self.assertEqual(tags["CHAPTER001NAME"], ["Глава 1"])
+        # The publisher turns the sidecar's chapters into Podcasting 2.0 chapters.
+        self.ct("publish", "1", check=0)
+        feed = slurp(os.path.join(self.show, "public", "feed.xml"))
+        self.assertIn('<podcast:chapters url="http://127.0.0.1:8080/episodes/0001-marketing.chapters.json" '
+                      'type="application/json+chapters"', feed)
+        chapters = json.loads(slurp(os.path.join(self.show, "public", "episodes", "0001-marketing.chapters.json")))
+        self.assertEqual(chapters["version"], "1.2.0")
+        self.assertEqual(chapters["chapters"][0]["title"], "Глава 1")
+        self.assertAlmostEqual(chapters["chapters"][0]["startTime"], 1.5, delta=0.3)
+
+    @staticmethod
+    def _drain(fd, screen):
+        while True:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            screen.append(data.decode("utf-8", "replace"))
 
 
 class Devices(ShowTest):

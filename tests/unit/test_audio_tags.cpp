@@ -1,6 +1,7 @@
 // TagLib round trips: every field, Cyrillic, emoji, XML specials, the cover;
 // and the covers we refuse.
 #include <gtest/gtest.h>
+#include <taglib/opusfile.h>
 
 #include "crosstalk/recorder/audio_tags.hpp"
 #include "crosstalk/recorder/ogg_opus_writer.hpp"
@@ -43,14 +44,20 @@ TEST(AudioTags, EveryFieldRoundTripsWithCyrillicEmojiAndSpecials) {
   tags.department = "sales";
   tags.encoder = "crosstalk test";
   tags.cover = Cover{kPng, *util::probe_image(kPng)};
+  tags.chapters = {{0, "Вступление & <intro>"}, {83456, "Глава 2 🎙️"}, {3723004, "Long"}};
   ASSERT_TRUE(write_tags(dir / "e.opus", tags));
+  {
+    TagLib::Ogg::Opus::File file((dir / "e.opus").c_str());
+    EXPECT_EQ(file.tag()->fieldListMap()["CHAPTER002"].front().to8Bit(true), "00:01:23.456");
+    EXPECT_EQ(file.tag()->fieldListMap()["CHAPTER003"].front().to8Bit(true), "01:02:03.004");
+  }
   auto back = read_tags(dir / "e.opus");
   ASSERT_TRUE(back);
   EXPECT_EQ(*back, tags);
   EXPECT_EQ(back->cover->image.width, 1400u);
   EXPECT_EQ(back->cover->image.bits_per_pixel, 24u);
 
-  // Replacing: fields left empty disappear, the cover can go.
+  // Replacing: fields left empty disappear, the cover and chapters can go.
   AudioTags fewer;
   fewer.title = "Only a title";
   fewer.genre = "";

@@ -53,7 +53,10 @@ TEST(ShowXml, EpisodeRoundTrips) {
   e.state = State::Scheduled;
   e.publish_at = *parse_time("2026-12-01T07:00Z", "UTC");
   e.loudness = EpisodeLoudness{-35.25, 6.5, -14.75, 19.25, -16.0, -2.0, true};
+  e.chapters = {{0, kNasty}, {83.456, "Глава 2"}};
+  e.capture = CaptureStats{2, 480};
   EXPECT_EQ(e.stem(), "0012-sales");
+  EXPECT_EQ(e.chapters_file(), "0012-sales.chapters.json");
   test::write_bytes(dir / "0012-sales.xml", episode_to_xml(e));
   auto back = load_episode(dir / "0012-sales.xml");
   ASSERT_TRUE(back) << back.error().message;

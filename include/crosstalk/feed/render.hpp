@@ -22,6 +22,9 @@ std::string render_feed(const Show& show, const std::vector<Episode>& episodes,
 std::string render_page(const Show& show, const std::vector<Episode>& episodes,
                         const PublicCover& cover);
 
+// An episode's chapters as Podcasting 2.0 JSON chapters (episodes/NNNN-dept.chapters.json).
+std::string render_chapters(const Episode& episode);
+
 std::string feed_file_name(const std::string& department);  // feed.xml / feed-sales.xml
 std::string format_duration(double seconds);                // 1:02:03 or 4:05
 std::string escape_html(std::string_view text);

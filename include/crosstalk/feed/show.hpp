@@ -62,6 +62,20 @@ struct EpisodeLoudness {
   bool operator==(const EpisodeLoudness&) const = default;
 };
 
+// A chapter mark: seconds into the episode and a title.
+struct Chapter {
+  double start = 0;
+  std::string title;
+  bool operator==(const Chapter&) const = default;
+};
+
+// What the live recorder reports about its capture (absent for imports).
+struct CaptureStats {
+  std::uint64_t overflows = 0;        // input overflows reported by the audio system
+  std::uint64_t dropped_samples = 0;  // lost because the encoder fell behind
+  bool operator==(const CaptureStats&) const = default;
+};
+
 struct Episode {
   int number = 0;
   std::string department;
@@ -76,11 +90,14 @@ struct Episode {
   std::optional<Time> publish_at;    // scheduled for
   std::optional<Time> published_at;  // the item's pubDate
   std::optional<EpisodeLoudness> loudness;
+  std::vector<Chapter> chapters;
+  std::optional<CaptureStats> capture;
   bool operator==(const Episode&) const = default;
 
   std::string stem() const;         // "0007-sales"
   std::string audio_file() const;   // "0007-sales.opus"
   std::string sidecar_file() const; // "0007-sales.xml"
+  std::string chapters_file() const;  // "0007-sales.chapters.json" (Podcasting 2.0)
 };
 
 // Someone with a personal feed URL. Only the SHA-256 of the token is kept.

@@ -24,6 +24,7 @@ struct SpoolItem {
   bool complete = false;          // false while recording (or after a crash: recover it)
   double seconds = 0;
   std::uint64_t overflows = 0, dropped = 0;
+  std::vector<feed::Chapter> chapters;
   boost::filesystem::path meta() const;  // the .xml beside the audio
 };
 

@@ -50,10 +50,12 @@ Result<ImportResult> import_episode(const ShowFolder& folder, const boost::files
 
 // A live recording (a finished Opus file, e.g. in the spool): the same
 // checks, numbering, turns, tags and sidecar as import, without re-encoding.
-// check_recording makes the checks alone, before recording starts.
+// `draft` brings what the recorder knows: recorded_at, duration_seconds,
+// chapters, capture. check_recording makes the checks alone, before
+// recording starts.
 Result<void> check_recording(const ShowFolder& folder, const ImportOptions& options);
 Result<feed::Episode> add_recording(const ShowFolder& folder, const boost::filesystem::path& opus,
-                                    const ImportOptions& options, double seconds, feed::Time recorded_at);
+                                    const ImportOptions& options, feed::Episode draft);
 
 struct ScheduleResult {
   feed::Episode episode;

@@ -34,6 +34,13 @@ struct AudioTags {
   std::string department;   // DEPARTMENT
   std::string encoder;      // ENCODER
   std::optional<Cover> cover;  // METADATA_BLOCK_PICTURE, front cover
+  // CHAPTER001=00:01:23.456, CHAPTER001NAME=… (the convention players read).
+  struct Chapter {
+    std::int64_t start_ms = 0;
+    std::string name;
+    bool operator==(const Chapter&) const = default;
+  };
+  std::vector<Chapter> chapters;
   bool operator==(const AudioTags&) const = default;
 };
 

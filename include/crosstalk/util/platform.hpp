@@ -97,6 +97,22 @@ class SilencedStderr {
 // Whether standard input and output are both a terminal (a person is watching).
 bool interactive_terminal();
 
+// Single keys from the terminal while alive: no line buffering, no echo
+// (Ctrl-C still interrupts). Restores the terminal when destroyed.
+class Keyboard {
+ public:
+  Keyboard();
+  ~Keyboard();
+  Keyboard(const Keyboard&) = delete;
+  Keyboard& operator=(const Keyboard&) = delete;
+  // A key pressed since the last call, or -1; never waits.
+  int poll();
+
+ private:
+  bool active_ = false;
+  unsigned char saved_[128] = {};  // the terminal's settings (struct termios)
+};
+
 // Where a user's application data lives: $XDG_DATA_HOME or ~/.local/share
 // on Linux, ~/Library/Application Support on macOS (%LOCALAPPDATA% on Windows).
 boost::filesystem::path user_data_dir();
