@@ -147,6 +147,11 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         if (tty) keyboard.emplace();
         std::printf("spool: %s\n", item.audio.string().c_str());
         std::fflush(stdout);
+        // The audio libraries' own complaints (e.g. PortAudio's ALSA code when
+        // a headset is unplugged) go to a log beside the recording, not over
+        // the meter; our messages come after.
+        std::optional<util::platform::SilencedStderr> quiet;
+        quiet.emplace(fs::path(item.audio).replace_extension(".log"));
         if (auto r = (*capture)->start(); !r) return r;
         double next_line = 5;
         recorder::LiveSettings ls;
@@ -175,8 +180,12 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         });
         g_stop = nullptr;
         keyboard.reset();
+        (*capture)->stop();
+        quiet.reset();
         if (tty) std::printf("\n");
-        if (!report) return std::unexpected(report.error());
+        if (!report)
+          return failure("recording stopped: " + report.error().message + "; what was recorded is kept in " +
+                         item.audio.filename().string() + " ('crosstalk recover' it, then 'crosstalk upload')");
         item.complete = true;
         item.seconds = report->seconds;
         item.overflows = report->overflows;

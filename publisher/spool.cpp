@@ -122,6 +122,7 @@ Result<feed::Episode> deliver(const SpoolItem& item) {
   boost::system::error_code ec;
   fs::remove(item.audio, ec);
   fs::remove(item.meta(), ec);
+  fs::remove(fs::path(item.audio).replace_extension(".log"), ec);
   return e;
 }
 

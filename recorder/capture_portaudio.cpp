@@ -1,6 +1,7 @@
 // Capture through PortAudio (callback mode, float32 interleaved).
 #include <portaudio.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -90,12 +91,15 @@ Result<std::unique_ptr<Capture>> Capture::open(const CaptureSettings& s) {
   in.device = id;
   in.channelCount = std::min(s.channels, device.max_input_channels);
   in.sampleFormat = paFloat32;
-  in.suggestedLatency = Pa_GetDeviceInfo(id)->defaultLowInputLatency;
+  // A recorder needs no low latency: larger buffers mean fewer wake-ups
+  // (less CPU) and more slack against overflows.
+  in.suggestedLatency = std::max(0.2, Pa_GetDeviceInfo(id)->defaultHighInputLatency);
   double rate = s.preferred_rate;
   if (Pa_IsFormatSupported(&in, nullptr, rate) != paFormatIsSupported) rate = device.default_sample_rate;
   std::unique_ptr<Capture> capture(new Capture(rate, in.channelCount, device.name));
   PaStream* stream = nullptr;
-  PaError e = Pa_OpenStream(&stream, &in, nullptr, rate, paFramesPerBufferUnspecified, paClipOff, &pa_callback,
+  const auto frames_per_buffer = static_cast<unsigned long>(rate / 10);  // 100 ms
+  PaError e = Pa_OpenStream(&stream, &in, nullptr, rate, frames_per_buffer, paClipOff, &pa_callback,
                             capture.get());
   if (e != paNoError)
     return failure("cannot open the input device '" + device.name + "': " + Pa_GetErrorText(e));

@@ -43,7 +43,7 @@ Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& 
   const std::uint64_t limit_frames =
       settings.max_seconds > 0 ? static_cast<std::uint64_t>(std::llround(settings.max_seconds * rate)) : 0;
   std::uint64_t frames = 0;  // recorded, at the device rate
-  std::vector<float> block(static_cast<std::size_t>(rate / 10) * channels);
+  std::vector<float> block(static_cast<std::size_t>(rate / 5) * channels);
   Levels meter;
   double peak = 0, sum_squares = 0;
   std::size_t meter_count = 0;
@@ -106,7 +106,8 @@ Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& 
       report.device_lost = true;
       break;
     }
-    if (got < block.size()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // The meter wants ~15 updates a second; the ring holds 10 s.
+    if (got < block.size()) std::this_thread::sleep_for(std::chrono::milliseconds(60));
   }
   capture.stop();
   if (resampler) {

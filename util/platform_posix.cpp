@@ -29,10 +29,11 @@ void report_file_size_limit_as_error() { ::signal(SIGXFSZ, SIG_IGN); }
 
 void report_broken_pipe_as_error() { ::signal(SIGPIPE, SIG_IGN); }
 
-SilencedStderr::SilencedStderr() {
+SilencedStderr::SilencedStderr(const boost::filesystem::path& log) {
   std::fflush(stderr);
   saved_ = ::dup(2);
-  int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  int null = log.empty() ? ::open("/dev/null", O_WRONLY | O_CLOEXEC)
+                         : ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (null >= 0) {
     ::dup2(null, 2);
     ::close(null);

@@ -6,6 +6,7 @@ plays and `recover` completes; a missing show folder keeps the recording in
 the spool until `upload`."""
 import json
 import os
+import shutil
 import re
 import signal
 import subprocess
@@ -155,6 +156,60 @@ class Record(MicTest):
         self.assertIn("0001-marketing", r.stdout)
         self.assertEqual(os.listdir(self.spool), [])
         self.assertTrue(os.path.exists(os.path.join(share, "library", "0001-marketing.opus")))
+
+    def test_a_full_disk_stops_cleanly_and_keeps_what_was_recorded(self):
+        import resource
+        limit = 48 * 1024  # about 6 s of speech at 64 kbit/s
+        if os.geteuid() == 0:  # a real full disk: the spool on a tiny tmpfs
+            os.makedirs(self.spool)
+            subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={limit}", "tmpfs", self.spool], check=True)
+            self.addCleanup(subprocess.run, ["umount", "-l", self.spool], capture_output=True)
+            limit_process = None
+        else:  # a file-size limit fails writes the same way
+            def limit_process():
+                resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        proc = subprocess.Popen([BIN, "-C", self.show, "record", "--title", "Полный диск", "--duration", "30"],
+                                env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=limit_process)
+        time.sleep(0.5)
+        self.mic.play(self.played16)
+        self.mic.play(self.played16)
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 1, out + err)
+        lines = [l for l in err.splitlines() if not l.startswith("ftruncate()")]  # libpulse under a file-size limit
+        self.assertEqual(len(lines), 1, err)
+        self.assertIn("recording stopped", err)
+        self.assertIn("crosstalk recover", err)
+        if os.geteuid() == 0:
+            names = os.listdir(self.spool)  # recover needs room for its copy: move the spool to a real disk
+            for name in names:
+                shutil.copy(os.path.join(self.spool, name), self.path(name))
+            subprocess.run(["umount", "-l", self.spool], check=True)
+            for name in names:
+                shutil.move(self.path(name), os.path.join(self.spool, name))
+        (opus,) = [os.path.join(self.spool, n) for n in os.listdir(self.spool) if n.endswith(".opus")]
+        self.assertGreater(os.path.getsize(opus), limit // 2)
+        r = subprocess.run([BIN, "recover", opus], env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertOpusinfoClean(opus)
+
+    def test_an_unplugged_device_finishes_the_episode_with_what_was_captured(self):
+        with VirtualMic() as mic:  # its own mic: this one gets unplugged
+            env = dict(mic.env(), CROSSTALK_SPOOL=self.spool)
+            proc = subprocess.Popen([BIN, "-C", self.show, "record", "--title", "Отключили"], env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(3)
+            modules = subprocess.run(["pactl", "list", "short", "modules"], env=env, capture_output=True,
+                                     text=True).stdout
+            (null_sink,) = [l.split()[0] for l in modules.splitlines() if "module-null-sink" in l]
+            subprocess.run(["pactl", "unload-module", null_sink], env=env, check=True)
+            out, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 1, out + err)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+        self.assertIn("input device stopped", err)
+        self.assertAlmostEqual(self.episode()["duration"], 3.0, delta=0.6)
+        self.assertOpusinfoClean(os.path.join(self.show, "library", "0001-marketing.opus"))
+        self.assertEqual(os.listdir(self.spool), [])
 
     def test_bad_situations_get_one_line(self):
         r = subprocess.run([BIN, "-C", self.show, "record", "--title", "x", "--device", "no-such-mic"],

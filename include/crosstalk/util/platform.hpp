@@ -81,11 +81,13 @@ class ServedFile {
   std::int64_t mtime_ns_ = 0;
 };
 
-// While alive, the process's standard error goes nowhere: for libraries that
-// print probing noise (ALSA and JACK inside Pa_Initialize).
+// While alive, the process's standard error goes nowhere (or is appended to
+// `log`): for libraries that print probing noise (ALSA and JACK inside
+// Pa_Initialize) or complain from their own threads (PortAudio's ALSA code
+// when a device vanishes).
 class SilencedStderr {
  public:
-  SilencedStderr();
+  explicit SilencedStderr(const boost::filesystem::path& log = {});
   ~SilencedStderr();
   SilencedStderr(const SilencedStderr&) = delete;
   SilencedStderr& operator=(const SilencedStderr&) = delete;
