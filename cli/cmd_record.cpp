@@ -157,7 +157,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         recorder::LiveSettings ls;
         ls.max_seconds = *duration;
         if (folder) ls.bitrate = folder->show.bitrate_kbps * 1000;
-        auto report = recorder::record_live(**capture, item.audio, ls, control, [&](const recorder::Levels& l) {
+        auto report = recorder::record_live(**capture, item.audio, item.lossless(), ls, control, [&](const recorder::Levels& l) {
           for (int key; keyboard && (key = keyboard->poll()) >= 0;) {
             if (key == ' ') control.paused = !control.paused;
             else if (key == 'm' || key == 'M') ++control.chapter_marks;
@@ -194,10 +194,15 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         for (std::size_t i = 0; i < report->chapters.size(); ++i)
           item.chapters.push_back({report->chapters[i], (russian ? "Глава " : "Chapter ") + std::to_string(i + 1)});
         if (auto r = publisher::save_spool_item(item); !r) return r;
+        if (report->lossless_dropped)
+          std::printf("note: the disk filled up, so the lossless copy was dropped: this episode keeps its recorded level\n");
         std::printf("recorded %.3f s; %llu input overflow(s), %llu dropped sample(s)\n", report->seconds,
                     static_cast<unsigned long long>(report->overflows), static_cast<unsigned long long>(report->dropped));
         std::fflush(stdout);
-        auto e = publisher::deliver(item);
+        auto e = publisher::deliver(item, [] {
+          std::printf("normalising loudness…\n");
+          std::fflush(stdout);
+        });
         if (!e)
           return failure("the recording is safe in " + item.audio.string() + " but did not reach the show: " +
                          e.error().message + "; 'crosstalk upload' delivers it later");
@@ -229,6 +234,9 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
           if (auto item = publisher::load_spool_item(meta); item && !item->complete) {
             item->complete = true;
             item->seconds = r->seconds;
+            // The lossless copy of a recording cut short has no valid header:
+            // the recovered Opus file is what gets delivered (not normalised).
+            fs::remove(item->lossless(), ec);
             if (auto s = publisher::save_spool_item(*item); !s) return s;
             std::printf("'crosstalk upload' delivers it to %s\n", item->show_dir.c_str());
           }

@@ -19,6 +19,11 @@ fs::path SpoolItem::meta() const {
   return m.replace_extension(".xml");
 }
 
+fs::path SpoolItem::lossless() const {
+  fs::path m = audio;
+  return m.replace_extension(".wav");
+}
+
 Result<fs::path> spool_dir() {
   const char* env = std::getenv("CROSSTALK_SPOOL");
   fs::path dir = env && *env ? fs::path(env) : util::platform::user_data_dir() / "crosstalk" / "spool";
@@ -104,7 +109,7 @@ Result<std::vector<SpoolItem>> load_spool() {
   return items;
 }
 
-Result<feed::Episode> deliver(const SpoolItem& item) {
+Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>& before_normalising) {
   if (!item.complete)
     return bad_input(item.audio.string() + ": the recording was cut short; run 'crosstalk recover " +
                      item.audio.string() + "' first");
@@ -117,12 +122,21 @@ Result<feed::Episode> deliver(const SpoolItem& item) {
   for (const auto& c : item.chapters)
     if (c.start < item.seconds) draft.chapters.push_back(c);
   draft.capture = feed::CaptureStats{item.overflows, item.dropped};
-  auto e = add_recording(*folder, item.audio, item.options, std::move(draft));
-  if (!e) return std::unexpected(e.error());
   boost::system::error_code ec;
+  Result<feed::Episode> e = failure("not delivered");
+  if (folder->show.normalize && fs::exists(item.lossless(), ec)) {
+    if (before_normalising) before_normalising();
+    auto imported = import_recording(*folder, item.lossless(), item.options, std::move(draft));
+    if (imported) e = imported->episode;
+    else e = std::unexpected(imported.error());
+  } else {
+    e = add_recording(*folder, item.audio, item.options, std::move(draft));
+  }
+  if (!e) return std::unexpected(e.error());
   fs::remove(item.audio, ec);
   fs::remove(item.meta(), ec);
   fs::remove(fs::path(item.audio).replace_extension(".log"), ec);
+  fs::remove(item.lossless(), ec);
   return e;
 }
 

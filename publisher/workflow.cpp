@@ -208,10 +208,10 @@ Result<feed::Episode> add_to_library(const ShowFolder& folder, const fs::path& i
 
 }  // namespace
 
-Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& file,
-                                    const ImportOptions& o) {
-  auto prepared = prepare(folder, o);
-  if (!prepared) return std::unexpected(prepared.error());
+namespace {
+// Encodes `file` (normalised as the show says) into library/ and adds it.
+Result<ImportResult> encode_and_add(const ShowFolder& folder, const fs::path& file, const ImportOptions& o,
+                                    const Prepared& prepared, feed::Episode draft) {
   // Encode outside the lock: other hosts can import at the same time.
   const fs::path incoming = folder.library() / fs::unique_path(".incoming-%%%%%%%%.opus");
   RemoveOnExit cleanup(incoming);
@@ -222,17 +222,32 @@ Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& fi
                      folder.show.max_gain_db};
   auto report = recorder::encode_file(file, incoming, encode);
   if (!report) return std::unexpected(report.error());
-  feed::Episode draft;
-  draft.recorded_at = feed::now();
   draft.duration_seconds = report->seconds();
   const recorder::LoudnessReport& l = report->loudness;
   draft.loudness = feed::EpisodeLoudness{l.input.integrated_lufs, l.input.range_lu, l.input.true_peak_dbtp,
                                          l.gain_db, l.output.integrated_lufs, l.output.true_peak_dbtp,
                                          l.normalized};
-  auto e = add_to_library(folder, incoming, o, *prepared, std::move(draft));
+  auto e = add_to_library(folder, incoming, o, prepared, std::move(draft));
   if (!e) return std::unexpected(e.error());
   cleanup.release();
-  return ImportResult{*e, *report, prepared->publish_at && *prepared->publish_at <= feed::now()};
+  return ImportResult{*e, *report, prepared.publish_at && *prepared.publish_at <= feed::now()};
+}
+}  // namespace
+
+Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& file,
+                                    const ImportOptions& o) {
+  auto prepared = prepare(folder, o);
+  if (!prepared) return std::unexpected(prepared.error());
+  feed::Episode draft;
+  draft.recorded_at = feed::now();
+  return encode_and_add(folder, file, o, *prepared, std::move(draft));
+}
+
+Result<ImportResult> import_recording(const ShowFolder& folder, const fs::path& lossless, const ImportOptions& o,
+                                      feed::Episode draft) {
+  auto prepared = prepare(folder, o);
+  if (!prepared) return std::unexpected(prepared.error());
+  return encode_and_add(folder, lossless, o, *prepared, std::move(draft));
 }
 
 Result<void> check_recording(const ShowFolder& folder, const ImportOptions& options) {

@@ -2,6 +2,7 @@
 #include "crosstalk/recorder/live_recorder.hpp"
 
 #include <algorithm>
+#include <boost/filesystem/operations.hpp>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "crosstalk/recorder/byte_sink.hpp"
 #include "crosstalk/recorder/encode_file.hpp"
 #include "crosstalk/recorder/resampler.hpp"
+#include "crosstalk/recorder/wav_writer.hpp"
 #include "crosstalk/util/output_file.hpp"
 
 namespace crosstalk::recorder {
@@ -18,7 +20,8 @@ namespace {
 double to_db(double v) { return v > 1e-6 ? 20 * std::log10(v) : -120; }
 }  // namespace
 
-Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& out, const LiveSettings& settings,
+Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& out,
+                               const boost::filesystem::path& lossless, const LiveSettings& settings,
                                LiveControl& control, const std::function<void(const Levels&)>& levels) {
   using clock = std::chrono::steady_clock;
   const int channels = capture.channels();
@@ -32,6 +35,12 @@ Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& 
   es.input_rate = static_cast<std::uint32_t>(std::lround(rate));
   auto writer = OggOpusWriter::create(es, {{"ENCODER", encoder_tag()}}, sink);
   if (!writer) return std::unexpected(writer.error());
+  std::optional<WavWriter> wav;
+  if (!lossless.empty()) {
+    auto w = WavWriter::create(lossless, static_cast<int>(std::lround(rate)), channels);
+    if (!w) return std::unexpected(w.error());
+    wav.emplace(std::move(*w));
+  }
   std::optional<Resampler> resampler;
   if (std::lround(rate) != kOpusRate) {
     auto r = Resampler::create(rate, kOpusRate, channels);
@@ -51,6 +60,14 @@ Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& 
   auto last_meter = clock::now(), last_sync = clock::now(), last_data = clock::now();
 
   auto encode = [&](std::span<const float> samples) -> Result<void> {
+    if (wav && !wav->write(samples)) {
+      // The lossless copy takes ~18x the room of the Opus file: when the
+      // disk fills, give its space to the recording itself and go on.
+      wav.reset();
+      boost::system::error_code ec;
+      boost::filesystem::remove(lossless, ec);
+      report.lossless_dropped = true;
+    }
     if (!resampler) return writer->write(samples);
     auto r = resampler->process(samples);
     if (!r) return std::unexpected(r.error());
@@ -119,6 +136,11 @@ Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& 
   if (!summary) return std::unexpected(summary.error());
   if (auto r = file->sync(); !r) return std::unexpected(r.error());
   if (auto r = file->close(); !r) return std::unexpected(r.error());
+  if (wav && !wav->close()) {
+    boost::system::error_code ec;
+    boost::filesystem::remove(lossless, ec);
+    report.lossless_dropped = true;
+  }
   report.stream = *summary;
   report.seconds = static_cast<double>(summary->input_samples) / kOpusRate;
   report.overflows = capture.overflows();

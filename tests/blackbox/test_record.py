@@ -52,10 +52,17 @@ class MicTest(ShowTest):
         cls.mic.__exit__(None, None, None)
         super().tearDownClass()
 
+    normalize = False  # capture checks compare with what was played: no loudness changes
+
     def setUp(self):
         super().setUp()
         self.spool = self.path("spool")
         self.env = dict(self.mic.env(), CROSSTALK_SPOOL=self.spool)
+        if not self.normalize:
+            show_xml = os.path.join(self.show, "show.xml")
+            text = slurp(show_xml).replace('normalize="true"', 'normalize="false"')
+            with open(show_xml, "w", encoding="utf-8") as f:
+                f.write(text)
 
     def record(self, *args, show=None):
         return subprocess.Popen([BIN, "-C", show or self.show, "record", *args], env=self.env,
@@ -223,6 +230,34 @@ class Record(MicTest):
         self.assertEqual(r.returncode, 2)  # out of turn: refused before recording
         self.assertIn("marketing", r.stderr)
         self.assertFalse(os.path.exists(self.spool) and os.listdir(self.spool))
+
+
+class Normalised(MicTest):
+    """A show that normalises: live episodes too, from the lossless copy."""
+
+    normalize = True
+
+    def test_a_live_recording_is_normalised_from_its_lossless_copy(self):
+        proc = self.record("--title", "Громкость", "--duration", "6")
+        time.sleep(0.7)
+        self.mic.play(self.played16)
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, out + err)
+        self.assertIn("normalising loudness", out)
+        self.assertAlmostEqual(self.episode()["duration"], 6.0, delta=0.05)
+        opus = os.path.join(self.show, "library", "0001-marketing.opus")
+        self.assertOpusinfoClean(opus)
+        r = subprocess.run(["ffmpeg", "-nostats", "-i", opus, "-af", "ebur128=peak=true", "-f", "null", "-"],
+                           capture_output=True, text=True)
+        summary = r.stderr[r.stderr.rindex("Summary:"):]
+        lufs = float(re.search(r"I:\s+(-?[0-9.]+) LUFS", summary).group(1))
+        peak = float(re.search(r"Peak:\s+(-?[0-9.]+) dBFS", summary).group(1))
+        self.assertAlmostEqual(lufs, -16.0, delta=1.0)
+        self.assertLessEqual(peak, -1.0)
+        sidecar = slurp(os.path.join(self.show, "library", "0001-marketing.xml"))
+        self.assertIn('normalized="true"', sidecar)
+        self.assertIn("<capture overflows=\"0\"", sidecar)
+        self.assertEqual(os.listdir(self.spool), [])  # the lossless copy is gone too
 
 
 class Keys(MicTest):

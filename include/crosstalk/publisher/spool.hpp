@@ -5,6 +5,7 @@
 // `crosstalk upload` (or the next `record`) delivers it later.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,8 @@ struct SpoolItem {
   double seconds = 0;
   std::uint64_t overflows = 0, dropped = 0;
   std::vector<feed::Chapter> chapters;
-  boost::filesystem::path meta() const;  // the .xml beside the audio
+  boost::filesystem::path meta() const;      // the .xml beside the audio
+  boost::filesystem::path lossless() const;  // the .wav beside it (normalisation works from it)
 };
 
 // $CROSSTALK_SPOOL, else <user data folder>/crosstalk/spool; created.
@@ -36,7 +38,10 @@ Result<SpoolItem> load_spool_item(const boost::filesystem::path& meta);
 // Every item in the spool, oldest first.
 Result<std::vector<SpoolItem>> load_spool();
 
-// Into the show's library (as add_recording), then out of the spool.
-Result<feed::Episode> deliver(const SpoolItem& item);
+// Into the show's library, then out of the spool: normalised from the
+// lossless copy when the show normalises and the copy is there, else the
+// Opus file as it is (add_recording). `before_normalising` is called first
+// when that takes a while (to tell the host).
+Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>& before_normalising = {});
 
 }  // namespace crosstalk::publisher

@@ -56,6 +56,10 @@ Result<ImportResult> import_episode(const ShowFolder& folder, const boost::files
 Result<void> check_recording(const ShowFolder& folder, const ImportOptions& options);
 Result<feed::Episode> add_recording(const ShowFolder& folder, const boost::filesystem::path& opus,
                                     const ImportOptions& options, feed::Episode draft);
+// A live recording's lossless copy through the import pipeline (loudness
+// normalised as the show says), keeping the draft's chapters and capture.
+Result<ImportResult> import_recording(const ShowFolder& folder, const boost::filesystem::path& lossless,
+                                      const ImportOptions& options, feed::Episode draft);
 
 struct ScheduleResult {
   feed::Episode episode;

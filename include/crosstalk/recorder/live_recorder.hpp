@@ -43,12 +43,15 @@ struct LiveReport {
   double seconds = 0;
   std::uint64_t overflows = 0, dropped = 0;
   bool device_lost = false;
+  bool lossless_dropped = false;  // the disk filled: no lossless copy (no normalisation)
   std::vector<double> chapters;  // seconds into the episode
 };
 
-// Records from a started capture into `out` (created; must not exist).
+// Records from a started capture into `out` (created; must not exist) and,
+// when `lossless` is not empty, the same samples into a WAV there.
 // `levels` is called about 15 times a second from this thread.
-Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& out, const LiveSettings& settings,
+Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& out,
+                               const boost::filesystem::path& lossless, const LiveSettings& settings,
                                LiveControl& control, const std::function<void(const Levels&)>& levels);
 
 }  // namespace crosstalk::recorder
