@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo command from the README: installs what is missing, builds
 # crosstalk, and makes a demo show «Голос врага» from generated Russian
-# speech: four episodes alternating marketing and sales, three published,
+# speech: four episodes alternating marketing and sales (the fourth recorded
+# live with `crosstalk record` from a virtual microphone), three published,
 # one scheduled a day ahead; builds public/ and serves it on
 # http://127.0.0.1:8080/ with `crosstalk serve` until Ctrl-C (when run from a
 # terminal; otherwise it prints the command that serves it).
@@ -37,8 +38,9 @@ ct import "$demo/audio/2.wav" --title "Как мы потеряли клиент
   --description "Одна поздняя новость стоила нам крупнейшего клиента региона."
 ct import "$demo/audio/3.wav" --title "Тексты <заново>: ×5 заявок 🚀" --host "Анна Петрова" \
   --description "Что изменилось, когда мы спросили тех, кто говорит с клиентами каждый день."
-ct import "$demo/audio/4.wav" --title "Клиент вернулся" --host "Борис Иванов" \
-  --description "Почему честность оказалась лучшим аргументом."
+echo "== recording episode 4 live: crosstalk record, from a virtual microphone =="
+/usr/bin/python3 scripts/demo_record.py "$crosstalk" "$show" "$demo/audio/4.wav" "$demo/spool" -- \
+  --title "Клиент вернулся" --host "Борис Иванов" --description "Почему честность оказалась лучшим аргументом."
 ct schedule 1 --at "$(date -d '3 days ago' +%Y-%m-%dT10:00)"
 ct schedule 2 --at "$(date -d '2 days ago' +%Y-%m-%dT10:00)"
 ct schedule 3 --at "$(date -d 'yesterday' +%Y-%m-%dT10:00)"
