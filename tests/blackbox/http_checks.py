@@ -132,7 +132,7 @@ class PrivateChecks:
     def test_nothing_without_a_valid_token(self):
         wrong = "0" * 64 if self.token != "0" * 64 else "1" * 64
         for path in ("/", "/index.html", "/feed.xml", "/feed-marketing.xml", "/feed-sales.xml",
-                     "/episodes/0001-marketing.opus"):
+                     "/episodes/0001-marketing.opus", "/cover.png"):
             for target in (path, f"/s/{wrong}{path}", f"/s/{self.token[:-1]}{path}", f"/s/{self.token.upper()}{path}",
                            f"{path}?token={self.token}", "/_crosstalk/check"):
                 with self.subTest(target=target):
@@ -148,6 +148,7 @@ class PrivateChecks:
             root = ET.fromstring(self.request("GET", self.url(feed))[1])
             urls = [e.get("url") or e.get("href") for e in root.iter() if e.get("url") or e.get("href")]
             urls += [e.text for e in root.iter() if e.tag in ("link", "url") and e.text]
+            self.assertIn(f"{self.base_url}s/{self.token}/cover.png", urls)  # artwork too
             self.assertTrue(urls)
             for u in urls:
                 self.assertTrue(u.startswith(f"{self.base_url}s/{self.token}/"), (feed, u))

@@ -11,7 +11,7 @@ import subprocess
 import time
 
 from show_support import ShowTest
-from support import BIN, slurp
+from support import BIN, png, slurp
 
 SUBSCRIBER = "Анна & <Co> \"продажи\" 'x' 🎙️"
 
@@ -66,7 +66,12 @@ class ServedShow(ShowTest):
         self.port = free_port()  # where clients connect
         self.serve_port = free_port() if self.nginx else self.port
         self.base_url = f"http://127.0.0.1:{self.port}/"
-        self.init_args = ("--private",) if self.private else ()
+        self.init_args = ()
+        if self.private:  # with a cover: images must be personal URLs too
+            cover = os.path.join(self._audio_dir, "cover.png")
+            if not os.path.exists(cover):
+                png(cover, 1400, 1400)
+            self.init_args = ("--private", "--cover", cover)
         super().setUp()
         self.imp("Первый & <тест>")
         self.imp("Второй")
