@@ -115,15 +115,18 @@ class Record(MicTest):
 
     def test_ctrl_c_and_sigterm_finish_a_valid_episode(self):
         for n, sig in ((1, signal.SIGINT), (2, signal.SIGTERM)):
-            proc = self.record("--title", f"Стоп {n}", "--out-of-turn")
+            proc = self.record("--title", f"Стоп {n}", "--out-of-turn", "--publish-at", "2031-01-15T10:00")
             time.sleep(2.5)
             sent = time.monotonic()
             proc.send_signal(sig)
             out, err = proc.communicate(timeout=30)
             self.assertEqual(proc.returncode, 0, out + err)
-            self.assertLess(time.monotonic() - sent, 2.0)  # finished promptly (tagging included)
+            # Within a second: the file finished, tagged and in the library.
+            self.assertLess(time.monotonic() - sent, 1.0)
             e = self.episode(n)
-            self.assertGreater(e["duration"], 1.5)
+            self.assertAlmostEqual(e["duration"], 2.5, delta=0.5)
+            self.assertEqual(e["state"], "scheduled")
+            self.assertEqual(e["publish_at"], "2031-01-15T07:00:00Z")  # the show's time zone (Moscow)
             self.assertOpusinfoClean(os.path.join(self.show, "library", e["stem"] + ".opus"))
 
     def test_kill_9_leaves_a_playable_file_that_recover_completes(self):
@@ -218,6 +221,21 @@ class Record(MicTest):
         self.assertOpusinfoClean(os.path.join(self.show, "library", "0001-marketing.opus"))
         self.assertEqual(os.listdir(self.spool), [])
 
+    def test_no_input_device_at_all(self):
+        alsa = self.path("asound.conf")  # ALSA's default is a card that is not there
+        with open(alsa, "w") as f:
+            f.write("pcm.!default { type hw card 99 }\nctl.!default { type hw card 99 }\n")
+        env = {k: v for k, v in self.env.items() if k != "PULSE_SERVER"}
+        env["ALSA_CONFIG_PATH"] = alsa
+        r = subprocess.run([BIN, "-C", self.show, "record", "--title", "x"], env=env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertEqual(r.stderr.strip().count("\n"), 0, r.stderr)
+        self.assertIn("no input device", r.stderr)
+        self.assertEqual([n for n in os.listdir(self.spool)], [])  # nothing left behind
+        r = subprocess.run([BIN, "devices"], env=env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no input devices", r.stderr)
+
     def test_bad_situations_get_one_line(self):
         r = subprocess.run([BIN, "-C", self.show, "record", "--title", "x", "--device", "no-such-mic"],
                            env=self.env, capture_output=True, text=True)
@@ -311,6 +329,24 @@ class Keys(MicTest):
         self.assertEqual(chapters["version"], "1.2.0")
         self.assertEqual(chapters["chapters"][0]["title"], "Глава 1")
         self.assertAlmostEqual(chapters["chapters"][0]["startTime"], 1.5, delta=0.3)
+
+    def test_q_stops(self):
+        import pty
+        import threading
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execve(BIN, [BIN, "-C", self.show, "record", "--title", "Стоп клавишей"], self.env)
+        screen = []
+        reader = threading.Thread(target=lambda: self._drain(fd, screen))
+        reader.start()
+        time.sleep(2.0)
+        os.write(fd, b"q")
+        sent = time.monotonic()
+        _, status = os.waitpid(pid, 0)
+        reader.join(timeout=5)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0, "".join(screen))
+        self.assertLess(time.monotonic() - sent, 1.0)
+        self.assertAlmostEqual(self.episode()["duration"], 2.0, delta=0.5)
 
     @staticmethod
     def _drain(fd, screen):
