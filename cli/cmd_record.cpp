@@ -84,6 +84,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
     auto device = std::make_shared<std::string>();
     auto duration = std::make_shared<double>(0);
     auto channels = std::make_shared<int>(1);
+    auto rate = std::make_shared<double>(48000);
     auto* cmd = root.add_subcommand("record", "Record the next episode from the microphone");
     cmd->add_option("--title", o->title, "episode title")->required();
     cmd->add_option("--description", o->description, "episode description");
@@ -93,9 +94,11 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
     cmd->add_option("--device", *device, "input device: id or part of its name (see 'crosstalk devices')");
     cmd->add_option("--duration", *duration, "stop after this many seconds")->check(CLI::PositiveNumber);
     cmd->add_option("--channels", *channels, "1 (default) or 2")->check(CLI::Range(1, 2));
+    cmd->add_option("--rate", *rate, "capture rate to ask the device for (default 48000; resampled to 48 kHz)")
+        ->check(CLI::Range(8000.0, 192000.0));
     cmd->add_option("--publish-at", o->publish_at, "schedule it: ISO 8601 time (show's time zone if no offset)");
-    cmd->callback([&action, o, out_of_turn, device, duration, channels, show_dir] {
-      action = [o, out_of_turn, device, duration, channels, show_dir]() -> Result<void> {
+    cmd->callback([&action, o, out_of_turn, device, duration, channels, rate, show_dir] {
+      action = [o, out_of_turn, device, duration, channels, rate, show_dir]() -> Result<void> {
         o->turns = *out_of_turn ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
         if (auto r = publisher::check_title(o->title); !r) return r;
         deliver_pending(false);
@@ -130,6 +133,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         recorder::CaptureSettings cs;
         cs.device = *device;
         cs.channels = *channels;
+        cs.preferred_rate = *rate;
         auto capture = recorder::Capture::open(cs);
         if (!capture) {
           fs::remove(item.meta(), ec);

@@ -97,6 +97,21 @@ class Record(MicTest):
         self.check_playback(opus)
         self.assertEqual(os.listdir(self.spool), [])  # delivered, nothing left behind
 
+    def test_a_device_at_another_rate_is_resampled(self):
+        proc = self.record("--title", "16 кГц", "--duration", "6", "--rate", "16000")
+        time.sleep(0.7)
+        self.mic.play(self.played16)
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, out + err)
+        self.assertIn("at 16000 Hz", out)
+        self.assertRegex(out, r"0 input overflow\(s\), 0 dropped sample\(s\)")
+        self.assertAlmostEqual(self.episode()["duration"], 6.0, delta=0.05)
+        opus = os.path.join(self.show, "library", "0001-marketing.opus")
+        self.assertOpusinfoClean(opus)
+        self.assertIn("Original sample rate: 16000 Hz", subprocess.run(["opusinfo", opus], capture_output=True,
+                                                                      text=True).stdout)
+        self.check_playback(opus)
+
     def test_with_both_cores_busy(self):
         burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
         try:
