@@ -116,14 +116,16 @@ class HttpChecks:
                        capture_output=True, check=False)
         with open(os.path.join(conf, "serverlist"), "w", encoding="utf-8") as f:
             f.write(f"{self.base_url[:-1]}{self.url('/feed.xml')} Crosstalk Golos\n")
-        subprocess.run(["podget", "-d", conf, "-l", library, "-n", "-s"], env=env, capture_output=True,
-                       timeout=120, check=False)
+        # Its own session folder: podget refuses to run beside another session
+        # in the shared /tmp/podget (the suites run in parallel).
+        done = subprocess.run(["podget", "-d", conf, "-l", library, "--dir_session", os.path.join(home, "session"),
+                               "-n", "-s"], env=env, capture_output=True, text=True, timeout=120, check=False)
         got = {}
         for folder, _, files in os.walk(library):
             for name in files:
                 if name.endswith(".opus"):
                     got[name] = slurp(os.path.join(folder, name), "rb")
-        self.assertEqual(sorted(got), ["0001-marketing.opus", "0002-sales.opus"])
+        self.assertEqual(sorted(got), ["0001-marketing.opus", "0002-sales.opus"], done.stdout[-1500:] + done.stderr[-1500:])
         for name, data in got.items():
             self.assertEqual(data, slurp(self.public("episodes", name), "rb"), name)
 
