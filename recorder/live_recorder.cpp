@@ -52,6 +52,7 @@ Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& 
   const std::uint64_t limit_frames =
       settings.max_seconds > 0 ? static_cast<std::uint64_t>(std::llround(settings.max_seconds * rate)) : 0;
   std::uint64_t frames = 0;  // recorded, at the device rate
+  std::uint64_t silent_frames = 0;  // the latest run of frames with no signal
   std::vector<float> block(static_cast<std::size_t>(rate / 5) * channels);
   Levels meter;
   double peak = 0, sum_squares = 0;
@@ -96,14 +97,17 @@ Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& 
         meter.clipping = meter.clipping || a >= 0.999;
       }
       meter_count += samples.size();
-      const bool silent = std::all_of(samples.begin(), samples.end(), [](float v) { return v == 0.0f; });
-      meter.silent_seconds = silent ? meter.silent_seconds + static_cast<double>(take) / rate : 0;
+      // "No signal": nothing above -80 dBFS (a muted or dead input; a live
+      // mic in a quiet room sits around -60).
+      const bool silent = std::all_of(samples.begin(), samples.end(), [](float v) { return std::fabs(v) < 1e-4f; });
+      silent_frames = silent ? silent_frames + take : 0;  // counted in frames: no rounding drift
     }
     for (int marks = control.chapter_marks.load(); marks_seen < marks; ++marks_seen)
       report.chapters.push_back(static_cast<double>(frames) / rate);
     const auto now = clock::now();
     if (now - last_meter >= std::chrono::milliseconds(66)) {
       meter.seconds = static_cast<double>(frames) / rate;
+      meter.silent_seconds = static_cast<double>(silent_frames) / rate;
       meter.peak_dbfs = to_db(peak);
       meter.rms_dbfs = meter_count ? to_db(std::sqrt(sum_squares / static_cast<double>(meter_count))) : -120;
       meter.paused = control.paused.load();

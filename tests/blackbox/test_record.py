@@ -236,6 +236,19 @@ class Record(MicTest):
         self.assertOpusinfoClean(os.path.join(self.show, "library", "0001-marketing.opus"))
         self.assertEqual(os.listdir(self.spool), [])
 
+    def test_progress_lines_warn_of_silence_and_clipping(self):
+        loud = self.path("loud.wav")
+        tool(["sox", "-n", "-r", "16000", "-c", "1", loud, "synth", "3", "sine", "50", "gain", "10"])
+        proc = self.record("--title", "Тишина и перегруз", "--duration", "11")
+        time.sleep(8.0)
+        self.mic.play(loud)  # from ~7.5 s to ~10.5 s of the recording
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, out + err)
+        lines = [l for l in out.splitlines() if l.startswith("recording ")]
+        self.assertEqual(len(lines), 2, out)
+        self.assertIn("NO SIGNAL", lines[0])  # 5 s of digital silence
+        self.assertIn("CLIPPING", lines[1])
+
     def test_no_input_device_at_all(self):
         alsa = self.path("asound.conf")  # ALSA's default is a card that is not there
         with open(alsa, "w") as f:

@@ -34,7 +34,7 @@ struct Levels {
   double peak_dbfs = -120;  // over the last ~1/15 s
   double rms_dbfs = -120;
   bool clipping = false;    // a sample at full scale in that window
-  double silent_seconds = 0;  // how long the input has been digital silence
+  double silent_seconds = 0;  // how long nothing has been above -80 dBFS
   bool paused = false;
 };
 
