@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "crosstalk/publisher/subscribers.hpp"
+#include "crosstalk/server/static_files.hpp"
 #include "crosstalk/util/token.hpp"
 
 namespace crosstalk::server {
@@ -13,13 +14,6 @@ namespace {
 bool same(const std::optional<util::platform::FileStamp>& a, const std::optional<util::platform::FileStamp>& b) {
   if (a.has_value() != b.has_value()) return false;
   return !a || (a->mtime_ns == b->mtime_ns && a->size == b->size);
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace

@@ -10,14 +10,12 @@ namespace fs = boost::filesystem;
 
 namespace crosstalk::server {
 
-namespace {
-int hex(char c) {
+int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-}  // namespace
 
 std::optional<std::vector<std::string>> target_parts(std::string_view target) {
   if (auto q = target.find_first_of("?#"); q != std::string_view::npos) target = target.substr(0, q);
@@ -26,8 +24,8 @@ std::optional<std::vector<std::string>> target_parts(std::string_view target) {
   for (std::size_t i = 0; i < target.size(); ++i) {
     char c = target[i];
     if (c == '%') {
-      if (i + 2 >= target.size() || hex(target[i + 1]) < 0 || hex(target[i + 2]) < 0) return std::nullopt;
-      c = static_cast<char>(hex(target[i + 1]) * 16 + hex(target[i + 2]));
+      if (i + 2 >= target.size() || hex_value(target[i + 1]) < 0 || hex_value(target[i + 2]) < 0) return std::nullopt;
+      c = static_cast<char>(hex_value(target[i + 1]) * 16 + hex_value(target[i + 2]));
       if (c == '/' || c == '\\' || c == '\0') return std::nullopt;  // encoded separators, NUL
       i += 2;
     } else if (c == '\\' || c == '\0') {

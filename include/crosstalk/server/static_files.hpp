@@ -15,6 +15,9 @@
 
 namespace crosstalk::server {
 
+// A hex digit's value (either case), or -1: for %XX in targets.
+int hex_value(char c);
+
 // The path parts a target ("/episodes/0001-marketing.opus?x=1") names under
 // the web root ("/" is index.html), or empty: "..", "%2e%2e", encoded
 // slashes, backslashes, NUL, "//", dot-files.
