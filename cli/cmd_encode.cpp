@@ -11,7 +11,8 @@ namespace crosstalk::cli {
 namespace {
 
 struct EncodeArgs {
-  std::string in, out, cover;
+  std::string in, out, cover, mp3;
+  int mp3_bitrate_kbps = 0;
   double bitrate_kbps = 0;
   int channels = 1;
   recorder::AudioTags tags;
@@ -58,6 +59,8 @@ Result<void> run_encode(const EncodeArgs& a) {
   options.tags = a.tags;
   options.loudness = a.loudness;
   options.loudness.normalize = !a.no_normalize;
+  options.mp3_path = a.mp3;
+  options.mp3_bitrate_kbps = a.mp3_bitrate_kbps;
   if (!a.cover.empty()) {
     auto cover = recorder::load_cover(a.cover);
     if (!cover) return std::unexpected(cover.error());
@@ -70,6 +73,9 @@ Result<void> run_encode(const EncodeArgs& a) {
               r.seconds(), r.channels == 1 ? "mono" : "stereo", r.bitrate / 1000,
               static_cast<unsigned long long>(r.file_bytes), r.input.format.c_str(),
               r.input.sample_rate, r.input.channels);
+  if (r.mp3)
+    std::printf("%s: MP3, %d kbit/s CBR, %llu bytes\n", a.mp3.c_str(), r.mp3->bitrate_kbps,
+                static_cast<unsigned long long>(r.mp3_file_bytes));
   print_loudness(a.in, r.loudness);
   return {};
 }
@@ -101,6 +107,9 @@ void register_encode(CLI::App& root, Action& action) {
       ->check(CLI::Range(-12.0, 0.0));
   cmd->add_option("--max-gain", args->loudness.max_gain_db, "never raise by more than this, dB (default 20)")
       ->check(CLI::Range(0.0, 60.0));
+  cmd->add_option("--mp3", args->mp3, "also write an MP3 rendition (LAME, ID3v2.3) from the same audio");
+  cmd->add_option("--mp3-bitrate", args->mp3_bitrate_kbps, "MP3 kbit/s, CBR (default 64 mono, 96 stereo)")
+      ->check(CLI::IsMember({32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192}));
   cmd->add_flag("--no-normalize", args->no_normalize, "keep the source's loudness");
   cmd->callback([&action, args] { action = [args] { return run_encode(*args); }; });
 }

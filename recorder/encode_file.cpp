@@ -5,6 +5,7 @@
 #include <boost/filesystem/operations.hpp>
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -301,8 +302,23 @@ Result<void> settle_gain(const fs::path& in, const AudioFileInfo& info, int chan
 
 }  // namespace
 
-Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
-                                 const EncodeOptions& options) {
+namespace {
+
+// One encoder's output: its atomic file and the sink its writer streams to.
+struct Output {
+  util::AtomicFile file;
+  FileSink sink;
+  explicit Output(util::AtomicFile f) : file(std::move(f)), sink(file.file()) {}
+};
+
+Result<std::unique_ptr<Output>> open_output(const fs::path& path) {
+  auto file = util::AtomicFile::create(path);
+  if (!file) return std::unexpected(file.error());
+  return std::make_unique<Output>(std::move(*file));
+}
+
+// Encodes into `out` (Opus; empty: none) and options.mp3_path (empty: none).
+Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const EncodeOptions& options) {
   if (options.channels != 1 && options.channels != 2) return bad_input("--channels must be 1 or 2");
   auto reader = AudioFileReader::open(in);
   if (!reader) return std::unexpected(reader.error());
@@ -310,7 +326,11 @@ Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
   if (info.channels > 2 && options.channels == 2)
     return bad_input(in.string() + ": has " + std::to_string(info.channels) +
                      " channels; only a stereo source can stay stereo (use --channels 1 to downmix)");
-  if (auto r = check_paths(in, out); !r) return std::unexpected(r.error());
+  const bool opus = !out.empty(), mp3 = !options.mp3_path.empty();
+  if (opus)
+    if (auto r = check_paths(in, out); !r) return std::unexpected(r.error());
+  if (mp3)
+    if (auto r = check_paths(in, options.mp3_path); !r) return std::unexpected(r.error());
 
   EncodeReport report;
   report.input = info;
@@ -335,45 +355,84 @@ Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
   AudioTags tags = options.tags;
   if (tags.encoder.empty()) tags.encoder = encoder_tag();
 
-  auto target = util::AtomicFile::create(out);
-  if (!target) return std::unexpected(target.error());
-  FileSink sink(target->file());
-  EncoderSettings settings;
-  settings.channels = report.channels;
-  settings.bitrate = report.bitrate;
-  settings.input_rate = static_cast<std::uint32_t>(info.sample_rate);
-  settings.lsb_depth = info.bits;
-  std::vector<Comment> comments{{"ENCODER", tags.encoder}};
-  if (!tags.title.empty()) comments.push_back({"TITLE", tags.title});
-  auto writer = OggOpusWriter::create(settings, std::move(comments), sink);
-  if (!writer) return std::unexpected(writer.error());
+  std::unique_ptr<Output> opus_out, mp3_out;
+  std::optional<OggOpusWriter> writer;
+  std::optional<Mp3Writer> mp3_writer;
+  if (opus) {
+    auto o = open_output(out);
+    if (!o) return std::unexpected(o.error());
+    opus_out = std::move(*o);
+    EncoderSettings settings;
+    settings.channels = report.channels;
+    settings.bitrate = report.bitrate;
+    settings.input_rate = static_cast<std::uint32_t>(info.sample_rate);
+    settings.lsb_depth = info.bits;
+    std::vector<Comment> comments{{"ENCODER", tags.encoder}};
+    if (!tags.title.empty()) comments.push_back({"TITLE", tags.title});
+    auto w = OggOpusWriter::create(settings, std::move(comments), opus_out->sink);
+    if (!w) return std::unexpected(w.error());
+    writer.emplace(std::move(*w));
+  }
+  if (mp3) {
+    auto o = open_output(options.mp3_path);
+    if (!o) return std::unexpected(o.error());
+    mp3_out = std::move(*o);
+    Mp3Settings settings;
+    settings.channels = report.channels;
+    settings.bitrate_kbps =
+        options.mp3_bitrate_kbps > 0 ? options.mp3_bitrate_kbps : default_mp3_bitrate_kbps(report.channels);
+    auto w = Mp3Writer::create(settings, mp3_out->sink);
+    if (!w) return std::unexpected(w.error());
+    mp3_writer.emplace(std::move(*w));
+  }
 
-  // Pass 2 on two cores: a helper thread reads, resamples, limits and
-  // meters; this one encodes (Opus is the slow part).
+  // Pass 2 on every core: a helper thread reads, resamples, limits and
+  // meters; this one encodes Opus (the slow part); a third encodes the MP3
+  // from the same blocks.
   std::optional<double> limit;
   if (lr.normalized) limit = ceiling;
-  BlockQueue queue(16);
+  BlockQueue opus_queue(16), mp3_queue(16);
+  auto cancel_all = [&] {
+    opus_queue.cancel();
+    mp3_queue.cancel();
+  };
   Result<ChainResult> chain;
   std::thread dsp([&] {
     auto done = guarded([&]() -> Result<void> {
       chain = run_chain(*reader, report.channels, lr.gain_db, limit, MeterMode::Integrated,
                         [&](std::span<const float> pcm) -> Result<void> {
-                          if (!queue.push(std::vector<float>(pcm.begin(), pcm.end())))
+                          if (mp3 && !mp3_queue.push(std::vector<float>(pcm.begin(), pcm.end())))
+                            return failure("encoding stopped");
+                          if (opus && !opus_queue.push(std::vector<float>(pcm.begin(), pcm.end())))
                             return failure("encoding stopped");
                           return {};
                         });
       return {};
     });
     if (!done) chain = std::unexpected(done.error());
-    queue.close();
+    opus_queue.close();
+    mp3_queue.close();
   });
+  auto drain = [&](BlockQueue& queue, auto& encoder) -> Result<void> {
+    Result<void> written;
+    for (std::vector<float> block; queue.pop(block);) {
+      written = encoder.write(block);
+      if (!written) cancel_all();
+    }
+    return written;
+  };
+  Result<void> mp3_written;
+  std::optional<std::thread> mp3_thread;
+  if (mp3)
+    mp3_thread.emplace([&] {
+      mp3_written = guarded([&] { return drain(mp3_queue, *mp3_writer); });
+    });
   Result<void> written;
-  for (std::vector<float> block; queue.pop(block);) {
-    written = writer->write(block);
-    if (!written) queue.cancel();
-  }
+  if (opus) written = guarded([&] { return drain(opus_queue, *writer); });
+  if (mp3_thread) mp3_thread->join();
   dsp.join();
   if (!written) return std::unexpected(written.error());
+  if (!mp3_written) return std::unexpected(mp3_written.error());
   if (!chain) return std::unexpected(chain.error());
   if (lr.normalized) {
     lr.output.integrated_lufs = chain->output_lufs;
@@ -383,16 +442,55 @@ Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out,
   } else {
     lr.output = lr.input;  // left as it was (or not measured: --no-normalize)
   }
-  auto summary = writer->finish();
-  if (!summary) return std::unexpected(summary.error());
-  report.stream = *summary;
-
-  if (auto r = target->close(); !r) return std::unexpected(r.error());
-  if (auto r = write_tags(target->temp_path(), tags); !r) return std::unexpected(r.error());
   boost::system::error_code ec;
-  report.file_bytes = fs::file_size(target->temp_path(), ec);
-  if (auto r = target->commit(); !r) return std::unexpected(r.error());
+  if (opus) {
+    auto summary = writer->finish();
+    if (!summary) return std::unexpected(summary.error());
+    report.stream = *summary;
+  }
+  if (mp3) {
+    auto summary = mp3_writer->finish();
+    if (!summary) return std::unexpected(summary.error());
+    report.mp3 = *summary;
+    if (!opus) report.stream.input_samples = summary->input_samples;
+  }
+  const auto duration_ms = static_cast<std::int64_t>(report.stream.input_samples * 1000 / kOpusRate);
+  if (opus) {
+    if (auto r = opus_out->file.close(); !r) return std::unexpected(r.error());
+    if (auto r = write_tags(opus_out->file.temp_path(), tags); !r) return std::unexpected(r.error());
+    report.file_bytes = fs::file_size(opus_out->file.temp_path(), ec);
+  }
+  if (mp3) {
+    if (auto r = mp3_out->file.close(); !r) return std::unexpected(r.error());
+    AudioTags mp3_tags = tags;
+    mp3_tags.encoder = tags.encoder + ", " + mp3_encoder_vendor();
+    if (auto r = write_mp3_tags(mp3_out->file.temp_path(), mp3_tags, duration_ms); !r)
+      return std::unexpected(r.error());
+    report.mp3_file_bytes = fs::file_size(mp3_out->file.temp_path(), ec);
+  }
+  // Both or neither: the MP3 goes first, and is removed again if the Opus
+  // file cannot be put in place.
+  if (mp3)
+    if (auto r = mp3_out->file.commit(); !r) return std::unexpected(r.error());
+  if (opus)
+    if (auto r = opus_out->file.commit(); !r) {
+      if (mp3) fs::remove(options.mp3_path, ec);
+      return std::unexpected(r.error());
+    }
   return report;
+}
+
+}  // namespace
+
+int default_mp3_bitrate_kbps(int channels) { return channels == 2 ? 96 : 64; }
+
+Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out, const EncodeOptions& options) {
+  return encode(in, out, options);
+}
+
+Result<EncodeReport> encode_mp3_file(const fs::path& in, const EncodeOptions& options) {
+  if (options.mp3_path.empty()) return bad_input("no MP3 file named");
+  return encode(in, fs::path(), options);
 }
 
 }  // namespace crosstalk::recorder

@@ -11,8 +11,10 @@ PACKAGES=(
   libopus-dev libogg-dev libtag1-dev libsndfile1-dev libsoxr-dev
   libboost-filesystem-dev libboost-dev libcli11-dev libgtest-dev libpugixml-dev
   libhowardhinnant-date-dev tzdata nlohmann-json3-dev libebur128-dev libssl-dev portaudio19-dev
+  libmp3lame-dev libqrencode-dev
   # test and benchmark tools: real encoders, decoders and checkers
   opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen python3-feedparser libxml2-utils podget chromium time bc valgrind
+  lame python3-podcastparser gpodder zbar-tools
   # a virtual microphone for the recorder's tests (PulseAudio null sink)
   pulseaudio pulseaudio-utils libasound2-plugins
   # nginx: the scale-out web server, tested with the same HTTP checks as `crosstalk serve`

@@ -263,6 +263,20 @@ Result<void> OutputFile::write_all(std::span<const std::uint8_t> bytes) {
   return {};
 }
 
+Result<void> OutputFile::write_at(std::uint64_t offset, std::span<const std::uint8_t> bytes) {
+  if (handle_ < 0) return failure(shown_as_.string() + ": write after close");
+  while (!bytes.empty()) {
+    ssize_t n = ::pwrite(handle_, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(io_error(shown_as_, "cannot write", errno));
+    }
+    bytes = bytes.subspan(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+  return {};
+}
+
 Result<void> OutputFile::sync() {
   if (handle_ >= 0 && ::fsync(handle_) != 0)
     return std::unexpected(io_error(shown_as_, "cannot sync to disk", errno));

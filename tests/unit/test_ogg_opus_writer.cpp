@@ -37,6 +37,7 @@ class FailingSink : public ByteSink {
     if (writes_before_failure-- > 0) return {};
     return failure("disk full");
   }
+  Result<void> patch(std::uint64_t, std::span<const std::uint8_t>) override { return failure("disk full"); }
 };
 
 }  // namespace

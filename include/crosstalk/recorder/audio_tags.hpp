@@ -53,4 +53,11 @@ Result<Cover> load_cover(const boost::filesystem::path& path);
 Result<void> write_tags(const boost::filesystem::path& opus_file, const AudioTags& tags);
 Result<AudioTags> read_tags(const boost::filesystem::path& opus_file);
 
+// The same tags as ID3v2.3 in the MP3 rendition (recorder/id3_tags.cpp says
+// why 2.3): DEPARTMENT as TXXX, the cover as APIC, chapters as CHAP/CTOC
+// frames, which need the episode's length. Verified by reading back.
+Result<void> write_mp3_tags(const boost::filesystem::path& mp3_file, const AudioTags& tags,
+                            std::int64_t duration_ms);
+Result<AudioTags> read_mp3_tags(const boost::filesystem::path& mp3_file);
+
 }  // namespace crosstalk::recorder

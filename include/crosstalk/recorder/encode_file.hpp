@@ -3,12 +3,15 @@
 // `crosstalk encode` and `crosstalk import` both run it.
 #pragma once
 
+#include <optional>
+
 #include <boost/filesystem/path.hpp>
 
 #include "crosstalk/error.hpp"
 #include "crosstalk/recorder/audio_file_reader.hpp"
 #include "crosstalk/recorder/audio_tags.hpp"
 #include "crosstalk/recorder/loudness.hpp"
+#include "crosstalk/recorder/mp3_writer.hpp"
 #include "crosstalk/recorder/ogg_opus_writer.hpp"
 
 namespace crosstalk::recorder {
@@ -18,6 +21,10 @@ struct EncodeOptions {
   int bitrate = 0;     // bits/s; 0: 64 kbit/s mono, 96 kbit/s stereo (as opusenc)
   AudioTags tags;      // ENCODER is filled in when empty
   LoudnessSettings loudness;  // normalised by default (two passes over the file)
+  // The MP3 rendition, made from the same PCM in the same pass (its own
+  // thread beside the Opus encoder); empty path: none.
+  boost::filesystem::path mp3_path;
+  int mp3_bitrate_kbps = 0;  // 0: 64 kbit/s mono, 96 stereo
 };
 
 // The limiter's ceiling sits this far under the true-peak target: Opus
@@ -32,6 +39,8 @@ struct EncodeReport {
   EncodeSummary stream;
   std::uint64_t file_bytes = 0;
   LoudnessReport loudness;
+  std::optional<Mp3Summary> mp3;     // when an MP3 was asked for
+  std::uint64_t mp3_file_bytes = 0;  // with its ID3 tag
   double seconds() const { return static_cast<double>(stream.input_samples) / kOpusRate; }
 };
 
@@ -44,5 +53,11 @@ std::string encoder_tag();  // "crosstalk 0.1.0 (libopus 1.3.1)"
 // and encodes; memory stays flat either way.
 Result<EncodeReport> encode_file(const boost::filesystem::path& in,
                                  const boost::filesystem::path& out, const EncodeOptions& options);
+
+// The MP3 rendition alone (options.mp3_path), e.g. of an episode imported
+// before renditions existed, from its Opus file. Same pipeline and tags.
+Result<EncodeReport> encode_mp3_file(const boost::filesystem::path& in, const EncodeOptions& options);
+
+int default_mp3_bitrate_kbps(int channels);
 
 }  // namespace crosstalk::recorder

@@ -27,6 +27,8 @@ class OutputFile {
   ~OutputFile();  // closes, never reports
 
   Result<void> write_all(std::span<const std::uint8_t> bytes);
+  // Overwrites bytes already written; the file position stays where it was.
+  Result<void> write_at(std::uint64_t offset, std::span<const std::uint8_t> bytes);
   Result<void> sync();   // data reaches the disk (fsync)
   Result<void> close();  // reports errors the destructor would swallow
   bool is_open() const { return handle_ >= 0; }
