@@ -161,9 +161,10 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         recorder::LiveSettings ls;
         ls.max_seconds = *duration;
         if (folder) ls.bitrate = folder->show.bitrate_kbps * 1000;
-        // The lossless copy is only needed for normalisation (and kept when the
-        // show cannot be read to ask).
-        const fs::path lossless = folder && !folder->show.normalize ? fs::path() : item.lossless();
+        // The lossless copy is only needed for normalisation and the MP3
+        // rendition (and kept when the show cannot be read to ask).
+        const fs::path lossless =
+            folder && !folder->show.normalize && !folder->show.mp3 ? fs::path() : item.lossless();
         auto report = recorder::record_live(**capture, item.audio, lossless, ls, control, [&](const recorder::Levels& l) {
           for (int key; keyboard && (key = keyboard->poll()) >= 0;) {
             if (key == ' ') control.paused = !control.paused;

@@ -9,6 +9,7 @@
 #include "crosstalk/feed/render.hpp"
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/publisher/check.hpp"
+#include "crosstalk/publisher/renditions.hpp"
 #include "crosstalk/publisher/workflow.hpp"
 
 namespace crosstalk::cli {
@@ -90,9 +91,12 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
         o->turns = *out_of_turn ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
         auto r = publisher::import_episode(*folder, *file, *o);
         if (!r) return std::unexpected(r.error());
-        std::printf("imported %s: %s, %.1f s, %llu bytes\n", describe(folder->show, r->episode).c_str(),
+        std::printf("imported %s: %s, %.1f s, %llu bytes", describe(folder->show, r->episode).c_str(),
                     r->episode.title.c_str(), r->episode.duration_seconds,
                     static_cast<unsigned long long>(r->episode.size_bytes));
+        if (r->episode.mp3_size_bytes)
+          std::printf(" (+ MP3, %llu bytes)", static_cast<unsigned long long>(*r->episode.mp3_size_bytes));
+        std::printf("\n");
         print_loudness(*file, r->encode.loudness);
         if (r->publish_time_passed)
           std::printf("note: its publish time has passed; it goes live at the next 'crosstalk build'\n");
@@ -118,6 +122,9 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
                              {"state", std::string(feed::to_string(e.state))}, {"title", e.title},
                              {"host", e.host}, {"duration", e.duration_seconds}, {"size", e.size_bytes},
                              {"guid", e.guid}, {"recorded_at", feed::format_utc(e.recorded_at)}};
+            j["files"] = {{"opus", "library/" + e.audio_file()}, {"opus_size", e.size_bytes}};
+            j["files"]["mp3"] = e.mp3_size_bytes ? nlohmann::json("library/" + e.mp3_file()) : nlohmann::json();
+            j["files"]["mp3_size"] = e.mp3_size_bytes ? nlohmann::json(*e.mp3_size_bytes) : nlohmann::json();
             j["publish_at"] = e.publish_at ? nlohmann::json(feed::format_utc(*e.publish_at)) : nlohmann::json();
             j["published_at"] = e.published_at ? nlohmann::json(feed::format_utc(*e.published_at)) : nlohmann::json();
             if (e.loudness) {
@@ -226,6 +233,14 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
           if (!parsed) return std::unexpected(Error{ErrorKind::BadInput, "--now: " + parsed.error().message});
           t = *parsed;
         }
+        // Renditions first (minutes on a big show, unlocked while encoding),
+        // so the build that follows lists them in the MP3 feeds.
+        auto made = publisher::make_missing_renditions(
+            *folder, [](const feed::Episode& e, std::size_t i, std::size_t n) {
+              std::fprintf(stderr, "MP3 rendition %zu of %zu: episode %d (%s)\n", i + 1, n, e.number,
+                           feed::format_duration(e.duration_seconds).c_str());
+            });
+        if (!made) return std::unexpected(made.error());
         auto r = publisher::build_public(*folder, t);
         if (!r) return std::unexpected(r.error());
         print_build(*folder, *r);

@@ -1,6 +1,7 @@
 // index.html: the show's page for browsers and phones. Self-contained (inline
-// CSS, no scripts, fonts or CDNs: it lives on an intranet); every piece of
-// text is HTML-escaped.
+// CSS and SVG QR codes, one small inline script for the copy buttons, no
+// fonts or CDNs: it lives on an intranet); every piece of text is HTML-escaped.
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -17,15 +18,78 @@ struct Labels {
   const char* no_episodes;
   const char* how;
   const char* episode;
+  const char* download;
 };
+
+// The subscribe section's text: Russian first (the show's language), then
+// English, for everyone whatever the show's language.
+const char* const kSubscribeTitle = "Подписаться / Subscribe";
+const char* const kAppleTitle = "iPhone, iPad, Mac — Apple Podcasts";
+const char* const kAppleHow =
+    "Откройте «Подкасты» → «Медиатека» → «…» → «Подписаться на шоу по URL» и вставьте эту ссылку. "
+    "Или наведите камеру iPhone на код.<br><span lang=\"en\">Open Podcasts → Library → … → "
+    "Follow a Show by URL and paste this link, or point the iPhone's camera at the code.</span>";
+const char* const kAndroidTitle = "Android — AntennaPod";
+const char* const kAndroidHow =
+    "Нажмите кнопку на телефоне или наведите камеру на код и откройте ссылку в AntennaPod "
+    "(«+» → «Добавить подкаст по адресу»).<br><span lang=\"en\">Tap the button on the phone, or scan the "
+    "code and add the link in AntennaPod (+ → Add podcast by URL).</span>";
+const char* const kDesktopTitle = "Компьютер / Desktop — gPodder, VLC…";
+const char* const kDesktopHow =
+    "Скопируйте ссылку на ленту в приложение для подкастов. Opus — лучше звук при меньшем размере; "
+    "MP3 — для любых плееров.<br><span lang=\"en\">Copy a feed link into your podcast app. Opus: better "
+    "sound, smaller files; MP3: plays everywhere.</span>";
+const char* const kCopy = "Копировать / Copy";
+const char* const kScript = R"(
+document.addEventListener('click', function (e) {
+  var b = e.target.closest('button[data-copy]');
+  if (!b) return;
+  var input = b.parentNode.querySelector('input');
+  function done() { b.textContent = '✓'; }
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(b.dataset.copy).then(done);
+  } else {
+    input.select();
+    if (document.execCommand('copy')) done();
+  }
+});
+)";
+
+std::string percent_encode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// A feed URL to read, copy, and scan.
+std::string copy_field(const std::string& url, const std::string& label) {
+  return "<div class=\"copy\"><input readonly value=\"" + escape_html(url) + "\" aria-label=\"" +
+         escape_html(label) + "\"><button type=\"button\" data-copy=\"" + escape_html(url) + "\">" + kCopy +
+         "</button></div>\n";
+}
+
+std::string megabytes(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / 1e6);
+  return buf;
+}
 
 Labels labels_for(const std::string& language) {
   if (language == "ru")
     return {"Подписаться", "Все выпуски", "Пока нет опубликованных выпусков.",
             "Скопируйте ссылку на ленту в приложение для подкастов (AntennaPod, gPodder, VLC…).",
-            "Выпуск"};
+            "Выпуск", "Скачать"};
   return {"Subscribe", "All episodes", "No episodes published yet.",
-          "Copy a feed link into your podcast app (AntennaPod, gPodder, VLC…).", "Episode"};
+          "Copy a feed link into your podcast app (AntennaPod, gPodder, VLC…).", "Episode", "Download"};
 }
 
 const char* kStyle = R"(
@@ -45,6 +109,17 @@ article h2{font-size:1.15rem;margin:.25rem 0}
 .badge{display:inline-block;padding:0 .5rem;border-radius:4px;font-size:.8rem;font-weight:600;color:#fff;background:#6b7280}
 .badge-0{background:#b03a2e}.badge-1{background:#1f6f43}.badge-2{background:#6c3483}.badge-3{background:#b9770e}
 audio{width:100%;margin-top:.5rem}
+.downloads{font-size:.875rem;margin:.25rem 0 0}
+#subscribe{background:var(--card);border-radius:8px;padding:1rem;margin:1rem 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+#subscribe h2{font-size:1.15rem;margin:0 0 .5rem}
+.ways{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:1rem}
+.way h3{font-size:1rem;margin:.25rem 0}
+.way p{font-size:.875rem;color:var(--muted);margin:.25rem 0}
+.copy{display:flex;gap:.25rem;margin:.5rem 0}
+.copy input{flex:1;min-width:0;font:inherit;font-size:.8rem;padding:.25rem}
+.copy button,.button{font:inherit;font-size:.875rem;padding:.25rem .75rem;border:1px solid var(--accent);border-radius:6px;background:var(--accent);color:#fff;text-decoration:none;display:inline-block;cursor:pointer}
+svg.qr{width:10rem;height:10rem;display:block;margin:.5rem 0}
+.way ul{padding-left:1.25rem;font-size:.875rem}
 p.description{white-space:pre-line;margin:.5rem 0 0}
 @media (max-width:30rem){header{flex-direction:column;align-items:flex-start}}
 )";
@@ -77,6 +152,32 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
+std::string render_subscribe(const Show& show, const std::string& base) {
+  const std::string opus = base + feed_file_name("");
+  const std::string mp3 = base + feed_file_name("", Rendition::Mp3);
+  // Apple Podcasts plays MP3 or AAC only: the MP3 feed, when the show has one.
+  const std::string& apple = show.mp3 ? mp3 : opus;
+  std::ostringstream h;
+  h << "<section id=\"subscribe\">\n<h2>" << kSubscribeTitle << "</h2>\n<div class=\"ways\">\n"
+    << "<div class=\"way\" id=\"subscribe-apple\">\n<h3>" << kAppleTitle << "</h3>\n<p>" << kAppleHow << "</p>\n"
+    << copy_field(apple, "Apple Podcasts") << qr_svg(apple, "QR: " + apple) << "\n</div>\n"
+    << "<div class=\"way\" id=\"subscribe-android\">\n<h3>" << kAndroidTitle << "</h3>\n<p>" << kAndroidHow
+    << "</p>\n<a class=\"button\" href=\"https://antennapod.org/deeplink/subscribe?url=" << percent_encode(opus)
+    << "\">AntennaPod</a>\n" << copy_field(opus, "AntennaPod") << qr_svg(opus, "QR: " + opus) << "\n</div>\n"
+    << "<div class=\"way\" id=\"subscribe-desktop\">\n<h3>" << kDesktopTitle << "</h3>\n<p>" << kDesktopHow
+    << "</p>\n<ul>\n";
+  auto links = [&](const std::string& department, const std::string& name) {
+    h << "<li>" << escape_html(name) << ": <a href=\"" << escape_html(base + feed_file_name(department)) << "\">Opus</a>";
+    if (show.mp3)
+      h << " · <a href=\"" << escape_html(base + feed_file_name(department, Rendition::Mp3)) << "\">MP3</a>";
+    h << "</li>\n";
+  };
+  links("", show.language == "ru" ? "Все выпуски" : "All episodes");
+  for (const auto& d : show.rotation) links(d.id, d.name);
+  h << "</ul>\n</div>\n</div>\n</section>\n";
+  return h.str();
+}
+
 std::string render_page(const Show& show, const std::vector<Episode>& episodes,
                         const PublicCover& cover) {
   const Labels l = labels_for(show.language);
@@ -94,11 +195,15 @@ std::string render_page(const Show& show, const std::vector<Episode>& episodes,
   if (!show.description.empty())
     h << "<p class=\"description\">" << escape_html(show.description) << "</p>\n";
   h << "<ul class=\"subscribe\" aria-label=\"" << l.subscribe << "\">\n"
+    << "<li><a href=\"#subscribe\">" << kSubscribeTitle << "</a></li>\n"
     << "<li><a href=\"feed.xml\">" << l.subscribe << ": " << l.all_episodes << "</a></li>\n";
   for (const auto& d : show.rotation)
     h << "<li><a href=\"" << escape_html(feed_file_name(d.id)) << "\">" << l.subscribe << ": "
       << escape_html(d.name) << "</a></li>\n";
   h << "</ul>\n<p class=\"hint\">" << l.how << "</p>\n</div>\n</header>\n<main>\n";
+  // A private show's URLs are personal: serve fills the section in per subscriber.
+  if (show.private_feeds) h << kSubscribeMarker << "\n";
+  else h << render_subscribe(show, show.base_url);
   if (episodes.empty()) h << "<p>" << l.no_episodes << "</p>\n";
   for (const Episode* episode : newest_first(episodes)) {
     const Episode& e = *episode;
@@ -116,10 +221,21 @@ std::string render_page(const Show& show, const std::vector<Episode>& episodes,
     h << "</div>\n";
     if (!e.description.empty())
       h << "<p class=\"description\">" << escape_html(e.description) << "</p>\n";
-    h << "<audio controls preload=\"none\" src=\"episodes/" << escape_html(e.audio_file())
-      << "\"></audio>\n</article>\n";
+    // Opus first; browsers without Ogg Opus (Safari before 18.4) fall back to the MP3.
+    h << "<audio controls preload=\"none\">";
+    for (const Enclosure& f : enclosures(show, e))
+      h << "<source src=\"episodes/" << escape_html(f.url.substr(f.url.rfind('/') + 1)) << "\" type=\""
+        << (f.rendition == Rendition::Opus ? "audio/ogg; codecs=opus" : "audio/mpeg") << "\">";
+    h << "</audio>\n<p class=\"downloads\">" << l.download << ":";
+    const char* separator = " ";
+    for (const Enclosure& f : enclosures(show, e)) {
+      h << separator << "<a href=\"episodes/" << escape_html(f.url.substr(f.url.rfind('/') + 1)) << "\" download>"
+        << (f.rendition == Rendition::Opus ? "Opus" : "MP3") << "</a> (" << megabytes(f.length) << " MB)";
+      separator = " · ";
+    }
+    h << "</p>\n</article>\n";
   }
-  h << "</main>\n</body>\n</html>\n";
+  h << "</main>\n<script>" << kScript << "</script>\n</body>\n</html>\n";
   return h.str();
 }
 

@@ -25,8 +25,21 @@ void text(pugi::xml_node parent, const char* name, const std::string& value) {
 }
 }  // namespace
 
-std::string feed_file_name(const std::string& department) {
-  return department.empty() ? "feed.xml" : "feed-" + department + ".xml";
+std::string feed_file_name(const std::string& department, Rendition rendition) {
+  const std::string prefix = rendition == Rendition::Mp3 ? "feed-mp3" : "feed";
+  return department.empty() ? prefix + ".xml" : prefix + "-" + department + ".xml";
+}
+
+std::vector<Enclosure> enclosures(const Show& show, const Episode& e) {
+  std::vector<Enclosure> out;
+  // Bitrates are the encoders' (Opus: the VBR target; an average from the
+  // file size would count the cover art in the tags).
+  out.push_back({Rendition::Opus, show.base_url + "episodes/" + e.audio_file(), "audio/ogg", "opus",
+                 e.size_bytes, show.bitrate_kbps * 1000LL});
+  if (e.mp3_size_bytes)
+    out.push_back({Rendition::Mp3, show.base_url + "episodes/" + e.mp3_file(), "audio/mpeg", "mp3",
+                   *e.mp3_size_bytes, show.mp3_bitrate_kbps * 1000LL});
+  return out;
 }
 
 std::vector<const Episode*> newest_first(const std::vector<Episode>& episodes) {
@@ -41,9 +54,10 @@ std::vector<const Episode*> newest_first(const std::vector<Episode>& episodes) {
 }
 
 std::string render_feed(const Show& show, const std::vector<Episode>& all,
-                        const std::string& department, const PublicCover& cover) {
+                        const std::string& department, const PublicCover& cover, Rendition rendition) {
   const Department* dep = department.empty() ? nullptr : show.department(department);
-  const std::string feed_url = show.base_url + feed_file_name(department);
+  const std::string feed_url = show.base_url + feed_file_name(department, rendition);
+  const bool mp3 = rendition == Rendition::Mp3;
   pugi::xml_document doc;
   auto rss = xml::start_document(doc, "rss");
   rss.append_attribute("version") = "2.0";
@@ -83,13 +97,18 @@ std::string render_feed(const Show& show, const std::vector<Episode>& all,
   auto locked = ch.append_child("podcast:locked");
   if (!show.owner_email.empty()) locked.append_attribute("owner") = show.owner_email.c_str();
   locked.text().set("yes");
-  text(ch, "podcast:guid", dep ? dep->podcast_guid : show.podcast_guid);
+  // The MP3 feeds' guids come from their own URLs (the Opus feeds keep the
+  // guids set at init).
+  text(ch, "podcast:guid", mp3 ? podcast_guid_for(feed_url) : dep ? dep->podcast_guid : show.podcast_guid);
   text(ch, "generator", "crosstalk");
 
   bool first = true;
   for (const Episode* episode : newest_first(all)) {
     const Episode& e = *episode;
     if (dep && e.department != dep->id) continue;
+    const std::vector<Enclosure> files = enclosures(show, e);
+    const auto main = std::find_if(files.begin(), files.end(), [&](const Enclosure& f) { return f.rendition == rendition; });
+    if (main == files.end()) continue;  // no MP3 yet: `build` makes it
     const std::string pub = format_rfc2822(e.published_at.value_or(e.recorded_at), show.timezone);
     if (first) {  // the newest item's date: stable across builds that change nothing
       text(ch, "pubDate", pub);
@@ -104,11 +123,23 @@ std::string render_feed(const Show& show, const std::vector<Episode>& all,
     guid.append_attribute("isPermaLink") = "false";
     guid.text().set(e.guid.c_str());
     text(item, "link", show.base_url + "#episode-" + std::to_string(e.number));
+    // Exactly one <enclosure>; every rendition as an alternateEnclosure, this
+    // feed's own marked default (Podcasting 2.0).
     auto enclosure = item.append_child("enclosure");
-    const std::string url = show.base_url + "episodes/" + e.audio_file();
-    enclosure.append_attribute("url") = url.c_str();
-    enclosure.append_attribute("length") = std::to_string(e.size_bytes).c_str();
-    enclosure.append_attribute("type") = "audio/ogg";
+    enclosure.append_attribute("url") = main->url.c_str();
+    enclosure.append_attribute("length") = std::to_string(main->length).c_str();
+    enclosure.append_attribute("type") = main->type.c_str();
+    if (files.size() > 1)
+      for (const Enclosure* f : {&*main, &files[main == files.begin() ? 1 : 0]}) {
+        auto alt = item.append_child("podcast:alternateEnclosure");
+        alt.append_attribute("type") = f->type.c_str();
+        alt.append_attribute("length") = std::to_string(f->length).c_str();
+        alt.append_attribute("bitrate") = std::to_string(f->bitrate).c_str();
+        alt.append_attribute("codecs") = f->codecs.c_str();
+        alt.append_attribute("title") = f->rendition == Rendition::Mp3 ? "MP3" : "Opus";
+        if (f == &*main) alt.append_attribute("default") = "true";
+        alt.append_child("podcast:source").append_attribute("uri") = f->url.c_str();
+      }
     text(item, "itunes:duration", std::to_string(static_cast<long long>(std::llround(e.duration_seconds))));
     text(item, "itunes:episode", std::to_string(e.number));
     text(item, "itunes:episodeType", "full");

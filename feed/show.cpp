@@ -1,6 +1,8 @@
 // show.xml and episode sidecars <-> Show / Episode, with file:line errors.
 #include "crosstalk/feed/show.hpp"
 
+#include <algorithm>
+
 #include <boost/filesystem/operations.hpp>
 #include <boost/uuid/name_generator_sha1.hpp>
 #include <boost/uuid/random_generator.hpp>
@@ -65,11 +67,14 @@ std::string_view to_string(State s) {
 
 std::string Episode::stem() const { return episode_stem(number, department); }
 std::string Episode::audio_file() const { return stem() + ".opus"; }
+std::string Episode::mp3_file() const { return stem() + ".mp3"; }
 std::string Episode::sidecar_file() const { return stem() + ".xml"; }
 std::string Episode::chapters_file() const { return stem() + ".chapters.json"; }
 
 bool is_valid_department_id(std::string_view id) {
   if (id.empty() || id.size() > 32) return false;
+  // feed-mp3.xml and feed-mp3-<id>.xml are the MP3 feeds.
+  if (id == "mp3" || id.rfind("mp3-", 0) == 0) return false;
   for (char c : id)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   return true;
@@ -121,6 +126,9 @@ std::string show_to_xml(const Show& s) {
   }
   auto audio = root.append_child("audio");
   audio.append_attribute("bitrate-kbps") = s.bitrate_kbps;
+  auto mp3 = root.append_child("mp3");
+  mp3.append_attribute("enabled") = s.mp3;
+  mp3.append_attribute("bitrate-kbps") = s.mp3_bitrate_kbps;
   auto loudness = root.append_child("loudness");
   loudness.append_attribute("normalize") = s.normalize;
   loudness.append_attribute("target-lufs") = s.target_lufs;
@@ -160,7 +168,7 @@ Result<Show> load_show(const boost::filesystem::path& path) {
     Department dep{node.attribute("id").as_string(), node.text().as_string(),
                    node.attribute("podcast-guid").as_string()};
     if (!is_valid_department_id(dep.id))
-      return std::unexpected(d.error_at(node, "department id '" + dep.id + "' must be lowercase ASCII letters, digits or '-'"));
+      return std::unexpected(d.error_at(node, "department id '" + dep.id + "' must be lowercase ASCII letters, digits or '-' (and not mp3 or mp3-…)"));
     if (s.department(dep.id)) return std::unexpected(d.error_at(node, "department '" + dep.id + "' is listed twice"));
     if (dep.name.empty()) dep.name = default_name(dep.id, s.language);
     if (dep.podcast_guid.empty()) dep.podcast_guid = podcast_guid_for(s.base_url + "feed-" + dep.id + ".xml");
@@ -178,6 +186,16 @@ Result<Show> load_show(const boost::filesystem::path& path) {
         s.max_gain_db < 0 || s.max_gain_db > 60)
       return std::unexpected(d.error_at(l, "<loudness> values out of range (target-lufs -40..-5, "
                                            "true-peak-dbtp -12..0, max-gain-db 0..60)"));
+  }
+  if (auto m = root.child("mp3")) {
+    const std::string on = m.attribute("enabled").as_string("true");
+    if (on != "true" && on != "false")
+      return std::unexpected(d.error_at(m, "<mp3 enabled=\"…\"> must be true or false"));
+    s.mp3 = on == "true";
+    s.mp3_bitrate_kbps = m.attribute("bitrate-kbps").as_int(64);
+    constexpr int kRates[] = {32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192};
+    if (std::find(std::begin(kRates), std::end(kRates), s.mp3_bitrate_kbps) == std::end(kRates))
+      return std::unexpected(d.error_at(m, "<mp3 bitrate-kbps> must be one of 32 40 48 56 64 80 96 112 128 160 192"));
   }
   if (auto p = root.child("private")) {
     const std::string on = p.text().as_string();
@@ -213,6 +231,7 @@ std::string episode_to_xml(const Episode& e) {
   std::snprintf(duration, sizeof duration, "%.3f", e.duration_seconds);
   xml::add_text(root, "duration", duration);
   xml::add_text(root, "size", std::to_string(e.size_bytes));
+  if (e.mp3_size_bytes) xml::add_text(root, "mp3-size", std::to_string(*e.mp3_size_bytes));
   xml::add_text(root, "guid", e.guid);
   xml::add_text(root, "state", std::string(to_string(e.state)));
   if (e.publish_at) xml::add_text(root, "publish-at", format_utc(*e.publish_at));
@@ -269,6 +288,7 @@ Result<Episode> load_episode(const boost::filesystem::path& path) {
   e.recorded_at = *recorded;
   e.duration_seconds = root.child("duration").text().as_double(0);
   e.size_bytes = root.child("size").text().as_ullong(0);
+  if (auto m = root.child("mp3-size")) e.mp3_size_bytes = m.text().as_ullong(0);
   e.guid = xml::text_of(root, "guid");
   if (e.guid.empty()) return std::unexpected(d.error_at(root, "<guid> is missing"));
   std::string state = xml::text_of(root, "state");

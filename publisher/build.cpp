@@ -167,6 +167,8 @@ Result<BuildReport> build_everything(const ShowFolder& folder, feed::Time now) {
     if (!fs::is_regular_file(folder.audio(e), ec))
       return failure(folder.audio(e).string() + ": the audio of episode " + std::to_string(e.number) +
                      " is missing; restore it or unpublish " + std::to_string(e.number));
+    if (e.mp3_size_bytes && !fs::is_regular_file(folder.mp3(e), ec))
+      e.mp3_size_bytes.reset();  // its MP3 went missing: `build` makes it again, `check` names it
     if (due) {
       e.state = feed::State::Published;
       e.published_at = e.publish_at;
@@ -183,9 +185,13 @@ Result<BuildReport> build_everything(const ShowFolder& folder, feed::Time now) {
     cover_bytes = read_all(folder.root / folder.show.cover);
   }
   std::vector<std::pair<std::string, std::string>> pages;
-  pages.emplace_back(feed::feed_file_name(""), feed::render_feed(folder.show, published, "", cover));
-  for (const auto& d : folder.show.rotation)
-    pages.emplace_back(feed::feed_file_name(d.id), feed::render_feed(folder.show, published, d.id, cover));
+  std::vector<feed::Rendition> renditions{feed::Rendition::Opus};
+  if (folder.show.mp3) renditions.push_back(feed::Rendition::Mp3);
+  for (feed::Rendition r : renditions) {
+    pages.emplace_back(feed::feed_file_name("", r), feed::render_feed(folder.show, published, "", cover, r));
+    for (const auto& d : folder.show.rotation)
+      pages.emplace_back(feed::feed_file_name(d.id, r), feed::render_feed(folder.show, published, d.id, cover, r));
+  }
   pages.emplace_back("index.html", feed::render_page(folder.show, published, cover));
   if (!cover.file.empty()) pages.emplace_back(cover.file, cover_bytes);
   for (const feed::Episode& e : published)
@@ -205,6 +211,11 @@ Result<BuildReport> build_everything(const ShowFolder& folder, feed::Time now) {
     const std::string name = it->path().filename().string();
     boost::system::error_code rm;
     if (name[0] == '.' && name.find(".tmp-") != std::string::npos) fs::remove(it->path(), rm);
+    // MP3 feeds of a show that has turned its MP3 renditions off.
+    if (!folder.show.mp3 && name.rfind("feed-mp3", 0) == 0 && it->path().extension() == ".xml") {
+      fs::remove(it->path(), rm);
+      if (!rm) report.removed.push_back(name);
+    }
   }
   ec.clear();
   // In library/: temp files of killed sidecar writes and re-tags (made under
@@ -224,11 +235,15 @@ Result<BuildReport> build_everything(const ShowFolder& folder, feed::Time now) {
   std::set<std::string> wanted;
   for (const feed::Episode& e : published) {
     if (!e.chapters.empty()) wanted.insert(e.chapters_file());
-    wanted.insert(e.audio_file());
-    fs::path target = episodes_dir / e.audio_file();
-    if (same_file(folder.audio(e), target)) continue;
-    if (auto r = place_episode(folder.audio(e), target); !r) return std::unexpected(r.error());
-    report.written.push_back("episodes/" + e.audio_file());
+    std::vector<std::pair<fs::path, std::string>> files{{folder.audio(e), e.audio_file()}};
+    if (folder.show.mp3 && e.mp3_size_bytes) files.emplace_back(folder.mp3(e), e.mp3_file());
+    for (const auto& [source, name] : files) {
+      wanted.insert(name);
+      fs::path target = episodes_dir / name;
+      if (same_file(source, target)) continue;
+      if (auto r = place_episode(source, target); !r) return std::unexpected(r.error());
+      report.written.push_back("episodes/" + name);
+    }
   }
   for (const auto& [name, content] : pages) {
     auto changed = util::write_file_if_changed(pub / name, content);

@@ -8,10 +8,52 @@
 #include "crosstalk/feed/render.hpp"
 #include "crosstalk/recorder/audio_tags.hpp"
 #include "crosstalk/recorder/opus_probe.hpp"
+#include "crosstalk/recorder/mp3_probe.hpp"
+#include "crosstalk/publisher/renditions.hpp"
 
 namespace fs = boost::filesystem;
 
 namespace crosstalk::publisher {
+
+namespace {
+
+// The MP3 rendition: there when the show wants one, the size the sidecar
+// says, MPEG audio as long as the episode (within one 1152-sample frame,
+// LAME's info frame honoured), tags like the Opus file's; in public/ when
+// the episode is.
+template <class Add>
+void check_rendition(const ShowFolder& folder, const feed::Episode& e, Add&& add) {
+  boost::system::error_code ec;
+  const fs::path mp3 = folder.mp3(e);
+  if (!folder.show.mp3) return;
+  if (needs_rendition(folder, e)) {
+    add(mp3, "no MP3 rendition (Apple Podcasts cannot play this episode): run 'crosstalk build'");
+    return;
+  }
+  const auto size = fs::file_size(mp3, ec);
+  if (size != *e.mp3_size_bytes)
+    add(mp3, "size " + std::to_string(size) + " bytes, the sidecar says " + std::to_string(*e.mp3_size_bytes));
+  auto probe = recorder::probe_mp3(mp3);
+  if (!probe) {
+    add(mp3, "not a readable MP3 file: delete it and run 'crosstalk build' to make it again");
+    return;
+  }
+  if (std::fabs(probe->seconds() - e.duration_seconds) > recorder::kMp3LengthSlackFrames * 1152.0 / probe->sample_rate)
+    add(mp3, "lasts " + std::to_string(probe->seconds()) + " s, the sidecar says " +
+                 std::to_string(e.duration_seconds) + " s");
+  auto tags = recorder::read_mp3_tags(mp3);
+  if (!tags) add(mp3, "ID3 tags unreadable");
+  else if (tags->title != e.title) add(mp3, "TIT2 (title) tag differs from the sidecar's title");
+  const fs::path pub = folder.public_dir() / "episodes" / e.mp3_file();
+  if (e.state == feed::State::Published && fs::exists(pub, ec) && fs::file_size(pub, ec) != size)
+    add(pub, "differs from the library's copy: run 'crosstalk build'");
+  if (e.state == feed::State::Published && !fs::exists(pub, ec))
+    add(pub, "published but not in public/: run 'crosstalk build'");
+  if (e.state != feed::State::Published && fs::exists(pub, ec))
+    add(pub, std::string("reachable by staff but the episode is ") + std::string(feed::to_string(e.state)));
+}
+
+}  // namespace
 
 CheckReport check_show(const ShowFolder& folder) {
   CheckReport report;
@@ -44,6 +86,7 @@ CheckReport check_show(const ShowFolder& folder) {
     auto tags = recorder::read_tags(audio);
     if (!tags) add(audio, "tags unreadable");
     else if (tags->title != e.title) add(audio, "TITLE tag differs from the sidecar's title");
+    check_rendition(folder, e, add);
     const fs::path pub = folder.public_dir() / "episodes" / e.audio_file();
     bool is_public = fs::exists(pub, ec);
     if (e.state == feed::State::Published) {
@@ -56,13 +99,18 @@ CheckReport check_show(const ShowFolder& folder) {
   }
   for (fs::directory_iterator it(folder.library(), ec), end; !ec && it != end; it.increment(ec)) {
     const auto& p = it->path();
-    if (p.extension() != ".opus" || p.filename().string()[0] == '.') continue;
+    if ((p.extension() != ".opus" && p.extension() != ".mp3") || p.filename().string()[0] == '.') continue;
     bool known = false;
-    for (const auto& e : *episodes) known = known || e.audio_file() == p.filename().string();
+    for (const auto& e : *episodes)
+      known = known || e.audio_file() == p.filename().string() || e.mp3_file() == p.filename().string();
     if (!known) add(p, "audio without a sidecar (not part of the show)");
   }
   std::vector<std::string> feeds{feed::feed_file_name("")};
   for (const auto& d : folder.show.rotation) feeds.push_back(feed::feed_file_name(d.id));
+  if (folder.show.mp3) {
+    feeds.push_back(feed::feed_file_name("", feed::Rendition::Mp3));
+    for (const auto& d : folder.show.rotation) feeds.push_back(feed::feed_file_name(d.id, feed::Rendition::Mp3));
+  }
   for (const auto& name : feeds) {
     const fs::path p = folder.public_dir() / name;
     if (!fs::exists(p, ec)) {

@@ -15,6 +15,7 @@ namespace {
 // charset, caching and refusals (dot-files, folders, symlinks → 404).
 const char* const kCommon = R"~(    types {
         audio/ogg opus ogg;
+        audio/mpeg mp3;
         application/rss+xml xml;
         text/html html;
         image/jpeg jpg jpeg;

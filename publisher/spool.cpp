@@ -130,7 +130,7 @@ Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>
     if (imported) e = imported->episode;
     else e = std::unexpected(imported.error());
   } else {
-    e = add_recording(*folder, item.audio, item.options, std::move(draft));
+    e = add_recording(*folder, item.audio, item.lossless(), item.options, std::move(draft));
   }
   if (!e) return std::unexpected(e.error());
   fs::remove(item.audio, ec);

@@ -30,6 +30,12 @@ class RemoveOnExit {
   fs::path path_;
 };
 
+fs::path incoming_path(const ShowFolder& folder, const char* extension) {
+  return folder.library() / fs::unique_path(std::string(".incoming-%%%%%%%%") + extension);
+}
+
+std::int64_t duration_ms(const feed::Episode& e) { return std::llround(e.duration_seconds * 1000); }
+
 std::string departments_of(const feed::Show& show) {
   std::string out;
   for (const auto& d : show.rotation) out += (out.empty() ? "" : ", ") + d.id;
@@ -53,15 +59,17 @@ Result<void> check_turn(const feed::Show& show, const std::vector<feed::Episode>
                    "; add --out-of-turn to record anyway");
 }
 
-// Tags a copy of `audio` and renames it over the original.
-Result<void> retag(const fs::path& audio, const recorder::AudioTags& tags) {
+// Tags a copy of `audio` (`write` tags the file it is given) and renames it
+// over the original.
+template <class Write>
+Result<void> retag(const fs::path& audio, Write&& write) {
   auto copy = util::AtomicFile::create(audio);
   if (!copy) return std::unexpected(copy.error());
   if (auto r = copy->close(); !r) return r;
   boost::system::error_code ec;
   fs::remove(copy->temp_path(), ec);  // copy_file makes it anew
   if (auto r = util::copy_file(audio, copy->temp_path()); !r) return r;
-  if (auto r = recorder::write_tags(copy->temp_path(), tags); !r) return r;
+  if (auto r = write(copy->temp_path()); !r) return r;
   return copy->commit();
 }
 
@@ -85,6 +93,15 @@ Result<void> check_title(const std::string& title) {
   if (title.find_first_not_of(" \t\r\n") == std::string::npos)
     return bad_input("the title is empty; give one with --title \"…\"");
   return {};
+}
+
+recorder::EncodeOptions encode_options(const ShowFolder& folder) {
+  const feed::Show& show = folder.show;
+  recorder::EncodeOptions encode;
+  encode.bitrate = show.bitrate_kbps * 1000;
+  encode.mp3_bitrate_kbps = show.mp3_bitrate_kbps;
+  encode.loudness = {show.normalize, show.target_lufs, show.true_peak_dbtp, show.max_gain_db};
+  return encode;
 }
 
 recorder::AudioTags tags_for(const ShowFolder& folder, const feed::Episode& e) {
@@ -174,8 +191,9 @@ Result<Prepared> prepare(const ShowFolder& folder, const ImportOptions& o) {
 
 // Under the lock: a number and a turn, the tags, the rename into library/
 // and the sidecar. `incoming` is a finished Opus file inside library/.
-Result<feed::Episode> add_to_library(const ShowFolder& folder, const fs::path& incoming, const ImportOptions& o,
-                                     const Prepared& p, feed::Episode e) {
+Result<feed::Episode> add_to_library(const ShowFolder& folder, const fs::path& incoming,
+                                     const fs::path& incoming_mp3, const ImportOptions& o, const Prepared& p,
+                                     feed::Episode e) {
   auto lock = lock_show(folder);
   if (!lock) return std::unexpected(lock.error());
   auto episodes = load_library(folder);
@@ -192,15 +210,31 @@ Result<feed::Episode> add_to_library(const ShowFolder& folder, const fs::path& i
     e.state = feed::State::Scheduled;
     e.publish_at = p.publish_at;
   }
-  if (auto r = recorder::write_tags(incoming, tags_for(folder, e)); !r) return std::unexpected(r.error());
+  const recorder::AudioTags tags = tags_for(folder, e);
+  if (auto r = recorder::write_tags(incoming, tags); !r) return std::unexpected(r.error());
   boost::system::error_code ec;
   e.size_bytes = fs::file_size(incoming, ec);
-  if (fs::exists(folder.audio(e), ec))
-    return failure(folder.audio(e).string() + ": already exists without a sidecar; move it away and retry");
+  if (!incoming_mp3.empty()) {
+    if (auto r = recorder::write_mp3_tags(incoming_mp3, tags, duration_ms(e)); !r) return std::unexpected(r.error());
+    e.mp3_size_bytes = fs::file_size(incoming_mp3, ec);
+  }
+  for (const fs::path& target : {folder.audio(e), folder.mp3(e)})
+    if (fs::exists(target, ec))
+      return failure(target.string() + ": already exists without a sidecar; move it away and retry");
+  // MP3, Opus, then the sidecar: a crash leaves at most audio without a
+  // sidecar, which `check` names and the next import refuses to overwrite.
+  if (!incoming_mp3.empty()) {
+    fs::rename(incoming_mp3, folder.mp3(e), ec);
+    if (ec) return failure(folder.mp3(e).string() + ": cannot move into the library: " + ec.message());
+  }
   fs::rename(incoming, folder.audio(e), ec);
-  if (ec) return failure(folder.audio(e).string() + ": cannot move into the library: " + ec.message());
+  if (ec) {
+    fs::remove(folder.mp3(e), ec);
+    return failure(folder.audio(e).string() + ": cannot move into the library: " + ec.message());
+  }
   if (auto r = save_episode(folder, e); !r) {
     fs::remove(folder.audio(e), ec);  // no audio without its sidecar
+    fs::remove(folder.mp3(e), ec);
     return std::unexpected(r.error());
   }
   return e;
@@ -209,17 +243,17 @@ Result<feed::Episode> add_to_library(const ShowFolder& folder, const fs::path& i
 }  // namespace
 
 namespace {
-// Encodes `file` (normalised as the show says) into library/ and adds it.
+// Encodes `file` (normalised as the show says) into library/, with its MP3
+// rendition when the show has them, and adds it.
 Result<ImportResult> encode_and_add(const ShowFolder& folder, const fs::path& file, const ImportOptions& o,
                                     const Prepared& prepared, feed::Episode draft) {
   // Encode outside the lock: other hosts can import at the same time.
-  const fs::path incoming = folder.library() / fs::unique_path(".incoming-%%%%%%%%.opus");
-  RemoveOnExit cleanup(incoming);
-  recorder::EncodeOptions encode;
-  encode.bitrate = folder.show.bitrate_kbps * 1000;
+  const fs::path incoming = incoming_path(folder, ".opus");
+  const fs::path incoming_mp3 = folder.show.mp3 ? incoming_path(folder, ".mp3") : fs::path();
+  RemoveOnExit cleanup(incoming), cleanup_mp3(incoming_mp3);
+  recorder::EncodeOptions encode = encode_options(folder);
   encode.tags.title = o.title;
-  encode.loudness = {folder.show.normalize, folder.show.target_lufs, folder.show.true_peak_dbtp,
-                     folder.show.max_gain_db};
+  encode.mp3_path = incoming_mp3;
   auto report = recorder::encode_file(file, incoming, encode);
   if (!report) return std::unexpected(report.error());
   draft.duration_seconds = report->seconds();
@@ -227,9 +261,10 @@ Result<ImportResult> encode_and_add(const ShowFolder& folder, const fs::path& fi
   draft.loudness = feed::EpisodeLoudness{l.input.integrated_lufs, l.input.range_lu, l.input.true_peak_dbtp,
                                          l.gain_db, l.output.integrated_lufs, l.output.true_peak_dbtp,
                                          l.normalized};
-  auto e = add_to_library(folder, incoming, o, prepared, std::move(draft));
+  auto e = add_to_library(folder, incoming, incoming_mp3, o, prepared, std::move(draft));
   if (!e) return std::unexpected(e.error());
   cleanup.release();
+  cleanup_mp3.release();
   return ImportResult{*e, *report, prepared.publish_at && *prepared.publish_at <= feed::now()};
 }
 }  // namespace
@@ -256,16 +291,26 @@ Result<void> check_recording(const ShowFolder& folder, const ImportOptions& opti
   return {};
 }
 
-Result<feed::Episode> add_recording(const ShowFolder& folder, const fs::path& opus, const ImportOptions& o,
-                                    feed::Episode draft) {
+Result<feed::Episode> add_recording(const ShowFolder& folder, const fs::path& opus, const fs::path& lossless,
+                                    const ImportOptions& o, feed::Episode draft) {
   auto prepared = prepare(folder, o);
   if (!prepared) return std::unexpected(prepared.error());
-  const fs::path incoming = folder.library() / fs::unique_path(".incoming-%%%%%%%%.opus");
-  RemoveOnExit cleanup(incoming);
+  const fs::path incoming = incoming_path(folder, ".opus");
+  boost::system::error_code ec;
+  const bool mp3 = folder.show.mp3 && !lossless.empty() && fs::exists(lossless, ec);
+  const fs::path incoming_mp3 = mp3 ? incoming_path(folder, ".mp3") : fs::path();
+  RemoveOnExit cleanup(incoming), cleanup_mp3(incoming_mp3);
   if (auto r = util::copy_file(opus, incoming); !r) return std::unexpected(r.error());
-  auto e = add_to_library(folder, incoming, o, *prepared, std::move(draft));
+  if (mp3) {  // from the lossless copy, never from the Opus file
+    recorder::EncodeOptions encode = encode_options(folder);
+    encode.loudness.normalize = false;
+    encode.mp3_path = incoming_mp3;
+    if (auto r = recorder::encode_mp3_file(lossless, encode); !r) return std::unexpected(r.error());
+  }
+  auto e = add_to_library(folder, incoming, incoming_mp3, o, *prepared, std::move(draft));
   if (!e) return std::unexpected(e.error());
   cleanup.release();
+  cleanup_mp3.release();
   return *e;
 }
 
@@ -316,9 +361,16 @@ Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view re
     if (o.title) e.title = *o.title;
     if (o.description) e.description = *o.description;
     if (o.host) e.host = *o.host;
-    if (auto r = retag(folder.audio(e), tags_for(folder, e)); !r) return std::unexpected(r.error());
+    const recorder::AudioTags tags = tags_for(folder, e);
+    if (auto r = retag(folder.audio(e), [&](const fs::path& p) { return recorder::write_tags(p, tags); }); !r)
+      return std::unexpected(r.error());
     boost::system::error_code ec;
     e.size_bytes = fs::file_size(folder.audio(e), ec);
+    if (e.mp3_size_bytes && fs::exists(folder.mp3(e), ec)) {
+      if (auto r = retag(folder.mp3(e), [&](const fs::path& p) { return recorder::write_mp3_tags(p, tags, duration_ms(e)); }); !r)
+        return std::unexpected(r.error());
+      e.mp3_size_bytes = fs::file_size(folder.mp3(e), ec);
+    }
     if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
     if (e.state == feed::State::Published)
       if (auto r = build_public_locked(folder, feed::now()); !r) return std::unexpected(r.error());

@@ -23,6 +23,7 @@ std::string describe_format(int format) {
     case SF_FORMAT_RF64: major = "RF64"; break;
     case SF_FORMAT_AIFF: major = "AIFF"; break;
     case SF_FORMAT_FLAC: major = "FLAC"; break;
+    case SF_FORMAT_OGG: major = (format & SF_FORMAT_SUBMASK) == SF_FORMAT_OPUS ? "Ogg Opus" : "Ogg"; break;
     default: major = "audio"; break;
   }
   switch (format & SF_FORMAT_SUBMASK) {
@@ -48,6 +49,9 @@ bool supported_container(int format) {
   switch (format & SF_FORMAT_TYPEMASK) {
     case SF_FORMAT_WAV: case SF_FORMAT_WAVEX: case SF_FORMAT_RF64:
     case SF_FORMAT_AIFF: case SF_FORMAT_FLAC: return true;
+    // Ogg Opus (our own episodes: the MP3 rendition of an episode imported
+    // before renditions existed is made from it).
+    case SF_FORMAT_OGG: return (format & SF_FORMAT_SUBMASK) == SF_FORMAT_OPUS;
     default: return false;
   }
 }

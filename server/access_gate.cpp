@@ -1,6 +1,8 @@
 // Private-show access: token → SHA-256 → subscribers.xml.
 #include "crosstalk/server/access_gate.hpp"
 
+#include "crosstalk/feed/render.hpp"
+
 #include <cstdio>
 
 #include "crosstalk/publisher/subscribers.hpp"
@@ -57,6 +59,8 @@ Access AccessGate::decide(std::string_view target) {
   a.path = std::string(parts->rest);
   a.from = folder_.show.base_url;
   a.to = publisher::subscriber_base_url(folder_.show, parts->token);
+  if (a.path.empty() || a.path.back() == '/' || a.path.ends_with(".html"))
+    a.subscribe_html = feed::render_subscribe(folder_.show, a.to);
   return a;
 }
 

@@ -4,6 +4,8 @@
 // thread that runs the same build as `crosstalk build` when something falls due.
 #include "crosstalk/server/http_server.hpp"
 
+#include "crosstalk/feed/render.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -134,15 +136,18 @@ class Session : public std::enable_shared_from_this<Session> {
       headers(*res);
       return send(res, method, target, 0);
     }
-    if (!access.from.empty() && fs::path(name).extension() == ".xml") {
-      // A subscriber's feed: their token in every URL. Sent whole (a server
-      // may ignore Range); feeds are small.
+    const auto extension = fs::path(name).extension();
+    if (!access.from.empty() && (extension == ".xml" || extension == ".html")) {
+      // A subscriber's feed or page: their token in every URL, their QR
+      // codes on the page. Sent whole (a server may ignore Range); feeds
+      // and the page are small.
       std::string text(size, '\0');
       if (file.read_at(text.data(), size, 0) != static_cast<std::int64_t>(size))
         return send_error(http::status::internal_server_error, req.version(), false, method, target);
       auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, req.version());
       headers(*res);
-      res->body() = replace_all(std::move(text), access.from, access.to);
+      res->body() = replace_all(replace_all(std::move(text), access.from, access.to), feed::kSubscribeMarker,
+                                access.subscribe_html);
       const std::uint64_t length = res->body().size();
       if (head) res->body().clear();
       res->content_length(length);

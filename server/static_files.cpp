@@ -58,6 +58,7 @@ std::optional<OpenedTarget> open_target(const fs::path& root, std::string_view t
 std::string content_type(const fs::path& file) {
   const std::string ext = file.extension().string();
   if (ext == ".opus" || ext == ".ogg") return "audio/ogg";
+  if (ext == ".mp3") return "audio/mpeg";
   if (ext == ".xml") return "application/rss+xml; charset=utf-8";
   if (ext == ".html") return "text/html; charset=utf-8";
   if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";

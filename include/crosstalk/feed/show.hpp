@@ -34,6 +34,10 @@ struct Show {
   std::string podcast_guid;  // of feed.xml, set once at init, kept forever
   std::vector<Department> rotation;
   int bitrate_kbps = 64;
+  // The MP3 rendition of every episode (for Apple Podcasts and older
+  // Safari): <mp3 enabled="true" bitrate-kbps="64"/>, on by default.
+  bool mp3 = true;
+  int mp3_bitrate_kbps = 64;
   // Loudness normalisation of every import (EBU R128).
   bool normalize = true;
   double target_lufs = -16.0;
@@ -85,6 +89,7 @@ struct Episode {
   Time recorded_at{};
   double duration_seconds = 0;
   std::uint64_t size_bytes = 0;
+  std::optional<std::uint64_t> mp3_size_bytes;  // the MP3 rendition's, when it exists
   std::string guid;  // generated once, never changes
   State state = State::Draft;
   std::optional<Time> publish_at;    // scheduled for
@@ -96,6 +101,7 @@ struct Episode {
 
   std::string stem() const;         // "0007-sales"
   std::string audio_file() const;   // "0007-sales.opus"
+  std::string mp3_file() const;     // "0007-sales.mp3"
   std::string sidecar_file() const; // "0007-sales.xml"
   std::string chapters_file() const;  // "0007-sales.chapters.json" (Podcasting 2.0)
 };

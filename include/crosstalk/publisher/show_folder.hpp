@@ -24,6 +24,7 @@ struct ShowFolder {
   boost::filesystem::path public_dir() const { return root / "public"; }
   boost::filesystem::path lock_file() const { return root / ".crosstalk.lock"; }
   boost::filesystem::path audio(const feed::Episode& e) const { return library() / e.audio_file(); }
+  boost::filesystem::path mp3(const feed::Episode& e) const { return library() / e.mp3_file(); }
   boost::filesystem::path sidecar(const feed::Episode& e) const { return library() / e.sidecar_file(); }
 };
 

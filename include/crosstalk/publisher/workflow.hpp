@@ -54,8 +54,11 @@ Result<ImportResult> import_episode(const ShowFolder& folder, const boost::files
 // chapters, capture. check_recording makes the checks alone, before
 // recording starts.
 Result<void> check_recording(const ShowFolder& folder, const ImportOptions& options);
+// `lossless` (may be empty or missing): the recorder's lossless copy, from
+// which the MP3 rendition is made when the show has them.
 Result<feed::Episode> add_recording(const ShowFolder& folder, const boost::filesystem::path& opus,
-                                    const ImportOptions& options, feed::Episode draft);
+                                    const boost::filesystem::path& lossless, const ImportOptions& options,
+                                    feed::Episode draft);
 // A live recording's lossless copy through the import pipeline (loudness
 // normalised as the show says), keeping the draft's chapters and capture.
 Result<ImportResult> import_recording(const ShowFolder& folder, const boost::filesystem::path& lossless,
@@ -76,6 +79,10 @@ struct EditOptions {
 // Updates the sidecar and re-tags the audio (a tagged copy renamed over it).
 Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view ref,
                                    const EditOptions& options);
+
+// The encoder's settings for this show's episodes: bitrates and loudness
+// (no output files named).
+recorder::EncodeOptions encode_options(const ShowFolder& folder);
 
 // The tags an episode's audio carries.
 recorder::AudioTags tags_for(const ShowFolder& folder, const feed::Episode& episode);

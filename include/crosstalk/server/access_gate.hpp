@@ -22,6 +22,9 @@ struct Access {
   // When set: feeds are sent with every `from` replaced by `to`, so each URL
   // in the person's feed carries their token.
   std::string from, to;
+  // A private show's page: this person's subscribe section (their feed
+  // URLs and QR codes), in place of feed::kSubscribeMarker.
+  std::string subscribe_html;
 };
 
 class AccessGate {
