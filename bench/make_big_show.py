@@ -14,4 +14,5 @@ subprocess.run([crosstalk, "init", show, "--title", "Голос врага", "--
                 "--author", "Comms", "--owner-email", "comms@example.com"], check=True, stdout=subprocess.DEVNULL)
 subprocess.run([crosstalk, "-C", show, "import", wav, "--title", "Эпизод", "--publish-at", "2026-01-01T10:00"],
                check=True, stdout=subprocess.DEVNULL)
-write_episodes(show, os.path.join(show, "library", "0001-marketing.opus"), count - 1, "Эпизод", start=2)
+write_episodes(show, os.path.join(show, "library", "0001-marketing.opus"), count - 1, "Эпизод", start=2,
+               mp3=os.path.join(show, "library", "0001-marketing.mp3"))

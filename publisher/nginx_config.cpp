@@ -104,6 +104,12 @@ location = /_crosstalk_check {
     proxy_set_header Content-Length "";
     proxy_set_header X-Original-URI $request_uri;
 }
+# The page: each subscriber's own (their feed URLs and QR codes), made by
+# `crosstalk serve`, which checks the token itself.
+location ~ "^/(index\.html)?$" {
+    internal;
+    proxy_pass http://)~" + show.nginx_auth_check + R"~(/s/$crosstalk_subscriber/index.html;
+}
 location / {
     internal;
     auth_request /_crosstalk_check;

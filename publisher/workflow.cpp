@@ -59,18 +59,19 @@ Result<void> check_turn(const feed::Show& show, const std::vector<feed::Episode>
                    "; add --out-of-turn to record anyway");
 }
 
-// Tags a copy of `audio` (`write` tags the file it is given) and renames it
-// over the original.
+// A tagged copy of `audio` (`write` tags the file it is given), ready to be
+// renamed over the original by commit(). Both renditions are staged before
+// either is committed, so a crash between the renames is a moment long.
 template <class Write>
-Result<void> retag(const fs::path& audio, Write&& write) {
+Result<util::AtomicFile> stage_retag(const fs::path& audio, Write&& write) {
   auto copy = util::AtomicFile::create(audio);
   if (!copy) return std::unexpected(copy.error());
-  if (auto r = copy->close(); !r) return r;
+  if (auto r = copy->close(); !r) return std::unexpected(r.error());
   boost::system::error_code ec;
   fs::remove(copy->temp_path(), ec);  // copy_file makes it anew
-  if (auto r = util::copy_file(audio, copy->temp_path()); !r) return r;
-  if (auto r = write(copy->temp_path()); !r) return r;
-  return copy->commit();
+  if (auto r = util::copy_file(audio, copy->temp_path()); !r) return std::unexpected(r.error());
+  if (auto r = write(copy->temp_path()); !r) return std::unexpected(r.error());
+  return copy;
 }
 
 // The prologue of every change to one episode: take the lock, read the
@@ -362,13 +363,21 @@ Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view re
     if (o.description) e.description = *o.description;
     if (o.host) e.host = *o.host;
     const recorder::AudioTags tags = tags_for(folder, e);
-    if (auto r = retag(folder.audio(e), [&](const fs::path& p) { return recorder::write_tags(p, tags); }); !r)
-      return std::unexpected(r.error());
+    auto opus = stage_retag(folder.audio(e), [&](const fs::path& p) { return recorder::write_tags(p, tags); });
+    if (!opus) return std::unexpected(opus.error());
     boost::system::error_code ec;
-    e.size_bytes = fs::file_size(folder.audio(e), ec);
+    std::optional<util::AtomicFile> mp3;
     if (e.mp3_size_bytes && fs::exists(folder.mp3(e), ec)) {
-      if (auto r = retag(folder.mp3(e), [&](const fs::path& p) { return recorder::write_mp3_tags(p, tags, duration_ms(e)); }); !r)
-        return std::unexpected(r.error());
+      auto staged = stage_retag(folder.mp3(e), [&](const fs::path& p) {
+        return recorder::write_mp3_tags(p, tags, duration_ms(e));
+      });
+      if (!staged) return std::unexpected(staged.error());
+      mp3.emplace(std::move(*staged));
+    }
+    if (auto r = opus->commit(); !r) return std::unexpected(r.error());
+    e.size_bytes = fs::file_size(folder.audio(e), ec);
+    if (mp3) {
+      if (auto r = mp3->commit(); !r) return std::unexpected(r.error());
       e.mp3_size_bytes = fs::file_size(folder.mp3(e), ec);
     }
     if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());

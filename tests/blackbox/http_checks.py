@@ -24,9 +24,11 @@ class HttpChecks:
                 self.assertEqual(res.status, 200)
                 self.assertEqual(res.getheader("Content-Type"), ctype)
                 expected = self.expected_body(self.public("index.html" if path == "/" else path[1:]))
-                self.assertEqual(body, expected)
                 if res.getheader("Content-Length") is not None:  # else chunked
-                    self.assertEqual(int(res.getheader("Content-Length")), len(expected))
+                    self.assertEqual(int(res.getheader("Content-Length")), len(body))
+                sent_length = len(body)
+                as_built = self.page_as_built if path == "/" else (lambda b: b)
+                self.assertEqual(as_built(body), expected)
                 if path.endswith(".opus"):
                     self.assertEqual(res.getheader("Accept-Ranges"), "bytes")
                 self.assertEqual(res.getheader("Cache-Control"),
@@ -36,13 +38,13 @@ class HttpChecks:
                 res, body = self.request("HEAD", self.url(path))
                 self.assertEqual((res.status, body), (200, b""))
                 if res.getheader("Content-Length") is not None:
-                    self.assertEqual(int(res.getheader("Content-Length")), len(expected))
+                    self.assertEqual(int(res.getheader("Content-Length")), sent_length)
                 res, body = self.request("GET", self.url(path), {"If-None-Match": tag})
                 self.assertEqual((res.status, body), (304, b""))
                 res, _ = self.request("GET", self.url(path), {"If-Modified-Since": modified})
                 self.assertEqual(res.status, 304)
                 res, body = self.request("GET", self.url(path), {"If-None-Match": '"something-else"'})
-                self.assertEqual((res.status, body), (200, expected))
+                self.assertEqual((res.status, as_built(body)), (200, expected))
 
     def test_byte_ranges(self):
         path = self.url("/episodes/0001-marketing.opus")

@@ -57,10 +57,11 @@ def opus_duration(path):
     return (last - pre_skip) / 48000
 
 
-def write_episodes(show, opus, count, title, start=1, state="published", day="2026-11-01"):
+def write_episodes(show, opus, count, title, start=1, state="published", day="2026-11-01", mp3=None):
     """Adds `count` published episodes by writing library files directly
-    (each a hard link to one real Opus file whose TITLE tag is `title`), for
-    tests and benchmarks that need many episodes fast."""
+    (each a hard link to one real Opus file whose TITLE tag is `title`, and
+    to its MP3 rendition `mp3` when given), for tests and benchmarks that
+    need many episodes fast."""
     from xml.sax.saxutils import escape
     lib = os.path.join(show, "library")
     size = os.path.getsize(opus)
@@ -69,6 +70,10 @@ def write_episodes(show, opus, count, title, start=1, state="published", day="20
         dep = "marketing" if n % 2 else "sales"
         stem = f"{n:04d}-{dep}"
         os.link(opus, os.path.join(lib, stem + ".opus"))
+        mp3_size = ""
+        if mp3:
+            os.link(mp3, os.path.join(lib, stem + ".mp3"))
+            mp3_size = f"\n  <mp3-size>{os.path.getsize(mp3)}</mp3-size>"
         with open(os.path.join(lib, stem + ".xml"), "w", encoding="utf-8") as f:
             f.write(f"""<?xml version="1.0" encoding="UTF-8"?>
 <episode version="1">
@@ -79,7 +84,7 @@ def write_episodes(show, opus, count, title, start=1, state="published", day="20
   <host>Анна</host>
   <recorded-at>{day}T07:00:00Z</recorded-at>
   <duration>{duration:.3f}</duration>
-  <size>{size}</size>
+  <size>{size}</size>{mp3_size}
   <guid>{uuid.uuid4()}</guid>
   <state>{state}</state>
   <publish-at>{day}T07:00:00Z</publish-at>

@@ -84,8 +84,9 @@ document.getElementById('f').addEventListener('load', () => {
   if (!left) out.textContent = 'RESULT []';
   audios.forEach((a, i) => {
     a.preload = 'metadata';
-    a.addEventListener('loadedmetadata', () => { results[i] = {src: a.getAttribute('src'), duration: a.duration}; done(); });
-    a.addEventListener('error', () => { results[i] = {src: a.getAttribute('src'), error: a.error && a.error.code}; done(); });
+    const src = () => a.currentSrc.split('/').slice(-2).join('/');
+    a.addEventListener('loadedmetadata', () => { results[i] = {src: src(), duration: a.duration}; done(); });
+    a.addEventListener('error', () => { results[i] = {src: src(), error: a.error && a.error.code}; done(); });
     a.load();
   });
 });

@@ -60,13 +60,14 @@ class Feeds(ShowTest):
         self.assertIn("Голос врага &amp; &lt;b&gt;&quot;продажи&quot;&lt;/b&gt; &#39;маркетинг&#39; 🎙️ два", page)
         self.assertNotIn("Будущее", page)
         self.assertNotIn("0003", page)
-        self.assertEqual(sorted(os.listdir(self.public("episodes"))), ["0001-marketing.opus", "0002-sales.opus"])
+        self.assertEqual(sorted(os.listdir(self.public("episodes"))),
+                         ["0001-marketing.mp3", "0001-marketing.opus", "0002-sales.mp3", "0002-sales.opus"])
 
     def test_kill_9_during_builds_never_breaks_the_feed(self):
         self.imp("Первый")
         self.ct("publish", "1", check=0)
         opus = os.path.join(self.show, "library", "0001-marketing.opus")
-        write_episodes(self.show, opus, 400, "Первый", start=2)
+        write_episodes(self.show, opus, 400, "Первый", start=2, mp3=opus[:-5] + ".mp3")
         self.ct("build", check=0)
         rng = random.Random(42)
         killed = 0

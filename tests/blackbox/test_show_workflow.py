@@ -16,10 +16,9 @@ class Workflow(ShowTest):
         for i in range(6):
             proc = self.imp(f"{NASTY} {i + 1}", "--host", "Анна & Co")
             self.assertIn(f"episode {i + 1}", proc.stdout)
-        self.assertEqual(self.library(), [
-            "0001-marketing.opus", "0001-marketing.xml", "0002-sales.opus", "0002-sales.xml",
-            "0003-marketing.opus", "0003-marketing.xml", "0004-sales.opus", "0004-sales.xml",
-            "0005-marketing.opus", "0005-marketing.xml", "0006-sales.opus", "0006-sales.xml"])
+        self.assertEqual(self.library(), sorted(
+            f"{n:04d}-{dep}.{ext}" for n, dep in zip(range(1, 7), ["marketing", "sales"] * 3)
+            for ext in ("mp3", "opus", "xml")))
         episodes = json.loads(self.ct("list", "--json", check=0).stdout)
         self.assertEqual([e["department"] for e in episodes], ["marketing", "sales"] * 3)
         self.assertEqual(episodes[0]["title"], f"{NASTY} 1")
@@ -37,7 +36,7 @@ class Workflow(ShowTest):
         self.imp("Первый")
         proc = self.imp("Снова маркетинг", "--department", "marketing", check=None)
         self.assertOneLineError(proc, 2, "sales's turn", "marketing spoke last (episode 1)", "--out-of-turn")
-        self.assertEqual(len(self.library()), 2)
+        self.assertEqual(len(self.library()), 3)  # .opus, .mp3, .xml
         self.imp("Снова маркетинг", "--department", "marketing", "--out-of-turn")
         self.assertIn("0002-marketing.opus", self.library())
         self.assertIn("sales's turn", self.ct("list", check=0).stdout)
@@ -53,7 +52,7 @@ class Workflow(ShowTest):
         self.assertEqual([e["number"] for e in episodes], list(range(1, 9)))
         self.assertEqual([e["department"] for e in episodes], ["marketing", "sales"] * 4)
         self.assertEqual(sorted(e["title"] for e in episodes), sorted(f"Параллельно {i}" for i in range(8)))
-        self.assertEqual(len(self.library()), 16)
+        self.assertEqual(len(self.library()), 24)  # .opus, .mp3, .xml each
         self.assertEqual([n for n in os.listdir(os.path.join(self.show, "library")) if n.startswith(".incoming")], [])
         self.ct("check", check=0)
 
@@ -109,10 +108,12 @@ class Workflow(ShowTest):
         self.imp("Второй")
         self.ct("publish", "1", check=0)
         self.ct("publish", "2", check=0)
-        self.assertEqual(sorted(os.listdir(self.public("episodes"))), ["0001-marketing.opus", "0002-sales.opus"])
+        self.assertEqual(sorted(os.listdir(self.public("episodes"))),
+                         ["0001-marketing.mp3", "0001-marketing.opus", "0002-sales.mp3", "0002-sales.opus"])
         self.ct("unpublish", "2", check=0)
-        self.assertEqual(os.listdir(self.public("episodes")), ["0001-marketing.opus"])
-        for feed in ("feed.xml", "feed-sales.xml", "feed-marketing.xml", "index.html"):
+        self.assertEqual(sorted(os.listdir(self.public("episodes"))), ["0001-marketing.mp3", "0001-marketing.opus"])
+        for feed in ("feed.xml", "feed-sales.xml", "feed-marketing.xml", "feed-mp3.xml", "feed-mp3-sales.xml",
+                     "index.html"):
             with open(self.public(feed), encoding="utf-8") as f:
                 self.assertNotIn("0002-sales", f.read(), feed)
         self.assertEqual(json.loads(self.ct("list", "--json", check=0).stdout)[1]["state"], "draft")
@@ -154,7 +155,7 @@ class Workflow(ShowTest):
         self.assertOneLineError(run(["init", self.show, "--title", "again"]), 2, "already a show folder")
         self.assertOneLineError(run(["init", self.path("x"), "--title", "x", "--timezone", "Mars/Base"]), 2,
                                 "unknown time zone")
-        self.assertEqual(len(self.library()), 2)
+        self.assertEqual(len(self.library()), 3)
 
     def test_malformed_files_leave_public_untouched(self):
         self.imp("Один")

@@ -100,8 +100,85 @@ TEST(Render, PageEscapesEverythingAndHasAPlayerPerEpisode) {
   for (std::size_t at = 0; (at = html.find("<audio controls preload=\"none\"", at)) != std::string::npos; ++at) ++players;
   EXPECT_EQ(players, 2u);
   EXPECT_NE(html.find("href=\"feed-sales.xml\""), std::string::npos);
-  EXPECT_EQ(html.find("http"), std::string::npos) << "self-contained: no external URLs";
-  EXPECT_EQ(html.find("<script"), std::string::npos);
+  // Self-contained: the only absolute URLs are the show's own feeds (to copy
+  // and scan) and AntennaPod's subscribe link; no external assets.
+  for (std::size_t at = 0; (at = html.find("http", at)) != std::string::npos; at += 4) {
+    const std::string rest = html.substr(at, 100);
+    if (rest.rfind("http%3A%2F%2Fpodcast.intranet%2F", 0) == 0) continue;  // inside AntennaPod's link
+    EXPECT_TRUE(rest.rfind("http://podcast.intranet/", 0) == 0 ||
+                rest.rfind("https://antennapod.org/deeplink/subscribe?url=http%3A%2F%2Fpodcast.intranet%2F", 0) == 0 ||
+                rest.rfind("http://www.w3.org/2000/svg", 0) == 0)
+        << rest;
+  }
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);
+  EXPECT_EQ(html.find("<script src"), std::string::npos);
+}
+
+TEST(Render, MP3FeedEnclosesTheMP3WithOpusAsTheAlternate) {
+  std::vector<Episode> eps{episode(1, "marketing", "2026-11-01T07:00Z"), episode(2, "sales", "2026-11-08T07:00Z")};
+  eps[0].mp3_size_bytes = 777;  // episode 2 has no MP3 yet
+  for (Rendition r : {Rendition::Opus, Rendition::Mp3}) {
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(render_feed(show(), eps, "", {}, r).c_str()));
+    auto ch = doc.child("rss").child("channel");
+    const bool mp3 = r == Rendition::Mp3;
+    EXPECT_STREQ(ch.child("atom:link").attribute("href").value(),
+                 mp3 ? "http://podcast.intranet/feed-mp3.xml" : "http://podcast.intranet/feed.xml");
+    EXPECT_STREQ(ch.child_value("podcast:guid"),
+                 mp3 ? podcast_guid_for("http://podcast.intranet/feed-mp3.xml").c_str() : show().podcast_guid.c_str());
+    const auto items = ch.children("item");
+    EXPECT_EQ(std::distance(items.begin(), items.end()), mp3 ? 1 : 2);
+    for (auto item : items) {
+      const auto enclosures = item.children("enclosure");
+      EXPECT_EQ(std::distance(enclosures.begin(), enclosures.end()), 1);
+      const bool has_mp3 = std::string(item.child_value("itunes:episode")) == "1";
+      EXPECT_STREQ(item.child("enclosure").attribute("type").value(), mp3 ? "audio/mpeg" : "audio/ogg");
+      const auto alts = item.children("podcast:alternateEnclosure");
+      ASSERT_EQ(std::distance(alts.begin(), alts.end()), has_mp3 ? 2 : 0);
+      if (!has_mp3) continue;
+      auto first = *alts.begin();
+      EXPECT_STREQ(first.attribute("default").value(), "true");
+      EXPECT_STREQ(first.attribute("type").value(), item.child("enclosure").attribute("type").value());
+      EXPECT_STREQ(first.child("podcast:source").attribute("uri").value(),
+                   item.child("enclosure").attribute("url").value());
+      auto second = *std::next(alts.begin());
+      EXPECT_FALSE(second.attribute("default"));
+      EXPECT_STREQ(second.attribute("length").value(), mp3 ? "1001" : "777");
+      EXPECT_STREQ(second.attribute("bitrate").value(), "64000");
+      EXPECT_STREQ(second.attribute("codecs").value(), mp3 ? "opus" : "mp3");
+    }
+  }
+  EXPECT_EQ(feed_file_name("sales", Rendition::Mp3), "feed-mp3-sales.xml");
+  EXPECT_FALSE(is_valid_department_id("mp3"));
+  EXPECT_FALSE(is_valid_department_id("mp3-sales"));
+}
+
+TEST(Render, PageOffersOpusThenMP3AndASubscribeSectionWithQrCodes) {
+  std::vector<Episode> eps{episode(1, "marketing", "2026-11-01T07:00Z")};
+  eps[0].mp3_size_bytes = 777;
+  const std::string html = render_page(show(), eps, {});
+  const auto opus = html.find("<source src=\"episodes/0001-marketing.opus\" type=\"audio/ogg; codecs=opus\">");
+  const auto mp3 = html.find("<source src=\"episodes/0001-marketing.mp3\" type=\"audio/mpeg\">");
+  ASSERT_NE(opus, std::string::npos);
+  ASSERT_NE(mp3, std::string::npos);
+  EXPECT_LT(opus, mp3);
+  EXPECT_NE(html.find("Подписаться / Subscribe"), std::string::npos);
+  EXPECT_NE(html.find("value=\"http://podcast.intranet/feed-mp3.xml\""), std::string::npos);  // Apple
+  EXPECT_NE(html.find("aria-label=\"QR: http://podcast.intranet/feed-mp3.xml\""), std::string::npos);
+  EXPECT_NE(html.find("aria-label=\"QR: http://podcast.intranet/feed.xml\""), std::string::npos);  // Android
+  Show private_show = show();
+  private_show.private_feeds = true;
+  const std::string page = render_page(private_show, eps, {});
+  EXPECT_NE(page.find(kSubscribeMarker), std::string::npos);
+  EXPECT_EQ(page.find("http://podcast.intranet/"), std::string::npos) << "a private page names no shared URL";
+}
+
+TEST(Render, QrSvgIsSquareWithAQuietZone) {
+  const std::string svg = qr_svg("http://podcast.intranet/feed-mp3.xml", "QR & <x>");
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_NE(svg.find("aria-label=\"QR &amp; &lt;x&gt;\""), std::string::npos);
+  // Version 3 (29 modules) for a URL this long at level M, plus 4 on each side.
+  EXPECT_NE(svg.find("viewBox=\"0 0 37 37\""), std::string::npos) << svg.substr(0, 200);
 }
 
 TEST(Render, Durations) {
