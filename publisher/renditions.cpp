@@ -49,7 +49,7 @@ Result<std::vector<int>> make_missing_renditions(const ShowFolder& folder, const
       if (candidate.guid == e.guid) now = &candidate;
     if (!now || !needs_rendition(folder, *now)) continue;  // withdrawn, or made by someone else meanwhile
     // The tags as they are now (an edit may have come in meanwhile).
-    if (auto r = recorder::write_mp3_tags(incoming, tags_for(folder, *now),
+    if (auto r = recorder::write_mp3_tags(incoming, recorder::mp3_tags_of(tags_for(folder, *now)),
                                           std::llround(now->duration_seconds * 1000));
         !r)
       return std::unexpected(r.error());

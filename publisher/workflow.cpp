@@ -216,7 +216,7 @@ Result<feed::Episode> add_to_library(const ShowFolder& folder, const fs::path& i
   boost::system::error_code ec;
   e.size_bytes = fs::file_size(incoming, ec);
   if (!incoming_mp3.empty()) {
-    if (auto r = recorder::write_mp3_tags(incoming_mp3, tags, duration_ms(e)); !r) return std::unexpected(r.error());
+    if (auto r = recorder::write_mp3_tags(incoming_mp3, recorder::mp3_tags_of(tags), duration_ms(e)); !r) return std::unexpected(r.error());
     e.mp3_size_bytes = fs::file_size(incoming_mp3, ec);
   }
   for (const fs::path& target : {folder.audio(e), folder.mp3(e)})
@@ -369,7 +369,7 @@ Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view re
     std::optional<util::AtomicFile> mp3;
     if (e.mp3_size_bytes && fs::exists(folder.mp3(e), ec)) {
       auto staged = stage_retag(folder.mp3(e), [&](const fs::path& p) {
-        return recorder::write_mp3_tags(p, tags, duration_ms(e));
+        return recorder::write_mp3_tags(p, recorder::mp3_tags_of(tags), duration_ms(e));
       });
       if (!staged) return std::unexpected(staged.error());
       mp3.emplace(std::move(*staged));

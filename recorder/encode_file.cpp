@@ -462,9 +462,7 @@ Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const Encod
   }
   if (mp3) {
     if (auto r = mp3_out->file.close(); !r) return std::unexpected(r.error());
-    AudioTags mp3_tags = tags;
-    mp3_tags.encoder = tags.encoder + ", " + mp3_encoder_vendor();
-    if (auto r = write_mp3_tags(mp3_out->file.temp_path(), mp3_tags, duration_ms); !r)
+    if (auto r = write_mp3_tags(mp3_out->file.temp_path(), mp3_tags_of(tags), duration_ms); !r)
       return std::unexpected(r.error());
     report.mp3_file_bytes = fs::file_size(mp3_out->file.temp_path(), ec);
   }

@@ -16,6 +16,7 @@
 #include <cstdlib>
 
 #include "crosstalk/recorder/audio_tags.hpp"
+#include "crosstalk/recorder/mp3_writer.hpp"
 
 namespace fs = boost::filesystem;
 
@@ -61,6 +62,12 @@ std::string get_text(const Id3::Tag& tag, const char* id) {
 constexpr const char* kDepartment = "DEPARTMENT";
 
 }  // namespace
+
+AudioTags mp3_tags_of(AudioTags tags) {
+  const std::string lame = mp3_encoder_vendor();
+  if (tags.encoder.find(lame) == std::string::npos) tags.encoder += (tags.encoder.empty() ? "" : ", ") + lame;
+  return tags;
+}
 
 Result<void> write_mp3_tags(const fs::path& mp3_file, const AudioTags& tags, std::int64_t duration_ms) {
   const std::string name = mp3_file.string();

@@ -110,33 +110,56 @@ class HttpChecks:
             res, body = self.request("GET", "/" + enclosure.href.split("/", 3)[3])
             self.assertEqual(res.status, 200)
             self.assertEqual(len(body), int(enclosure.length))
-        # podget (Debian's command-line podcast client) subscribes and downloads.
-        home = self.path("podget")
+        # podget and gPodder (real podcast clients) subscribe to the Opus and
+        # the MP3 feed and download every episode byte-identical.
+        for feed, ext in (("/feed.xml", ".opus"), ("/feed-mp3.xml", ".mp3")):
+            for client in (self.podget, self.gpodder):
+                with self.subTest(feed=feed, client=client.__name__):
+                    got, log = client(f"{self.base_url[:-1]}{self.url(feed)}", ext)
+                    self.assertEqual(sorted(got), [f"0001-marketing{ext}", f"0002-sales{ext}"], log)
+                    for name, data in got.items():
+                        self.assertEqual(data, slurp(self.public("episodes", name), "rb"), name)
+
+    def collect(self, library, ext):
+        got = {}
+        for folder, _, files in os.walk(library):
+            for name in files:
+                if name.endswith(ext):
+                    got[name] = slurp(os.path.join(folder, name), "rb")
+        return got
+
+    def podget(self, feed_url, ext):
+        """podget (Debian's command-line podcast client): {file name: bytes}, its log."""
+        home = self.path(f"podget{ext}")
         conf, library = os.path.join(home, "conf"), os.path.join(home, "library")
         env = dict(os.environ, HOME=home)
         subprocess.run(["podget", "-d", conf, "--create-config", "podgetrc"], env=env,
                        capture_output=True, check=False)
         with open(os.path.join(conf, "serverlist"), "w", encoding="utf-8") as f:
-            f.write(f"{self.base_url[:-1]}{self.url('/feed.xml')} Crosstalk Golos\n")
+            f.write(f"{feed_url} Crosstalk Golos\n")
         # Its own session folder: podget refuses to run beside another session
         # in the shared /tmp/podget (the suites run in parallel).
         done = subprocess.run(["podget", "-d", conf, "-l", library, "--dir_session", os.path.join(home, "session"),
                                "-n", "-s"], env=env, capture_output=True, text=True, timeout=120, check=False)
-        got = {}
-        for folder, _, files in os.walk(library):
-            for name in files:
-                if name.endswith(".opus"):
-                    got[name] = slurp(os.path.join(folder, name), "rb")
-        self.assertEqual(sorted(got), ["0001-marketing.opus", "0002-sales.opus"], done.stdout[-1500:] + done.stderr[-1500:])
-        for name, data in got.items():
-            self.assertEqual(data, slurp(self.public("episodes", name), "rb"), name)
+        return self.collect(library, ext), done.stdout[-1500:] + done.stderr[-1500:]
+
+    def gpodder(self, feed_url, ext):
+        """gPodder's command line (gpo): subscribe, then download every new episode."""
+        home, library = self.path(f"gpodder{ext}"), self.path(f"gpodder{ext}-downloads")
+        env = dict(os.environ, GPODDER_HOME=home, GPODDER_DOWNLOAD_DIR=library, HOME=home)
+        log = ""
+        for args in (["subscribe", feed_url], ["download"]):
+            done = subprocess.run(["gpo", *args], env=env, capture_output=True, text=True, timeout=180, check=False)
+            log += done.stdout[-1500:] + done.stderr[-1500:]
+        return self.collect(library, ext), log
 
 
 class PrivateChecks:
     def test_nothing_without_a_valid_token(self):
         wrong = "0" * 64 if self.token != "0" * 64 else "1" * 64
-        for path in ("/", "/index.html", "/feed.xml", "/feed-marketing.xml", "/feed-sales.xml",
-                     "/episodes/0001-marketing.opus", "/cover.png"):
+        for path in ("/", "/index.html", "/feed.xml", "/feed-marketing.xml", "/feed-sales.xml", "/feed-mp3.xml",
+                     "/feed-mp3-sales.xml", "/episodes/0001-marketing.opus", "/episodes/0001-marketing.mp3",
+                     "/cover.png"):
             for target in (path, f"/s/{wrong}{path}", f"/s/{self.token[:-1]}{path}", f"/s/{self.token.upper()}{path}",
                            f"{path}?token={self.token}", "/_crosstalk/check"):
                 with self.subTest(target=target):
@@ -148,12 +171,13 @@ class PrivateChecks:
     def test_every_url_in_the_feed_carries_the_token_but_no_guid_does(self):
         self.ct("publish", "2", check=0)
         self.ct("build", check=0)
-        for feed in ("/feed.xml", "/feed-marketing.xml", "/feed-sales.xml"):
+        for feed in ("/feed.xml", "/feed-marketing.xml", "/feed-sales.xml", "/feed-mp3.xml", "/feed-mp3-sales.xml"):
             root = ET.fromstring(self.request("GET", self.url(feed))[1])
-            urls = [e.get("url") or e.get("href") for e in root.iter() if e.get("url") or e.get("href")]
+            urls = [e.get("url") or e.get("href") or e.get("uri") for e in root.iter()
+                    if e.get("url") or e.get("href") or e.get("uri")]
             urls += [e.text for e in root.iter() if e.tag in ("link", "url") and e.text]
             self.assertIn(f"{self.base_url}s/{self.token}/cover.png", urls)  # artwork too
-            self.assertTrue(urls)
+            self.assertTrue(any(u.endswith(".mp3") for u in urls), feed)  # the MP3 (enclosure or alternate)
             for u in urls:
                 self.assertTrue(u.startswith(f"{self.base_url}s/{self.token}/"), (feed, u))
                 self.assertEqual(self.request("GET", "/" + u.split("/", 3)[3].split("#")[0])[0].status, 200, u)
@@ -171,6 +195,15 @@ class PrivateChecks:
         self.assertEqual(self.request("GET", self.url("/feed.xml"))[0].status, 404)
         self.assertEqual(self.request("GET", self.url("/episodes/0001-marketing.opus"))[0].status, 404)
         self.assertEqual(self.request("GET", f"/s/{other}/episodes/0001-marketing.opus")[0].status, 200)
+
+    def test_the_page_shows_this_subscribers_own_feeds_and_qr_codes(self):
+        page = self.request("GET", self.url("/"))[1].decode()
+        mine = f"{self.base_url}s/{self.token}/"
+        self.assertIn(f'value="{mine}feed-mp3.xml"', page)  # Apple Podcasts: the MP3 feed to paste
+        self.assertIn(f'aria-label="QR: {mine}feed-mp3.xml"', page)
+        self.assertIn(f'aria-label="QR: {mine}feed.xml"', page)
+        self.assertNotIn("<!--crosstalk:subscribe-->", page)
+        self.assertNotIn(f'"{self.base_url}feed', page, "no shared feed URL on a private page")
 
     def test_the_token_never_reaches_the_access_log(self):
         self.request("GET", self.url("/feed.xml"))

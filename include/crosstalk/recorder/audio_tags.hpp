@@ -59,5 +59,7 @@ Result<AudioTags> read_tags(const boost::filesystem::path& opus_file);
 Result<void> write_mp3_tags(const boost::filesystem::path& mp3_file, const AudioTags& tags,
                             std::int64_t duration_ms);
 Result<AudioTags> read_mp3_tags(const boost::filesystem::path& mp3_file);
+// An episode's tags as its MP3 carries them: the ENCODER names LAME too.
+AudioTags mp3_tags_of(AudioTags tags);
 
 }  // namespace crosstalk::recorder
