@@ -115,8 +115,8 @@ audio{width:100%;margin-top:.5rem}
 .ways{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:1rem}
 .way h3{font-size:1rem;margin:.25rem 0}
 .way p{font-size:.875rem;color:var(--muted);margin:.25rem 0}
-.copy{display:flex;gap:.25rem;margin:.5rem 0}
-.copy input{flex:1;min-width:0;font:inherit;font-size:.8rem;padding:.25rem}
+.copy{display:flex;flex-wrap:wrap;gap:.25rem;margin:.5rem 0}
+.copy input{flex:1 1 12rem;min-width:0;font:inherit;font-size:.8rem;padding:.25rem}
 .copy button,.button{font:inherit;font-size:.875rem;padding:.25rem .75rem;border:1px solid var(--accent);border-radius:6px;background:var(--accent);color:#fff;text-decoration:none;display:inline-block;cursor:pointer}
 svg.qr{width:10rem;height:10rem;display:block;margin:.5rem 0}
 .way ul{padding-left:1.25rem;font-size:.875rem}

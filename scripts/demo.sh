@@ -50,10 +50,13 @@ echo "== building public/ =="
 ct build
 echo
 ct list
+ct check
 echo
 echo "Show folder: $show"
-echo "Feed:        http://127.0.0.1:8080/feed.xml  (per department: feed-marketing.xml, feed-sales.xml)"
-echo "Page:        http://127.0.0.1:8080/"
+echo "Feeds:       http://127.0.0.1:8080/feed.xml      Ogg Opus: AntennaPod, gPodder, browsers"
+echo "             http://127.0.0.1:8080/feed-mp3.xml  MP3: Apple Podcasts (iPhone, Mac), any player"
+echo "             (per department: feed-marketing.xml, feed-sales.xml, feed-mp3-marketing.xml, feed-mp3-sales.xml)"
+echo "Page:        http://127.0.0.1:8080/  (players, downloads, and how to subscribe on each device, with QR codes)"
 if [ -t 0 ] && [ -t 1 ]; then
   echo "== serving (Ctrl-C stops) =="
   exec "$crosstalk" -C "$show" serve --listen 127.0.0.1:8080

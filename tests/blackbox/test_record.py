@@ -96,6 +96,16 @@ class Record(MicTest):
         self.assertOpusinfoClean(opus)
         self.check_playback(opus)
         self.assertEqual(os.listdir(self.spool), [])  # delivered, nothing left behind
+        # Its MP3 rendition, made from the lossless copy (kept for it even
+        # though this show does not normalise): what was played, at the
+        # episode's length.
+        raw = subprocess.run(["ffmpeg", "-v", "error", "-i", opus[:-5] + ".mp3", "-f", "f32le", "-ac", "1", "-ar",
+                              "48000", "-"], capture_output=True, check=True).stdout
+        mp3 = np.frombuffer(raw, dtype="<f4").astype(np.float64)
+        self.assertAlmostEqual(len(mp3) / 48000, e["duration"], delta=1152 / 48000)
+        played, _ = read_wav(self.played48)
+        self.assertGreaterEqual(best_correlation(mp3, played[:, 0])[0], 0.95)
+        self.ct("check", check=0)
 
     def test_a_device_at_another_rate_is_resampled(self):
         proc = self.record("--title", "16 кГц", "--duration", "6", "--rate", "16000")
@@ -303,7 +313,9 @@ class Normalised(MicTest):
         sidecar = slurp(os.path.join(self.show, "library", "0001-marketing.xml"))
         self.assertIn('normalized="true"', sidecar)
         self.assertIn("<capture overflows=\"0\"", sidecar)
+        self.assertIn("<mp3-size>", sidecar)  # its MP3, from the same normalised PCM
         self.assertEqual(os.listdir(self.spool), [])  # the lossless copy is gone too
+        self.ct("check", check=0)
 
 
 class Keys(MicTest):
@@ -348,6 +360,10 @@ class Keys(MicTest):
         h, m, s = when.split(":")
         self.assertAlmostEqual(int(h) * 3600 + int(m) * 60 + float(s), 1.5, delta=0.3)
         self.assertEqual(tags["CHAPTER001NAME"], ["Глава 1"])
+        from mutagen.id3 import ID3
+        (chap,) = ID3(opus[:-5] + ".mp3").getall("CHAP")  # the MP3's chapter, as ID3 CHAP
+        self.assertAlmostEqual(chap.start_time / 1000, int(h) * 3600 + int(m) * 60 + float(s), delta=0.002)
+        self.assertEqual(str(chap.sub_frames["TIT2"]), "Глава 1")
         # The publisher turns the sidecar's chapters into Podcasting 2.0 chapters.
         self.ct("publish", "1", check=0)
         feed = slurp(os.path.join(self.show, "public", "feed.xml"))

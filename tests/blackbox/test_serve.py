@@ -92,6 +92,14 @@ document.getElementById('f').addEventListener('load', () => {
 });
 </script></body></html>"""
 
+MP3_ALONE = """<!DOCTYPE html><html><body><pre id="out">pending</pre><script>
+const a = new Audio();
+a.preload = 'metadata';
+a.addEventListener('loadedmetadata', () => { document.getElementById('out').textContent = 'RESULT ' + JSON.stringify({duration: a.duration}); });
+a.addEventListener('error', () => { document.getElementById('out').textContent = 'RESULT ' + JSON.stringify({error: a.error && a.error.code}); });
+a.src = 'episodes/0001-marketing.mp3';
+</script></body></html>"""
+
 CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -123,10 +131,26 @@ class Browser(ServedShow):
         self.assertIn("Первый &amp; &lt;тест&gt;", proc.stdout)
         console = [l for l in proc.stderr.splitlines() if ":CONSOLE(" in l]
         self.assertEqual(console, [])
-        # Screenshots at desktop and phone width, kept in the build folder.
+        # Screenshots at desktop and phone width, kept in the build folder;
+        # the QR codes on them scan back to the feeds (zbarimg): the MP3 feed
+        # for iPhones, the Opus feed for Android.
         artifacts = os.environ.get("CROSSTALK_ARTIFACTS", self.dir)
         os.makedirs(artifacts, exist_ok=True)
-        for name, size in (("page-desktop.png", "1280,900"), ("page-phone.png", "390,844")):
+        for name, size in (("page-desktop.png", "1280,1400"), ("page-phone.png", "390,2400")):
             shot = os.path.join(artifacts, name)
             self.chromium(f"--window-size={size}", f"--screenshot={shot}", self.base_url)
             self.assertGreater(os.path.getsize(shot), 5000, name)
+            scanned = subprocess.run(["zbarimg", "--quiet", "--raw", shot], capture_output=True, text=True)
+            self.assertEqual(sorted(scanned.stdout.split()), [self.base_url + "feed-mp3.xml", self.base_url + "feed.xml"],
+                             name + scanned.stderr)
+
+    def test_the_mp3_alone_plays_for_browsers_without_ogg_opus(self):
+        with open(self.public("mp3-alone.html"), "w", encoding="utf-8") as f:
+            f.write(MP3_ALONE)
+        proc = self.chromium("--virtual-time-budget=20000", "--dump-dom", f"{self.base_url}mp3-alone.html")
+        line = [l for l in proc.stdout.splitlines() if "RESULT " in l]
+        self.assertTrue(line, proc.stdout[-500:] + proc.stderr[-2000:])
+        result = json.loads(line[0].split("RESULT ", 1)[1].split("</pre>")[0])
+        duration = json.loads(self.ct("list", "--json", check=0).stdout)[0]["duration"]
+        self.assertNotIn("error", result)
+        self.assertAlmostEqual(result["duration"], duration, delta=0.1)
