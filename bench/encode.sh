@@ -18,18 +18,7 @@ floor=$PWD/build-release/bench/raw_opus_floor
 work=$PWD/build-release/bench-data
 mkdir -p "$work"
 
-speech=$work/speech-${minutes}min.wav
-if [ ! -f "$speech" ]; then
-  echo "generating ${minutes} minutes of speech..." >&2
-  espeak-ng -v ru -w "$work/ru.wav" "$(cat bench/speech-ru.txt)"
-  espeak-ng -v en -w "$work/en.wav" "$(cat bench/speech-en.txt)"
-  sox "$work/ru.wav" "$work/en.wav" -r 48000 -b 16 -c 1 "$work/part.wav" rate -v
-  part=$(soxi -D "$work/part.wav")
-  reps=$(awk -v m="$minutes" -v p="$part" 'BEGIN { print int(m * 60 / p) }')
-  sox "$work/part.wav" "$work/long.wav" repeat "$reps"
-  sox "$work/long.wav" "$speech" trim 0 "$((minutes * 60))" pad 0 "$((minutes * 60))" trim 0 "$((minutes * 60))"
-  rm -f "$work/ru.wav" "$work/en.wav" "$work/part.wav" "$work/long.wav"
-fi
+speech=$(bench/make_speech.sh "$minutes" "$work")
 echo "input: $speech ($(soxi -d "$speech"), $(soxi -r "$speech") Hz, $(soxi -c "$speech") ch)"
 
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }

@@ -4,6 +4,8 @@
 #include <memory>
 
 #include "commands.hpp"
+#include <boost/filesystem/path.hpp>
+
 #include "crosstalk/recorder/encode_file.hpp"
 
 namespace crosstalk::cli {
@@ -66,15 +68,23 @@ Result<void> run_encode(const EncodeArgs& a) {
     if (!cover) return std::unexpected(cover.error());
     options.tags.cover = std::move(*cover);
   }
-  auto report = recorder::encode_file(a.in, a.out, options);
+  // OUT.mp3: the MP3 alone.
+  const bool mp3_only = boost::filesystem::path(a.out).extension() == ".mp3";
+  if (mp3_only) {
+    if (!a.mp3.empty()) return bad_input("--mp3: OUT is already an MP3 file; give one or the other");
+    options.mp3_path = a.out;
+  }
+  auto report = mp3_only ? recorder::encode_mp3_file(a.in, options) : recorder::encode_file(a.in, a.out, options);
   if (!report) return std::unexpected(report.error());
   const auto& r = *report;
-  std::printf("%s: %.3f s, %s, %d kbit/s, %llu bytes (from %s, %d Hz, %d ch)\n", a.out.c_str(),
-              r.seconds(), r.channels == 1 ? "mono" : "stereo", r.bitrate / 1000,
-              static_cast<unsigned long long>(r.file_bytes), r.input.format.c_str(),
-              r.input.sample_rate, r.input.channels);
+  if (!mp3_only)
+    std::printf("%s: %.3f s, %s, %d kbit/s, %llu bytes (from %s, %d Hz, %d ch)\n", a.out.c_str(),
+                r.seconds(), r.channels == 1 ? "mono" : "stereo", r.bitrate / 1000,
+                static_cast<unsigned long long>(r.file_bytes), r.input.format.c_str(),
+                r.input.sample_rate, r.input.channels);
   if (r.mp3)
-    std::printf("%s: MP3, %d kbit/s CBR, %llu bytes\n", a.mp3.c_str(), r.mp3->bitrate_kbps,
+    std::printf("%s: MP3, %.3f s, %s, %d kbit/s CBR, %llu bytes\n", options.mp3_path.string().c_str(), r.seconds(),
+                r.channels == 1 ? "mono" : "stereo", r.mp3->bitrate_kbps,
                 static_cast<unsigned long long>(r.mp3_file_bytes));
   print_loudness(a.in, r.loudness);
   return {};
@@ -84,9 +94,9 @@ Result<void> run_encode(const EncodeArgs& a) {
 
 void register_encode(CLI::App& root, Action& action) {
   auto args = std::make_shared<EncodeArgs>();
-  CLI::App* cmd = root.add_subcommand("encode", "Encode a WAV/FLAC/AIFF file into a tagged Ogg Opus file");
+  CLI::App* cmd = root.add_subcommand("encode", "Encode a WAV/FLAC/AIFF file into a tagged Ogg Opus (or MP3) file");
   cmd->add_option("IN", args->in, "input audio file (WAV, FLAC or AIFF, 8-192 kHz)")->required();
-  cmd->add_option("OUT", args->out, "output .opus file (written atomically)")->required();
+  cmd->add_option("OUT", args->out, "output .opus file, or .mp3 for an MP3 alone (written atomically)")->required();
   cmd->add_option("--bitrate", args->bitrate_kbps, "kbit/s (default 64 mono, 96 stereo)")
       ->check(CLI::Range(6.0, 512.0));
   cmd->add_option("--channels", args->channels, "1 (default: speech) or 2 (keep stereo)")
