@@ -4,6 +4,8 @@
 #include <taglib/opusfile.h>
 
 #include "crosstalk/recorder/audio_tags.hpp"
+#include "crosstalk/recorder/mp3_probe.hpp"
+#include "crosstalk/recorder/mp3_writer.hpp"
 #include "crosstalk/recorder/ogg_opus_writer.hpp"
 #include "crosstalk/util/output_file.hpp"
 #include "temp_dir.hpp"
@@ -88,4 +90,49 @@ TEST(AudioTags, CoverChecks) {
   auto ok = load_cover(dir / "ok.png");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->image.mime_type, "image/png");
+}
+
+TEST(AudioTags, Id3v23RoundTripsEveryFieldCoverAndChapters) {
+  test::TempDir dir;
+  // An MP3 from our writer, then the same tags as the Opus test.
+  {
+    auto file = util::OutputFile::create_new(dir / "e.mp3");
+    ASSERT_TRUE(file);
+    FileSink sink(*file);
+    auto writer = Mp3Writer::create({}, sink);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE(writer->write(test::sine(48000 * 5, 440, kOpusRate)));
+    ASSERT_TRUE(writer->finish());
+    ASSERT_TRUE(file->close());
+  }
+  AudioTags tags;
+  tags.title = "Голос врага: «победы» & <провалы> \"q\" 'a' 🎙️";
+  tags.artist = "Анна Петрова";
+  tags.album = "Голос врага";
+  tags.track = 7;
+  tags.date = "2026-12-01";
+  tags.description = "Строка 1\nLine 2 & <b>bold</b> 🚀";
+  tags.language = "ru";
+  tags.department = "sales";
+  tags.encoder = "crosstalk test";
+  tags.cover = Cover{kPng, *util::probe_image(kPng)};
+  tags.chapters = {{0, "Вступление & <intro>"}, {1500, "Глава 2 🎙️"}};
+  ASSERT_TRUE(write_mp3_tags(dir / "e.mp3", mp3_tags_of(tags), 5000));
+  auto back = read_mp3_tags(dir / "e.mp3");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, mp3_tags_of(tags));
+  EXPECT_NE(back->encoder.find("LAME"), std::string::npos);
+  auto probe = probe_mp3(dir / "e.mp3");
+  ASSERT_TRUE(probe) << probe.error().message;
+  EXPECT_EQ(probe->sample_rate, 48000);
+  EXPECT_NEAR(probe->seconds(), 5.0, kMp3LengthSlackFrames * 1152.0 / 48000);
+  // Re-tagging with fewer fields removes the rest.
+  AudioTags fewer;
+  fewer.title = "Only";
+  fewer.genre = "";
+  ASSERT_TRUE(write_mp3_tags(dir / "e.mp3", fewer, 5000));
+  back = read_mp3_tags(dir / "e.mp3");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, fewer);
+  EXPECT_FALSE(read_mp3_tags(dir / "missing.mp3"));
 }

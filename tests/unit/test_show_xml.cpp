@@ -29,6 +29,8 @@ TEST(ShowXml, ShowRoundTrips) {
   show.target_lufs = -19.5;
   show.max_gain_db = 12;
   show.normalize = false;
+  show.mp3 = false;
+  show.mp3_bitrate_kbps = 96;
   EXPECT_EQ(show.base_url, "http://podcast.intranet/");
   ASSERT_EQ(show.rotation.size(), 2u);
   EXPECT_EQ(show.rotation[0].name, "Маркетинг");
@@ -36,6 +38,22 @@ TEST(ShowXml, ShowRoundTrips) {
   auto back = load_show(dir / "show.xml");
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, show);
+  // MP3 renditions are on by default (shows made before them included), and
+  // a bitrate LAME cannot do is refused with the line.
+  std::string text = show_to_xml(show);
+  const auto at = text.find("  <mp3 ");
+  ASSERT_NE(at, std::string::npos);
+  test::write_bytes(dir / "show.xml", text.substr(0, at) + text.substr(text.find('\n', at) + 1));
+  back = load_show(dir / "show.xml");
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_TRUE(back->mp3);
+  EXPECT_EQ(back->mp3_bitrate_kbps, 64);
+  test::write_bytes(dir / "show.xml", text.substr(0, at) + "  <mp3 enabled=\"true\" bitrate-kbps=\"65\"/>\n" +
+                                          text.substr(text.find('\n', at) + 1));
+  back = load_show(dir / "show.xml");
+  ASSERT_FALSE(back);
+  EXPECT_NE(back.error().message.find("show.xml:"), std::string::npos) << back.error().message;
+  EXPECT_NE(back.error().message.find("bitrate-kbps"), std::string::npos);
 }
 
 TEST(ShowXml, EpisodeRoundTrips) {
@@ -55,7 +73,9 @@ TEST(ShowXml, EpisodeRoundTrips) {
   e.loudness = EpisodeLoudness{-35.25, 6.5, -14.75, 19.25, -16.0, -2.0, true};
   e.chapters = {{0, kNasty}, {83.456, "Глава 2"}};
   e.capture = CaptureStats{2, 480};
+  e.mp3_size_bytes = 4242;
   EXPECT_EQ(e.stem(), "0012-sales");
+  EXPECT_EQ(e.mp3_file(), "0012-sales.mp3");
   EXPECT_EQ(e.chapters_file(), "0012-sales.chapters.json");
   test::write_bytes(dir / "0012-sales.xml", episode_to_xml(e));
   auto back = load_episode(dir / "0012-sales.xml");
