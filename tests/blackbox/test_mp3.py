@@ -22,7 +22,7 @@ import podcastparser
 from mutagen.id3 import ID3
 
 from show_support import NASTY, ShowTest
-from support import decode, png, slurp, speech, tool
+from support import decode, png, run, slurp, speech, tool
 
 NS = {"podcast": "https://podcastindex.org/namespace/1.0", "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
       "atom": "http://www.w3.org/2005/Atom"}
@@ -281,6 +281,25 @@ class Mp3Rendition(ShowTest):
         self.assertEqual([n for n in os.listdir(os.path.join(self.show, "library")) if n.startswith(".")], [])
         self.imp("Потом")  # numbering and turns as if nothing happened
         self.assertIn("0001-marketing.mp3", self.library())
+
+
+class EncodeMp3(ShowTest):
+    def test_encode_writes_both_or_the_mp3_alone_and_refuses_cleanly(self):
+        opus, mp3 = self.path("e.opus"), self.path("e.mp3")
+        proc = run(["encode", self.wav, opus, "--mp3", mp3, "--title", NASTY, "--artist", "Анна",
+                    "--department", "sales"], check=0)
+        self.assertIn("MP3", proc.stdout)
+        self.assertOpusinfoClean(opus)
+        tags = ID3(mp3)
+        self.assertEqual(str(tags["TIT2"]), NASTY)
+        self.assertEqual(str(tags["TXXX:DEPARTMENT"]), "sales")
+        alone = self.path("alone.mp3")
+        run(["encode", self.wav, alone, "--no-normalize"], check=0)
+        self.assertEqual(slurp(alone, "rb")[:3], b"ID3")
+        self.assertGreater(len(mp3_pcm(alone)), 48000)
+        proc = run(["encode", self.wav, self.path("x.opus"), "--mp3", self.path("nowhere/x.mp3")])
+        self.assertOneLineError(proc, 2, "nowhere", "does not exist")
+        self.assertFalse(os.path.exists(self.path("x.opus")))
 
 
 if __name__ == "__main__":
