@@ -86,9 +86,9 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
     auto channels = std::make_shared<int>(1);
     auto rate = std::make_shared<double>(48000);
     auto* cmd = root.add_subcommand("record", "Record the next episode from the microphone");
-    cmd->add_option("--title", o->title, "episode title")->required();
-    cmd->add_option("--description", o->description, "episode description");
-    cmd->add_option("--host", o->host, "who hosts it");
+    cmd->add_option("--title", o->title, "episode title")->required()->check(xml_text());
+    cmd->add_option("--description", o->description, "episode description")->check(xml_text());
+    cmd->add_option("--host", o->host, "who hosts it")->check(xml_text());
     cmd->add_option("--department", o->department, "default: whose turn it is");
     cmd->add_flag("--out-of-turn", *out_of_turn, "allow the department that spoke last");
     cmd->add_option("--device", *device, "input device: id or part of its name (see 'crosstalk devices')");
