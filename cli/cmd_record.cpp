@@ -128,6 +128,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         item.show_dir = show_abs;
         item.options = *o;
         item.recorded_at = now;
+        item.recording_id = item.audio.stem().string();
         if (auto r = publisher::save_spool_item(item); !r) return r;
 
         recorder::CaptureSettings cs;

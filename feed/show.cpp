@@ -247,6 +247,7 @@ std::string episode_to_xml(const Episode& e) {
     c.append_attribute("overflows") = static_cast<unsigned long long>(e.capture->overflows);
     c.append_attribute("dropped-samples") = static_cast<unsigned long long>(e.capture->dropped_samples);
   }
+  if (!e.recording_id.empty()) xml::add_text(root, "recording-id", e.recording_id);
   return xml::to_string(doc);
 }
 
@@ -302,6 +303,7 @@ Result<Episode> load_episode(const boost::filesystem::path& path) {
   }
   if (auto c = root.child("capture"))
     e.capture = CaptureStats{c.attribute("overflows").as_ullong(), c.attribute("dropped-samples").as_ullong()};
+  e.recording_id = xml::text_of(root, "recording-id");
   if (e.state == State::Scheduled && !e.publish_at)
     return std::unexpected(d.error_at(root.child("state"), "a scheduled episode needs <publish-at>"));
   return e;

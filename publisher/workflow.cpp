@@ -180,6 +180,11 @@ Result<feed::Episode> add_to_library(const ShowFolder& folder, const fs::path& i
   if (!lock) return std::unexpected(lock.error());
   auto episodes = load_library(folder);
   if (!episodes) return std::unexpected(episodes.error());
+  if (!e.recording_id.empty())  // under the lock: two deliveries of one recording add it once
+    for (const auto& other : *episodes)
+      if (other.recording_id == e.recording_id)
+        return failure("recording " + e.recording_id + " is episode " + std::to_string(other.number) +
+                       " already; nothing added");
   e.department = o.department.empty() ? whose_turn(folder.show, *episodes).next : o.department;
   if (auto r = check_turn(folder.show, *episodes, e.department, o.turns); !r)
     return std::unexpected(r.error());  // someone else took the turn meanwhile

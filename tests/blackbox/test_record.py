@@ -395,3 +395,61 @@ class Devices(ShowTest):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stderr, "")
         self.assertRegex(r.stdout, r"\*\s+\d+\s+default\s+\[ALSA\]")
+
+
+class SpoolDelivery(ShowTest):
+    """Delivery from the spool is idempotent and safe to run twice at once:
+    the recording's id goes into the sidecar, and an episode with it is never
+    added again (issue 11). The spool is made by hand: no microphone needed."""
+
+    def setUp(self):
+        super().setUp()
+        self.spool = self.path("spool")
+        os.makedirs(self.spool)
+        self.env = dict(os.environ, CROSSTALK_SPOOL=self.spool)
+        self.opus = self.path("take.opus")
+        subprocess.run([BIN, "encode", self.wav, self.opus], check=True, capture_output=True)
+        self.put_in_spool()
+
+    def put_in_spool(self, stem="rec-20261129T101500Z-0123abcd"):
+        shutil.copy(self.opus, os.path.join(self.spool, stem + ".opus"))
+        with open(os.path.join(self.spool, stem + ".xml"), "w", encoding="utf-8") as f:
+            f.write(f"""<?xml version="1.0" encoding="UTF-8"?>
+<recording version="1">
+  <show>{os.path.abspath(self.show)}</show>
+  <title>Из спула</title>
+  <out-of-turn>true</out-of-turn>
+  <recorded-at>2026-11-29T10:15:00Z</recorded-at>
+  <state>complete</state>
+  <seconds>2.0</seconds>
+</recording>
+""")
+
+    def upload(self):
+        return subprocess.run([BIN, "upload"], env=self.env, capture_output=True, text=True)
+
+    def test_a_recording_delivered_before_a_crash_is_not_added_again(self):
+        r = self.upload()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(os.listdir(self.spool), [])
+        self.assertIn("<recording-id>rec-20261129T101500Z-0123abcd</recording-id>",
+                      slurp(os.path.join(self.show, "library", "0001-marketing.xml")))
+        # A crash between the rename into library/ and the spool's clean-up
+        # leaves the spool files: the next upload only cleans them up.
+        self.put_in_spool()
+        r = self.upload()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("episode 1", r.stdout)
+        self.assertEqual(os.listdir(self.spool), [])
+        self.assertEqual(self.library(), ["0001-marketing.opus", "0001-marketing.xml"])
+
+    def test_two_uploads_at_once_add_it_once(self):
+        for attempt in range(3):
+            procs = [subprocess.Popen([BIN, "upload"], env=self.env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True) for _ in range(2)]
+            outs = [p.communicate(timeout=60) for p in procs]
+            for p, (out, err) in zip(procs, outs):
+                self.assertEqual(p.returncode, 0, out + err)
+            self.assertEqual(os.listdir(self.spool), [])
+            self.assertEqual(len([n for n in self.library() if n.endswith(".xml")]), attempt + 1)
+            self.put_in_spool(f"rec-20261129T10160{attempt}Z-0123abcd")
