@@ -113,17 +113,19 @@ Result<std::vector<SpoolItem>> load_spool() {
   return items;
 }
 
-namespace {
-void remove_from_spool(const SpoolItem& item) {
+void discard(const SpoolItem& item) {
   boost::system::error_code ec;
   fs::remove(item.audio, ec);
   fs::remove(item.meta(), ec);
   fs::remove(fs::path(item.audio).replace_extension(".log"), ec);
   fs::remove(item.lossless(), ec);
 }
-}  // namespace
 
 Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>& before_normalising) {
+  boost::system::error_code ec;
+  if (!fs::exists(item.audio, ec))
+    return bad_input("no audio (the recording never started); 'crosstalk spool discard " + item.recording_id +
+                     "' removes it");
   if (!item.complete)
     return bad_input(item.audio.string() + ": the recording was cut short; run 'crosstalk recover " +
                      item.audio.string() + "' first");
@@ -136,7 +138,7 @@ Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>
     if (!episodes) return std::nullopt;
     for (const auto& e : *episodes)
       if (e.recording_id == item.recording_id) {
-        remove_from_spool(item);
+        discard(item);
         return e;
       }
     return std::nullopt;
@@ -150,7 +152,6 @@ Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>
   for (const auto& c : item.chapters)
     if (c.start < item.seconds) draft.chapters.push_back(c);
   draft.capture = feed::CaptureStats{item.overflows, item.dropped};
-  boost::system::error_code ec;
   Result<feed::Episode> e = failure("not delivered");
   if (folder->show.normalize && fs::exists(item.lossless(), ec)) {
     if (before_normalising) before_normalising();
@@ -164,7 +165,7 @@ Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>
     if (auto done = delivered()) return *done;  // another process was first (under the lock, see add_to_library)
     return std::unexpected(e.error());
   }
-  remove_from_spool(item);
+  discard(item);
   return e;
 }
 

@@ -39,6 +39,9 @@ Result<SpoolItem> load_spool_item(const boost::filesystem::path& meta);
 // Every item in the spool, oldest first.
 Result<std::vector<SpoolItem>> load_spool();
 
+// Removes the item's files from the spool (audio, lossless copy, log, its XML).
+void discard(const SpoolItem& item);
+
 // Into the show's library, then out of the spool: normalised from the
 // lossless copy when the show normalises and the copy is there, else the
 // Opus file as it is (add_recording). `before_normalising` is called first
