@@ -225,3 +225,55 @@ class DaylightSaving(ShowTest):
         self.assertTrue(os.path.exists(self.public("episodes", "0001-marketing.opus")))
         with open(self.public("feed.xml"), encoding="utf-8") as f:
             self.assertIn("Sun, 29 Mar 2026 03:00:00 +0200", f.read())
+
+
+class LockWaits(ShowTest):
+    """The show lock does not wait in silence (issue 11): after about 2 s it
+    says who holds it (host, pid, since when: written into the lock file by
+    whoever takes it), and it gives up after CROSSTALK_LOCK_TIMEOUT seconds."""
+
+    def hold_lock(self):
+        import fcntl
+        f = open(os.path.join(self.show, ".crosstalk.lock"), "r+")
+        fcntl.lockf(f, fcntl.LOCK_EX)  # a classic POSIX lock: open-file-description locks conflict with it
+        f.truncate(0)
+        f.write("host testhost, pid 4242, since 2026-11-29T10:00:00Z\n")
+        f.flush()
+        self.addCleanup(f.close)
+        return f
+
+    def test_says_who_holds_it_and_gives_up_after_the_timeout(self):
+        import time
+        self.imp("Первый")
+        self.hold_lock()
+        start = time.monotonic()
+        r = subprocess.run([BIN, "-C", self.show, "schedule", "1", "--at", "2030-01-01T10:00"], capture_output=True,
+                           text=True, timeout=30, env=dict(os.environ, CROSSTALK_LOCK_TIMEOUT="4"))
+        took = time.monotonic() - start
+        self.assertEqual(r.returncode, 1, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 2, r.stderr)
+        self.assertIn("testhost", lines[0])
+        self.assertIn("4242", lines[0])
+        self.assertIn("CROSSTALK_LOCK_TIMEOUT", lines[1])
+        self.assertGreaterEqual(took, 3.5)
+        self.assertLess(took, 10)
+        self.assertIn("draft", self.ct("list", check=0).stdout)  # nothing changed
+
+    def test_waits_on_and_then_records_itself_as_the_holder(self):
+        import socket
+        import time
+        self.imp("Первый")
+        held = self.hold_lock()
+        proc = subprocess.Popen([BIN, "-C", self.show, "schedule", "1", "--at", "2030-01-01T10:00"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        self.assertIsNone(proc.poll(), "it waits for the lock")
+        held.close()
+        out, err = proc.communicate(timeout=10)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn("testhost", err)
+        self.assertIn("scheduled", out)
+        note = slurp(os.path.join(self.show, ".crosstalk.lock"))
+        self.assertIn(socket.gethostname(), note)
+        self.assertIn(f"pid {proc.pid}", note)
