@@ -175,6 +175,22 @@ class Workflow(ShowTest):
         for name, data in snapshot.items():
             self.assertEqual(slurp(self.public(name), "rb"), data)
 
+    def test_a_cover_name_that_is_not_a_plain_image_name_is_refused(self):
+        self.imp("Один")
+        self.ct("publish", "1", check=0)
+        feed = slurp(self.public("feed.xml"), "rb")
+        show_xml = os.path.join(self.show, "show.xml")
+        good = slurp(show_xml)
+        self.assertIn("<cover></cover>", good)
+        with open(os.path.join(self.dir, "x.jpg"), "wb") as f:
+            f.write(b"\xff\xd8\xff")
+        for name in ("feed.xml", "../x.jpg", "library/0001-marketing.opus", ".crosstalk-build", "index.html"):
+            with self.subTest(name=name):
+                with open(show_xml, "w", encoding="utf-8") as f:
+                    f.write(good.replace("<cover></cover>", f"<cover>{name}</cover>"))
+                self.assertOneLineError(self.ct("build"), 2, "show.xml:", "<cover>")
+                self.assertEqual(slurp(self.public("feed.xml"), "rb"), feed)
+
 
 class Checks(ShowTest):
     def test_check_finds_what_is_wrong_and_says_so_in_json(self):
