@@ -8,7 +8,6 @@
 #include "crosstalk/publisher/nginx_config.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/read_file.hpp"
-#include <date/date.h>
 
 namespace fs = boost::filesystem;
 
@@ -93,7 +92,7 @@ recorder::AudioTags tags_for(const ShowFolder& folder, const feed::Episode& e) {
   tags.artist = e.host;
   tags.album = folder.show.title;
   tags.track = e.number;
-  tags.date = date::format("%Y-%m-%d", e.recorded_at);
+  tags.date = feed::format_local(e.recorded_at, folder.show.timezone).substr(0, 10);  // the show's date, not UTC's
   tags.description = e.description;
   tags.language = folder.show.language;
   tags.department = e.department;

@@ -133,6 +133,17 @@ class Workflow(ShowTest):
         self.assertIn(f'length="{os.path.getsize(lib)}"', feed)
         self.ct("check", check=0)
 
+    def test_the_date_tag_is_the_shows_local_date(self):
+        self.imp("Поздно вечером")
+        sidecar = os.path.join(self.show, "library", "0001-marketing.xml")
+        text = slurp(sidecar)
+        start = text.index("<recorded-at>")
+        end = text.index("</recorded-at>")
+        with open(sidecar, "w", encoding="utf-8") as f:  # 01:30 on 1 December in Moscow
+            f.write(text[:start] + "<recorded-at>2026-11-30T22:30:00Z" + text[end:])
+        self.ct("edit", "1", "--host", "Анна", check=0)  # retags from the sidecar
+        self.assertEqual(OggOpus(os.path.join(self.show, "library", "0001-marketing.opus"))["date"], ["2026-12-01"])
+
     def test_bad_input_is_one_line_exit_2(self):
         self.imp("Есть")
         cases = [
