@@ -72,6 +72,8 @@ std::uint64_t stamp_hash(const std::string& name, const fs::path& p) {
   if (st) {
     feed(&st->mtime_ns, sizeof st->mtime_ns);
     feed(&st->size, sizeof st->size);
+    feed(&st->inode, sizeof st->inode);
+    feed(&st->ctime_ns, sizeof st->ctime_ns);
   }
   return h;
 }

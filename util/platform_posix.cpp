@@ -105,19 +105,21 @@ Result<void> sync_path(const boost::filesystem::path& path) {
 }
 
 namespace {
-std::int64_t mtime_of(const struct stat& st) {
+std::int64_t nanoseconds(const struct timespec& t) { return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; }
 #ifdef __APPLE__
-  return static_cast<std::int64_t>(st.st_mtimespec.tv_sec) * 1000000000 + st.st_mtimespec.tv_nsec;
+std::int64_t mtime_of(const struct stat& st) { return nanoseconds(st.st_mtimespec); }
+std::int64_t ctime_of(const struct stat& st) { return nanoseconds(st.st_ctimespec); }
 #else
-  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+std::int64_t mtime_of(const struct stat& st) { return nanoseconds(st.st_mtim); }
+std::int64_t ctime_of(const struct stat& st) { return nanoseconds(st.st_ctim); }
 #endif
-}
 }  // namespace
 
 std::optional<FileStamp> stat_stamp(const boost::filesystem::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return FileStamp{mtime_of(st), static_cast<std::uint64_t>(st.st_size)};
+  return FileStamp{mtime_of(st), static_cast<std::uint64_t>(st.st_size), static_cast<std::uint64_t>(st.st_ino),
+                   ctime_of(st)};
 }
 
 std::optional<ServedFile> ServedFile::open_beneath(const boost::filesystem::path& root,

@@ -95,6 +95,19 @@ class Workflow(ShowTest):
         self.ct("build", check=0)
         self.assertIn("Исправлено вручную", slurp(self.public("feed.xml")))
 
+    def test_the_build_shortcut_notices_a_same_size_edit_within_one_mtime_tick(self):
+        self.imp("Один")
+        self.ct("publish", "1", check=0)
+        sidecar = os.path.join(self.show, "library", "0001-marketing.xml")
+        st = os.stat(sidecar)
+        text = slurp(sidecar).replace("<title>Один</title>", "<title>Два!!</title>")  # the same byte count
+        with open(sidecar, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.utime(sidecar, ns=(st.st_atime_ns, st.st_mtime_ns))  # as if within the same timestamp tick
+        self.assertEqual((os.stat(sidecar).st_size, os.stat(sidecar).st_mtime_ns), (st.st_size, st.st_mtime_ns))
+        self.ct("build", check=0)
+        self.assertIn("Два!!", slurp(self.public("feed.xml")))
+
     def test_import_with_publish_at_and_past_schedules(self):
         proc = self.imp("Прошлое", "--publish-at", "2020-01-01T10:00")
         self.assertIn("next 'crosstalk build'", proc.stdout)

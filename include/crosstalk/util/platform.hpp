@@ -54,9 +54,14 @@ class FileLock {
 };
 
 // A file's modification time (ns) and size from one stat; empty if missing.
+// Inode and change time too: a same-size edit within one mtime tick (or an
+// mtime set back) still changes the stamp.
 struct FileStamp {
   std::int64_t mtime_ns = 0;
   std::uint64_t size = 0;
+  std::uint64_t inode = 0;
+  std::int64_t ctime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
 };
 std::optional<FileStamp> stat_stamp(const boost::filesystem::path& path);
 
