@@ -286,7 +286,7 @@ void accept(tcp::acceptor& acceptor, Site& site) {
 }
 
 // Builds when something falls due, and every 2 s to see new schedules made by
-// other processes (a build with nothing to do costs one folder listing).
+// other processes (a build with nothing to do reads show.xml and lists folders).
 class Scheduler {
  public:
   explicit Scheduler(const publisher::ShowFolder& folder) : folder_(folder), thread_([this] { loop(); }) {}
