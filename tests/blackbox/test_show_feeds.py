@@ -117,7 +117,7 @@ class ForbiddenCharacters(ShowTest):
         self.assertFalse(os.path.exists(self.path("other")))
         self.assertOneLineError(run(["encode", self.wav, cover, "--artist", self.BAD]), 2, "--artist")
         self.assertFalse(os.path.exists(cover))
-        self.assertEqual(self.library(), ["0001-marketing.opus", "0001-marketing.xml"])
+        self.assertEqual([n for n in self.library() if n.endswith(".xml")], ["0001-marketing.xml"])  # one episode
 
     def test_hand_edits_render_as_replacement_characters_and_check_reports_them(self):
         self.imp("Первый")
