@@ -7,9 +7,20 @@
 
 #include "commands.hpp"
 #include "crosstalk/util/platform.hpp"
+#include "crosstalk/util/xml_text.hpp"
 #include "crosstalk/version.hpp"
 
 namespace crosstalk::cli {
+
+const CLI::Validator& xml_text() {
+  static const CLI::Validator validator(
+      [](std::string& text) -> std::string {
+        auto problem = util::xml_text_problem(text);
+        return problem ? "contains " + *problem + "; remove it" : std::string();
+      },
+      "");
+  return validator;
+}
 
 int run(int argc, char** argv) {
   util::platform::report_file_size_limit_as_error();

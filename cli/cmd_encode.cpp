@@ -101,15 +101,15 @@ void register_encode(CLI::App& root, Action& action) {
       ->check(CLI::Range(6.0, 512.0));
   cmd->add_option("--channels", args->channels, "1 (default: speech) or 2 (keep stereo)")
       ->check(CLI::IsMember({1, 2}));
-  cmd->add_option("--title", args->tags.title, "TITLE tag");
-  cmd->add_option("--artist", args->tags.artist, "ARTIST tag (the host)");
-  cmd->add_option("--album", args->tags.album, "ALBUM tag (the show)");
+  cmd->add_option("--title", args->tags.title, "TITLE tag")->check(xml_text());
+  cmd->add_option("--artist", args->tags.artist, "ARTIST tag (the host)")->check(xml_text());
+  cmd->add_option("--album", args->tags.album, "ALBUM tag (the show)")->check(xml_text());
   cmd->add_option("--track", args->tags.track, "TRACKNUMBER tag")->check(CLI::Range(1, 999999));
-  cmd->add_option("--date", args->tags.date, "DATE tag, e.g. 2026-12-01");
-  cmd->add_option("--description", args->tags.description, "DESCRIPTION tag");
-  cmd->add_option("--language", args->tags.language, "LANGUAGE tag, e.g. ru");
-  cmd->add_option("--department", args->tags.department, "DEPARTMENT tag");
-  cmd->add_option("--genre", args->tags.genre, "GENRE tag (default Podcast)");
+  cmd->add_option("--date", args->tags.date, "DATE tag, e.g. 2026-12-01")->check(xml_text());
+  cmd->add_option("--description", args->tags.description, "DESCRIPTION tag")->check(xml_text());
+  cmd->add_option("--language", args->tags.language, "LANGUAGE tag, e.g. ru")->check(xml_text());
+  cmd->add_option("--department", args->tags.department, "DEPARTMENT tag")->check(xml_text());
+  cmd->add_option("--genre", args->tags.genre, "GENRE tag (default Podcast)")->check(xml_text());
   cmd->add_option("--cover", args->cover, "front cover, JPEG or PNG, at most 1 MiB");
   cmd->add_option("--loudness", args->loudness.target_lufs, "target integrated loudness, LUFS (default -16)")
       ->check(CLI::Range(-40.0, -5.0));

@@ -22,10 +22,24 @@ namespace crosstalk::cli {
 
 namespace {
 
-std::atomic<bool>* g_stop = nullptr;
+std::atomic<std::atomic<bool>*> g_stop{nullptr};
 extern "C" void on_stop_signal(int) {
-  if (g_stop) g_stop->store(true);
+  if (auto* stop = g_stop.load()) stop->store(true);
 }
+
+// SIGINT and SIGTERM set `stop` while this lives; afterwards they do nothing
+// (never reaching a dead object, whichever way the scope is left).
+class StopOnSignal {
+ public:
+  explicit StopOnSignal(std::atomic<bool>& stop) {
+    g_stop = &stop;
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+  }
+  ~StopOnSignal() { g_stop = nullptr; }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+};
 
 std::string clock_text(double seconds) {
   const long s = static_cast<long>(seconds);
@@ -39,15 +53,17 @@ void print_delivered(const feed::Episode& e) {
               e.title.c_str(), e.duration_seconds);
 }
 
-// Delivers what earlier recordings left in the spool; the number still waiting.
-int deliver_pending(bool verbose) {
+// Delivers what earlier recordings left in the spool (into `into` when given,
+// an absolute path); the number still waiting.
+int deliver_pending(bool verbose, const std::string& into = {}) {
   auto items = publisher::load_spool();
   if (!items) {
     std::fprintf(stderr, "warning: %s\n", items.error().message.c_str());
     return 0;
   }
   int waiting = 0;
-  for (const auto& item : *items) {
+  for (auto& item : *items) {
+    if (!into.empty()) item.show_dir = into;
     auto e = publisher::deliver(item);
     if (e) {
       std::printf("delivered %s → ", item.audio.filename().string().c_str());
@@ -86,9 +102,9 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
     auto channels = std::make_shared<int>(1);
     auto rate = std::make_shared<double>(48000);
     auto* cmd = root.add_subcommand("record", "Record the next episode from the microphone");
-    cmd->add_option("--title", o->title, "episode title")->required();
-    cmd->add_option("--description", o->description, "episode description");
-    cmd->add_option("--host", o->host, "who hosts it");
+    cmd->add_option("--title", o->title, "episode title")->required()->check(xml_text());
+    cmd->add_option("--description", o->description, "episode description")->check(xml_text());
+    cmd->add_option("--host", o->host, "who hosts it")->check(xml_text());
     cmd->add_option("--department", o->department, "default: whose turn it is");
     cmd->add_flag("--out-of-turn", *out_of_turn, "allow the department that spoke last");
     cmd->add_option("--device", *device, "input device: id or part of its name (see 'crosstalk devices')");
@@ -106,6 +122,10 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         const std::string show_abs = fs::absolute(*show_dir, ec).lexically_normal().string();
         auto folder = publisher::open_show(*show_dir);
         std::string heading = "Recording";
+        // A folder that is there but is no show: 'upload' could never deliver
+        // to it (a missing one may be a share not mounted yet).
+        if (!folder && fs::is_directory(*show_dir, ec) && !fs::exists(fs::path(*show_dir) / "show.xml", ec))
+          return std::unexpected(folder.error());
         if (folder) {
           if (auto r = publisher::check_recording(*folder, *o); !r) return r;
           auto episodes = publisher::load_library(*folder);
@@ -128,6 +148,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         item.show_dir = show_abs;
         item.options = *o;
         item.recorded_at = now;
+        item.recording_id = item.audio.stem().string();
         if (auto r = publisher::save_spool_item(item); !r) return r;
 
         recorder::CaptureSettings cs;
@@ -140,9 +161,8 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
           return std::unexpected(capture.error());
         }
         recorder::LiveControl control;
-        g_stop = &control.stop;
-        std::signal(SIGINT, on_stop_signal);
-        std::signal(SIGTERM, on_stop_signal);
+        std::optional<StopOnSignal> stop_on_signal;
+        stop_on_signal.emplace(control.stop);
         const bool tty = util::platform::interactive_terminal();
         std::printf("%s: %s — from %s at %.0f Hz\n", heading.c_str(), o->title.c_str(), (*capture)->device_name().c_str(),
                     (*capture)->rate());
@@ -156,7 +176,11 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         // the meter; our messages come after.
         std::optional<util::platform::SilencedStderr> quiet;
         quiet.emplace(fs::path(item.audio).replace_extension(".log"));
-        if (auto r = (*capture)->start(); !r) return r;
+        if (auto r = (*capture)->start(); !r) {
+          quiet.reset();
+          publisher::discard(item);  // nothing recorded: nothing for 'upload' to trip on
+          return r;
+        }
         double next_line = 5;
         recorder::LiveSettings ls;
         ls.max_seconds = *duration;
@@ -186,11 +210,15 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
             next_line += 5;
           }
         });
-        g_stop = nullptr;
+        stop_on_signal.reset();
         keyboard.reset();
         (*capture)->stop();
         quiet.reset();
         if (tty) std::printf("\n");
+        if (!report && !fs::exists(item.audio, ec)) {
+          publisher::discard(item);
+          return failure("recording failed: " + report.error().message);
+        }
         if (!report)
           return failure("recording stopped: " + report.error().message + "; what was recorded is kept in " +
                          item.audio.filename().string() + " ('crosstalk recover' it, then 'crosstalk upload')");
@@ -254,13 +282,59 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
     });
   }
   {
+    auto into = std::make_shared<std::string>();
     auto* cmd = root.add_subcommand("upload", "Deliver recordings waiting in the local spool to their shows");
-    cmd->callback([&action] {
-      action = []() -> Result<void> {
-        const int waiting = deliver_pending(true);
+    cmd->add_option("--into", *into, "deliver them into this show folder instead of the one each was recorded for");
+    cmd->callback([&action, into] {
+      action = [into]() -> Result<void> {
+        std::string target;
+        if (!into->empty()) {
+          auto folder = publisher::open_show(*into);
+          if (!folder) return std::unexpected(Error{folder.error().kind, "--into: " + folder.error().message});
+          boost::system::error_code ec;
+          target = fs::absolute(*into, ec).lexically_normal().string();
+        }
+        const int waiting = deliver_pending(true, target);
         if (waiting) return failure(std::to_string(waiting) + " recording(s) still in the spool (see above)");
         std::printf("nothing left in the spool\n");
         return {};
+      };
+    });
+  }
+  {
+    auto* spool = root.add_subcommand("spool", "What waits in the local spool: list, discard ID");
+    spool->require_subcommand(1);
+    auto* list = spool->add_subcommand("list", "The recordings waiting in the spool, oldest first");
+    list->callback([&action] {
+      action = []() -> Result<void> {
+        auto items = publisher::load_spool();
+        if (!items) return std::unexpected(items.error());
+        boost::system::error_code ec;
+        for (const auto& item : *items) {
+          const char* state = !fs::exists(item.audio, ec) ? "no audio"
+                              : item.complete            ? "complete"
+                                                         : "cut short (recover it)";
+          std::printf("%s  %-22s  %s  %s → %s\n", item.recording_id.c_str(), state, clock_text(item.seconds).c_str(),
+                      item.options.title.c_str(), item.show_dir.c_str());
+        }
+        if (items->empty()) std::printf("the spool is empty\n");
+        return {};
+      };
+    });
+    auto id = std::make_shared<std::string>();
+    auto* discard = spool->add_subcommand("discard", "Delete a recording from the spool (its audio too)");
+    discard->add_option("ID", *id, "as 'crosstalk spool list' shows it")->required();
+    discard->callback([&action, id] {
+      action = [id]() -> Result<void> {
+        auto items = publisher::load_spool();
+        if (!items) return std::unexpected(items.error());
+        for (const auto& item : *items)
+          if (item.recording_id == *id) {
+            publisher::discard(item);
+            std::printf("discarded %s (%s)\n", id->c_str(), item.options.title.c_str());
+            return {};
+          }
+        return bad_input("no recording '" + *id + "' in the spool; 'crosstalk spool list' shows what is there");
       };
     });
   }

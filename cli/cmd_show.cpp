@@ -26,6 +26,11 @@ std::string describe(const feed::Show& show, const feed::Episode& e) {
   return s + ")";
 }
 
+// Text from hand-edited files may hold invalid UTF-8: it prints as U+FFFD.
+void print_json(const nlohmann::json& j) {
+  std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+}
+
 Result<ShowFolder> open(const std::string& dir) { return publisher::open_show(dir); }
 
 void print_build(const ShowFolder& folder, const publisher::BuildReport& r) {
@@ -45,13 +50,13 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     auto dir = std::make_shared<std::string>();
     auto* cmd = root.add_subcommand("init", "Create a show folder");
     cmd->add_option("DIR", *dir, "the new show folder")->required();
-    cmd->add_option("--title", o->title, "the show's title")->required();
-    cmd->add_option("--description", o->description, "what the show is about");
-    cmd->add_option("--base-url", o->base_url, "where public/ is served (default http://127.0.0.1:8080/)");
-    cmd->add_option("--language", o->language, "language code (default ru)");
+    cmd->add_option("--title", o->title, "the show's title")->required()->check(xml_text());
+    cmd->add_option("--description", o->description, "what the show is about")->check(xml_text());
+    cmd->add_option("--base-url", o->base_url, "where public/ is served (default http://127.0.0.1:8080/)")->check(xml_text());
+    cmd->add_option("--language", o->language, "language code (default ru)")->check(xml_text());
     cmd->add_option("--timezone", o->timezone, "Area/City (default Europe/Moscow)");
-    cmd->add_option("--author", o->author, "author shown in podcast apps");
-    cmd->add_option("--owner-email", o->owner_email, "owner's e-mail");
+    cmd->add_option("--author", o->author, "author shown in podcast apps")->check(xml_text());
+    cmd->add_option("--owner-email", o->owner_email, "owner's e-mail")->check(xml_text());
     cmd->add_option("--cover", o->cover, "cover image, JPEG or PNG (1400-3000 px square is best)");
     cmd->add_flag("--private", o->private_feeds, "only people given a URL by 'subscribers add' can listen");
     cmd->callback([&action, o, dir] {
@@ -78,9 +83,9 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     auto out_of_turn = std::make_shared<bool>(false);
     auto* cmd = root.add_subcommand("import", "Add an episode from a WAV/FLAC/AIFF file");
     cmd->add_option("FILE", *file, "the recording")->required();
-    cmd->add_option("--title", o->title, "episode title")->required();
-    cmd->add_option("--description", o->description, "episode description");
-    cmd->add_option("--host", o->host, "who hosts it");
+    cmd->add_option("--title", o->title, "episode title")->required()->check(xml_text());
+    cmd->add_option("--description", o->description, "episode description")->check(xml_text());
+    cmd->add_option("--host", o->host, "who hosts it")->check(xml_text());
     cmd->add_option("--department", o->department, "default: whose turn it is");
     cmd->add_flag("--out-of-turn", *out_of_turn, "allow the department that spoke last");
     cmd->add_option("--publish-at", o->publish_at, "schedule it: ISO 8601 time (show's time zone if no offset)");
@@ -137,7 +142,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
             }
             out.push_back(j);
           }
-          std::printf("%s\n", out.dump(2).c_str());
+          print_json(out);
           return {};
         }
         if (episodes->empty()) std::printf("no episodes yet\n");
@@ -200,9 +205,9 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
          host = std::make_shared<std::string>();
     auto* cmd = root.add_subcommand("edit", "Change an episode's title, description or host");
     cmd->add_option("EP", *ep, "episode number or stem")->required();
-    auto* t = cmd->add_option("--title", *title, "new title");
-    auto* d = cmd->add_option("--description", *desc, "new description");
-    auto* h = cmd->add_option("--host", *host, "new host");
+    auto* t = cmd->add_option("--title", *title, "new title")->check(xml_text());
+    auto* d = cmd->add_option("--description", *desc, "new description")->check(xml_text());
+    auto* h = cmd->add_option("--host", *host, "new host")->check(xml_text());
     cmd->callback([&action, ep, o, title, desc, host, t, d, h, show_dir] {
       if (t->count()) o->title = *title;
       if (d->count()) o->description = *desc;
@@ -261,7 +266,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
           nlohmann::json j{{"ok", r.ok()}, {"episodes", r.episodes}, {"published", r.published},
                            {"problems", nlohmann::json::array()}};
           for (const auto& p : r.problems) j["problems"].push_back({{"path", p.path}, {"problem", p.problem}});
-          std::printf("%s\n", j.dump(2).c_str());
+          print_json(j);
         } else {
           for (const auto& p : r.problems) std::printf("%s: %s\n", p.path.c_str(), p.problem.c_str());
           std::printf("%zu episode(s), %zu published, %zu problem(s)\n", r.episodes, r.published,

@@ -15,7 +15,7 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<std::s
   {
     auto name = std::make_shared<std::string>();
     auto* cmd = group->add_subcommand("add", "Give someone a personal feed URL (printed once)");
-    cmd->add_option("NAME", *name, "the person, e.g. their name or e-mail")->required();
+    cmd->add_option("NAME", *name, "the person, e.g. their name or e-mail")->required()->check(xml_text());
     cmd->callback([&action, name, show_dir] {
       action = [name, show_dir]() -> Result<void> {
         auto folder = publisher::open_show(*show_dir);

@@ -14,6 +14,10 @@ namespace crosstalk::cli {
 
 using Action = std::function<Result<void>()>;
 
+// For options whose text reaches feeds, tags or show files: refuses what
+// XML 1.0 cannot carry (util::xml_text_problem), naming the option (exit 2).
+const CLI::Validator& xml_text();
+
 void register_encode(CLI::App& root, Action& action);
 // One line of loudness figures, and a warning line for silent or very quiet input.
 void print_loudness(const std::string& source, const recorder::LoudnessReport& loudness);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "crosstalk/feed/render.hpp"
+#include "crosstalk/util/xml_text.hpp"
 
 namespace crosstalk::feed {
 
@@ -129,7 +130,7 @@ p.description{white-space:pre-line;margin:.5rem 0 0}
 std::string escape_html(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  for (char c : util::xml_safe_text(text)) {  // as in the feeds: forbidden characters → U+FFFD
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

@@ -7,6 +7,7 @@
 #include "crosstalk/feed/render.hpp"
 #include <nlohmann/json.hpp>
 
+#include "crosstalk/util/xml_text.hpp"
 #include "xml_io.hpp"
 
 namespace crosstalk::feed {
@@ -165,7 +166,7 @@ std::string render_chapters(const Episode& e) {
   nlohmann::json chapters = nlohmann::json::array();
   for (const auto& c : e.chapters) {
     // Milliseconds, as recorded; the spec's startTime is seconds (float).
-    chapters.push_back({{"startTime", std::round(c.start * 1000) / 1000}, {"title", c.title}});
+    chapters.push_back({{"startTime", std::round(c.start * 1000) / 1000}, {"title", util::xml_safe_text(c.title)}});
   }
   return nlohmann::json{{"version", "1.2.0"}, {"chapters", chapters}}.dump(2) + "\n";
 }

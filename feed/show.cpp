@@ -8,6 +8,7 @@
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/string_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -39,6 +40,21 @@ std::string default_name(const std::string& id, const std::string& language) {
 
 bool trimmed_empty(const std::string& s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// Cover names in show.xml are copied to public/<name>: a plain file name
+// ending in .jpg, .jpeg or .png, never a path, a dot-file or a name a build writes.
+bool is_valid_cover_name(std::string_view name) {
+  if (name.empty() || name[0] == '.' || name.find_first_of("/\\") != std::string_view::npos ||
+      name.find('\0') != std::string_view::npos)
+    return false;
+  auto ends_with = [&name](std::string_view ext) {
+    if (name.size() <= ext.size()) return false;
+    for (std::size_t i = 0; i < ext.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(name[name.size() - ext.size() + i])) != ext[i]) return false;
+    return true;
+  };
+  return ends_with(".jpg") || ends_with(".jpeg") || ends_with(".png");
 }
 
 Result<Time> read_time(const xml::Document& d, const pugi::xml_node& node) {
@@ -158,6 +174,10 @@ Result<Show> load_show(const boost::filesystem::path& path) {
   s.category = xml::text_of(root, "category");
   s.podcast_guid = xml::text_of(root, "podcast-guid");
   if (trimmed_empty(s.title)) return std::unexpected(d.error_at(root, "<title> is missing or empty"));
+  if (!s.cover.empty() && !is_valid_cover_name(s.cover))
+    return std::unexpected(d.error_at(root.child("cover"), "<cover> '" + s.cover +
+                                                               "' must be a file name in the show folder like "
+                                                               "cover.jpg (.jpg, .jpeg or .png; no folders)"));
   if (s.timezone.empty()) s.timezone = "UTC";
   if (auto r = check_time_zone(s.timezone); !r)
     return std::unexpected(d.error_at(root.child("timezone"), r.error().message));
@@ -266,6 +286,7 @@ std::string episode_to_xml(const Episode& e) {
     c.append_attribute("overflows") = static_cast<unsigned long long>(e.capture->overflows);
     c.append_attribute("dropped-samples") = static_cast<unsigned long long>(e.capture->dropped_samples);
   }
+  if (!e.recording_id.empty()) xml::add_text(root, "recording-id", e.recording_id);
   return xml::to_string(doc);
 }
 
@@ -322,6 +343,7 @@ Result<Episode> load_episode(const boost::filesystem::path& path) {
   }
   if (auto c = root.child("capture"))
     e.capture = CaptureStats{c.attribute("overflows").as_ullong(), c.attribute("dropped-samples").as_ullong()};
+  e.recording_id = xml::text_of(root, "recording-id");
   if (e.state == State::Scheduled && !e.publish_at)
     return std::unexpected(d.error_at(root.child("state"), "a scheduled episode needs <publish-at>"));
   return e;

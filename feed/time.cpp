@@ -39,9 +39,11 @@ Time now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system
 
 namespace {
 
-// Reads exactly `n` digits at `pos`.
+// Reads exactly `n` digits at `pos` (no sign: from_chars takes "-1").
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   if (pos + n > s.size()) return false;
+  for (std::size_t i = pos; i < pos + n; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
   auto r = std::from_chars(s.data() + pos, s.data() + pos + n, out);
   return r.ec == std::errc() && r.ptr == s.data() + pos + n;
 }

@@ -2,6 +2,7 @@
 #include "xml_io.hpp"
 
 #include "crosstalk/util/read_file.hpp"
+#include "crosstalk/util/xml_text.hpp"
 
 #include <algorithm>
 
@@ -38,9 +39,20 @@ struct StringWriter : pugi::xml_writer {
   std::string out;
   void write(const void* data, size_t size) override { out.append(static_cast<const char*>(data), size); }
 };
+
+// Every text and attribute value through util::xml_safe_text: whatever a
+// hand-edited file brought in, what is written is well-formed XML.
+void make_safe(pugi::xml_node node) {
+  for (pugi::xml_attribute a : node.attributes())
+    if (util::xml_text_problem(a.value())) a.set_value(util::xml_safe_text(a.value()).c_str());
+  if ((node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) && util::xml_text_problem(node.value()))
+    node.set_value(util::xml_safe_text(node.value()).c_str());
+  for (pugi::xml_node child : node.children()) make_safe(child);
+}
 }  // namespace
 
-std::string to_string(const pugi::xml_document& doc) {
+std::string to_string(pugi::xml_document& doc) {
+  make_safe(doc);
   StringWriter writer;
   doc.save(writer, "  ", pugi::format_default, pugi::encoding_utf8);
   return std::move(writer.out);

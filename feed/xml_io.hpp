@@ -19,7 +19,8 @@ struct Document {
 };
 
 Result<void> load(const boost::filesystem::path& path, Document& out);
-std::string to_string(const pugi::xml_document& doc);
+// Indented UTF-8; characters XML 1.0 forbids become U+FFFD first.
+std::string to_string(pugi::xml_document& doc);
 // A new document with the XML declaration (UTF-8) and its root element.
 pugi::xml_node start_document(pugi::xml_document& doc, const char* root);
 

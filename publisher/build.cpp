@@ -61,31 +61,46 @@ Result<void> place_episode(const fs::path& source, const fs::path& target) {
 
 // What a build depends on, summed up: every file in library/, show.xml, the
 // cover, and what is in public/. Any edit, rename, addition or removal
-// changes it (mtimes are nanoseconds on local disks).
-std::string fingerprint(const ShowFolder& folder) {
-  std::uint64_t sum = 0;
-  auto mix = [&sum](const std::string& name, const fs::path& p) {
-    auto st = util::platform::stat_stamp(p);
-    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-    auto feed = [&h](const void* data, std::size_t n) {
-      for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<const unsigned char*>(data)[i]) * 1099511628211ull;
-    };
-    feed(name.data(), name.size());
-    if (st) {
-      feed(&st->mtime_ns, sizeof st->mtime_ns);
-      feed(&st->size, sizeof st->size);
-    }
-    sum += h;  // order-independent
+// changes it (mtimes are nanoseconds on local disks). One file's share:
+std::uint64_t stamp_hash(const std::string& name, const fs::path& p) {
+  auto st = util::platform::stat_stamp(p);
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+  auto feed = [&h](const void* data, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<const unsigned char*>(data)[i]) * 1099511628211ull;
   };
-  mix("show.xml", folder.show_xml());
-  if (!folder.show.cover.empty()) mix("cover", folder.root / folder.show.cover);
-  for (const fs::path& dir : {folder.library(), folder.public_dir(), folder.public_dir() / "episodes"}) {
-    mix(dir.string(), dir);
-    if (dir.filename() == "episodes") continue;  // its own mtime covers links added or removed
-    boost::system::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-      mix(it->path().filename().string(), it->path());
+  feed(name.data(), name.size());
+  if (st) {
+    feed(&st->mtime_ns, sizeof st->mtime_ns);
+    feed(&st->size, sizeof st->size);
+    feed(&st->inode, sizeof st->inode);
+    feed(&st->ctime_ns, sizeof st->ctime_ns);
   }
+  return h;
+}
+
+// A folder and (unless `shallow`) every entry in it; summed, so order-independent.
+std::uint64_t folder_hash(const fs::path& dir, bool shallow) {
+  std::uint64_t sum = stamp_hash(dir.string(), dir);
+  if (shallow) return sum;
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    sum += stamp_hash(it->path().filename().string(), it->path());
+  return sum;
+}
+
+// The inputs besides show.xml (the cover it names, library/): stamped before
+// the build reads them, so a change made while it runs triggers the next one.
+std::uint64_t inputs_hash(const ShowFolder& folder) {
+  return (folder.show.cover.empty() ? 0 : stamp_hash("cover", folder.root / folder.show.cover)) +
+         folder_hash(folder.library(), false);
+}
+
+// What is in public/ (episodes/: its own mtime covers links added or removed).
+std::uint64_t outputs_hash(const ShowFolder& folder) {
+  return folder_hash(folder.public_dir(), false) + folder_hash(folder.public_dir() / "episodes", true);
+}
+
+std::string fingerprint(std::uint64_t sum) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(sum));
   return std::string(kVersion) + " " + buf;
@@ -115,8 +130,8 @@ std::optional<Stamp> read_stamp(const ShowFolder& folder) {
   return s;
 }
 
-Result<void> write_stamp(const ShowFolder& folder, const BuildReport& report) {
-  std::string text = fingerprint(folder) + "\n" +
+Result<void> write_stamp(const ShowFolder& folder, const BuildReport& report, const std::string& fingerprint) {
+  std::string text = fingerprint + "\n" +
                      (report.next_due ? feed::format_utc(*report.next_due) : "-") + "\n" +
                      std::to_string(report.published) + "\n";
   return util::write_file_atomically(stamp_path(folder), {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
@@ -132,11 +147,18 @@ Result<BuildReport> build_public(const ShowFolder& folder, feed::Time now) {
   return build_public_locked(folder, now);
 }
 
-Result<BuildReport> build_public_locked(const ShowFolder& folder, feed::Time now) {
+Result<BuildReport> build_public_locked(const ShowFolder& caller, feed::Time now) {
+  // The settings on disk now, not those the caller read earlier (serve reads
+  // them once, at start); show.xml is stamped before it is read.
+  std::uint64_t inputs = stamp_hash("show.xml", caller.show_xml());
+  auto show = feed::load_show(caller.show_xml());
+  if (!show) return std::unexpected(Error{show.error().kind, show.error().message + " (public/ left as it was)"});
+  const ShowFolder folder{caller.root, std::move(*show)};
+  inputs += inputs_hash(folder);
   // Nothing changed since the last build and nothing fell due: done, without
   // reading a single sidecar.
-  if (auto stamp = read_stamp(folder);
-      stamp && (!stamp->next_due || now < *stamp->next_due) && stamp->fingerprint == fingerprint(folder)) {
+  if (auto stamp = read_stamp(folder); stamp && (!stamp->next_due || now < *stamp->next_due) &&
+                                       stamp->fingerprint == fingerprint(inputs + outputs_hash(folder))) {
     BuildReport report;
     report.published = stamp->published;
     report.next_due = stamp->next_due;
@@ -145,7 +167,9 @@ Result<BuildReport> build_public_locked(const ShowFolder& folder, feed::Time now
   auto report = build_everything(folder, now);
   if (!report) return report;
   if (auto r = write_nginx_config(folder); !r) return std::unexpected(r.error());
-  if (auto r = write_stamp(folder, *report); !r) return std::unexpected(r.error());
+  // The inputs as they were when read: what changed since shows at the next build.
+  if (auto r = write_stamp(folder, *report, fingerprint(inputs + outputs_hash(folder))); !r)
+    return std::unexpected(r.error());
   return report;
 }
 

@@ -6,6 +6,7 @@
 #include <pugixml.hpp>
 
 #include "crosstalk/feed/render.hpp"
+#include "crosstalk/util/xml_text.hpp"
 #include "crosstalk/recorder/audio_tags.hpp"
 #include "crosstalk/recorder/opus_probe.hpp"
 #include "crosstalk/recorder/mp3_probe.hpp"
@@ -58,6 +59,19 @@ void check_rendition(const ShowFolder& folder, const feed::Episode& e, Add&& add
 CheckReport check_show(const ShowFolder& folder) {
   CheckReport report;
   auto add = [&](const fs::path& p, std::string what) { report.problems.push_back({p.string(), std::move(what)}); };
+  // Text a hand edit brought in that XML 1.0 cannot carry: one problem per field.
+  using Fields = std::vector<std::pair<std::string, const std::string*>>;  // element name, its text
+  auto check_text = [&add](const fs::path& file, const Fields& fields) {
+    for (const auto& [name, text] : fields)
+      if (auto problem = util::xml_text_problem(*text))
+        add(file, name + ": contains " + *problem + "; feeds show U+FFFD there until it is fixed");
+  };
+  const feed::Show& show = folder.show;
+  Fields show_fields{{"<title>", &show.title}, {"<description>", &show.description}, {"<author>", &show.author},
+                     {"<owner-email>", &show.owner_email}, {"<language>", &show.language},
+                     {"<base-url>", &show.base_url}, {"<category>", &show.category}};
+  for (const auto& d : show.rotation) show_fields.emplace_back("<department id=\"" + d.id + "\">", &d.name);
+  check_text(folder.show_xml(), show_fields);
   auto episodes = load_library(folder);
   if (!episodes) {
     add(folder.library(), episodes.error().message);
@@ -66,6 +80,10 @@ CheckReport check_show(const ShowFolder& folder) {
   report.episodes = episodes->size();
   boost::system::error_code ec;
   for (const feed::Episode& e : *episodes) {
+    Fields fields{{"<title>", &e.title}, {"<description>", &e.description}, {"<host>", &e.host}};
+    for (std::size_t i = 0; i < e.chapters.size(); ++i)
+      fields.emplace_back("<chapter> " + std::to_string(i + 1), &e.chapters[i].title);
+    check_text(folder.sidecar(e), fields);
     const fs::path audio = folder.audio(e);
     if (!fs::is_regular_file(audio, ec)) {
       add(audio, "missing: the sidecar names it");

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <boost/filesystem/operations.hpp>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
 
 #include "crosstalk/util/atomic_file.hpp"
 
@@ -90,7 +93,23 @@ Result<void> save_show(const ShowFolder& folder) {
 }
 
 Result<util::platform::FileLock> lock_show(const ShowFolder& folder) {
-  return util::platform::FileLock::acquire(folder.lock_file());
+  util::platform::LockWait wait;
+  if (const char* env = std::getenv("CROSSTALK_LOCK_TIMEOUT"); env && *env) {
+    const std::string_view text(env);
+    unsigned seconds = 0;
+    auto r = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (r.ec != std::errc() || r.ptr != text.data() + text.size())
+      return bad_input("CROSSTALK_LOCK_TIMEOUT='" + std::string(text) + "': give whole seconds, e.g. 300");
+    wait.give_up_after = std::chrono::seconds(seconds);
+  }
+  const std::string file = folder.lock_file().string();
+  wait.waiting = [&file](const std::string& holder) {
+    std::fprintf(stderr, "crosstalk: waiting for the show lock (%s), held by %s\n", file.c_str(), holder.c_str());
+  };
+  wait.give_up_hint =
+      "if that process is gone, its machine releases the lock (see docs/show-folder.md); "
+      "CROSSTALK_LOCK_TIMEOUT=SECONDS waits longer";
+  return util::platform::FileLock::acquire(folder.lock_file(), wait);
 }
 
 Turn whose_turn(const feed::Show& show, const std::vector<feed::Episode>& episodes) {

@@ -53,6 +53,7 @@ Result<void> save_spool_item(const SpoolItem& item) {
   add("seconds", std::to_string(item.seconds));
   add("overflows", std::to_string(item.overflows));
   add("dropped-samples", std::to_string(item.dropped));
+  if (!item.recording_id.empty()) add("recording-id", item.recording_id);
   auto chapters = root.append_child("chapters");
   for (const auto& c : item.chapters) {
     auto node = chapters.append_child("chapter");
@@ -87,6 +88,8 @@ Result<SpoolItem> load_spool_item(const fs::path& meta) {
   item.dropped = root.child("dropped-samples").text().as_ullong();
   for (auto node : root.child("chapters").children("chapter"))
     item.chapters.push_back({node.attribute("start").as_double(), node.text().as_string()});
+  item.recording_id = text("recording-id");
+  if (item.recording_id.empty()) item.recording_id = item.audio.stem().string();
   return item;
 }
 
@@ -102,6 +105,7 @@ Result<std::vector<SpoolItem>> load_spool() {
   std::sort(metas.begin(), metas.end());
   std::vector<SpoolItem> items;
   for (const auto& m : metas) {
+    if (!fs::exists(m, ec)) continue;  // delivered meanwhile by another process
     auto item = load_spool_item(m);
     if (!item) return std::unexpected(item.error());
     items.push_back(std::move(*item));
@@ -109,20 +113,45 @@ Result<std::vector<SpoolItem>> load_spool() {
   return items;
 }
 
+void discard(const SpoolItem& item) {
+  boost::system::error_code ec;
+  fs::remove(item.audio, ec);
+  fs::remove(item.meta(), ec);
+  fs::remove(fs::path(item.audio).replace_extension(".log"), ec);
+  fs::remove(item.lossless(), ec);
+}
+
 Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>& before_normalising) {
+  boost::system::error_code ec;
+  if (!fs::exists(item.audio, ec))
+    return bad_input("no audio (the recording never started); 'crosstalk spool discard " + item.recording_id +
+                     "' removes it");
   if (!item.complete)
     return bad_input(item.audio.string() + ": the recording was cut short; run 'crosstalk recover " +
                      item.audio.string() + "' first");
   auto folder = open_show(item.show_dir);
   if (!folder) return std::unexpected(folder.error());
+  // Delivered already (before a crash, or by another process meanwhile):
+  // only the spool's copy goes.
+  auto delivered = [&]() -> std::optional<feed::Episode> {
+    auto episodes = load_library(*folder);
+    if (!episodes) return std::nullopt;
+    for (const auto& e : *episodes)
+      if (e.recording_id == item.recording_id) {
+        discard(item);
+        return e;
+      }
+    return std::nullopt;
+  };
+  if (auto e = delivered()) return *e;
   feed::Episode draft;
+  draft.recording_id = item.recording_id;
   draft.recorded_at = item.recorded_at;
   draft.duration_seconds = item.seconds;
   // A chapter past the end (marked in the last instant, or cut by a crash) is dropped.
   for (const auto& c : item.chapters)
     if (c.start < item.seconds) draft.chapters.push_back(c);
   draft.capture = feed::CaptureStats{item.overflows, item.dropped};
-  boost::system::error_code ec;
   Result<feed::Episode> e = failure("not delivered");
   if (folder->show.normalize && fs::exists(item.lossless(), ec)) {
     if (before_normalising) before_normalising();
@@ -132,11 +161,11 @@ Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>
   } else {
     e = add_recording(*folder, item.audio, item.lossless(), item.options, std::move(draft));
   }
-  if (!e) return std::unexpected(e.error());
-  fs::remove(item.audio, ec);
-  fs::remove(item.meta(), ec);
-  fs::remove(fs::path(item.audio).replace_extension(".log"), ec);
-  fs::remove(item.lossless(), ec);
+  if (!e) {
+    if (auto done = delivered()) return *done;  // another process was first (under the lock, see add_to_library)
+    return std::unexpected(e.error());
+  }
+  discard(item);
   return e;
 }
 

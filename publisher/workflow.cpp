@@ -8,7 +8,6 @@
 #include "crosstalk/publisher/nginx_config.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/read_file.hpp"
-#include <date/date.h>
 
 namespace fs = boost::filesystem;
 
@@ -111,7 +110,7 @@ recorder::AudioTags tags_for(const ShowFolder& folder, const feed::Episode& e) {
   tags.artist = e.host;
   tags.album = folder.show.title;
   tags.track = e.number;
-  tags.date = date::format("%Y-%m-%d", e.recorded_at);
+  tags.date = feed::format_local(e.recorded_at, folder.show.timezone).substr(0, 10);  // the show's date, not UTC's
   tags.description = e.description;
   tags.language = folder.show.language;
   tags.department = e.department;
@@ -199,6 +198,11 @@ Result<feed::Episode> add_to_library(const ShowFolder& folder, const fs::path& i
   if (!lock) return std::unexpected(lock.error());
   auto episodes = load_library(folder);
   if (!episodes) return std::unexpected(episodes.error());
+  if (!e.recording_id.empty())  // under the lock: two deliveries of one recording add it once
+    for (const auto& other : *episodes)
+      if (other.recording_id == e.recording_id)
+        return failure("recording " + e.recording_id + " is episode " + std::to_string(other.number) +
+                       " already; nothing added");
   e.department = o.department.empty() ? whose_turn(folder.show, *episodes).next : o.department;
   if (auto r = check_turn(folder.show, *episodes, e.department, o.turns); !r)
     return std::unexpected(r.error());  // someone else took the turn meanwhile

@@ -29,6 +29,9 @@ Result<WavWriter> WavWriter::create(const boost::filesystem::path& path, int rat
   auto impl = std::make_unique<Impl>();
   impl->file = sf_open(path.c_str(), SFM_WRITE, &info);
   if (!impl->file) return failure(path.string() + ": cannot create: " + sf_strerror(nullptr));
+  // A hot mic gives samples above full scale: clip them (libsndfile wraps
+  // them around to the other sign otherwise).
+  sf_command(impl->file, SFC_SET_CLIPPING, nullptr, SF_TRUE);
   impl->channels = channels;
   impl->name = path.string();
   return WavWriter(std::move(impl));

@@ -11,21 +11,12 @@
 
 namespace crosstalk::server {
 
-namespace {
-
-bool same(const std::optional<util::platform::FileStamp>& a, const std::optional<util::platform::FileStamp>& b) {
-  if (a.has_value() != b.has_value()) return false;
-  return !a || (a->mtime_ns == b->mtime_ns && a->size == b->size);
-}
-
-}  // namespace
-
 AccessGate::AccessGate(publisher::ShowFolder folder) : folder_(std::move(folder)) {}
 
 void AccessGate::refresh() {
   auto show_stamp = util::platform::stat_stamp(folder_.show_xml());
   auto subscribers_stamp = util::platform::stat_stamp(publisher::subscribers_file(folder_));
-  if (loaded_ && same(show_stamp, show_stamp_) && same(subscribers_stamp, subscribers_stamp_)) return;
+  if (loaded_ && show_stamp == show_stamp_ && subscribers_stamp == subscribers_stamp_) return;
   show_stamp_ = show_stamp;
   subscribers_stamp_ = subscribers_stamp;
   loaded_ = true;

@@ -48,6 +48,8 @@ template <class Body>
 void common_headers(http::response<Body>& res, unsigned version, bool keep_alive) {
   res.version(version);
   res.set(http::field::server, std::string("crosstalk/") + kVersion);
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  res.set(http::field::date, http_date(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
   res.keep_alive(keep_alive);
 }
 
@@ -88,7 +90,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void handle(const http::request<http::empty_body>& req) {
     const std::string method(req.method_string());
-    const std::string_view raw_target(req.target().data(), req.target().size());
+    const std::string origin = origin_form(std::string_view(req.target().data(), req.target().size()));
+    const std::string_view raw_target(origin);
     const std::string target = redact_for_log(raw_target);  // what the log may show
     const bool keep = req.keep_alive();
     if (req.method() != http::verb::get && req.method() != http::verb::head)
@@ -288,7 +291,7 @@ void accept(tcp::acceptor& acceptor, Site& site) {
 }
 
 // Builds when something falls due, and every 2 s to see new schedules made by
-// other processes (a build with nothing to do costs one folder listing).
+// other processes (a build with nothing to do reads show.xml and lists folders).
 class Scheduler {
  public:
   explicit Scheduler(const publisher::ShowFolder& folder) : folder_(folder), thread_([this] { loop(); }) {}

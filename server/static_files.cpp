@@ -2,6 +2,7 @@
 #include "crosstalk/server/static_files.hpp"
 
 #include <boost/filesystem/operations.hpp>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <date/date.h>
@@ -15,6 +16,20 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+std::string origin_form(std::string_view target) {
+  auto scheme_is = [&target](std::string_view scheme) {
+    if (target.size() < scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(target[i])) != scheme[i]) return false;
+    return true;
+  };
+  const std::size_t skip = scheme_is("http://") ? 7 : scheme_is("https://") ? 8 : 0;
+  if (skip == 0) return std::string(target);
+  const std::size_t path = target.find_first_of("/?#", skip);
+  if (path == std::string_view::npos) return "/";
+  return (target[path] == '/' ? "" : "/") + std::string(target.substr(path));
 }
 
 std::optional<std::vector<std::string>> target_parts(std::string_view target) {

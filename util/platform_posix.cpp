@@ -16,6 +16,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <thread>
 #include <utility>
 
 #include "crosstalk/util/output_file.hpp"
@@ -103,19 +105,21 @@ Result<void> sync_path(const boost::filesystem::path& path) {
 }
 
 namespace {
-std::int64_t mtime_of(const struct stat& st) {
+std::int64_t nanoseconds(const struct timespec& t) { return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; }
 #ifdef __APPLE__
-  return static_cast<std::int64_t>(st.st_mtimespec.tv_sec) * 1000000000 + st.st_mtimespec.tv_nsec;
+std::int64_t mtime_of(const struct stat& st) { return nanoseconds(st.st_mtimespec); }
+std::int64_t ctime_of(const struct stat& st) { return nanoseconds(st.st_ctimespec); }
 #else
-  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+std::int64_t mtime_of(const struct stat& st) { return nanoseconds(st.st_mtim); }
+std::int64_t ctime_of(const struct stat& st) { return nanoseconds(st.st_ctim); }
 #endif
-}
 }  // namespace
 
 std::optional<FileStamp> stat_stamp(const boost::filesystem::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return FileStamp{mtime_of(st), static_cast<std::uint64_t>(st.st_size)};
+  return FileStamp{mtime_of(st), static_cast<std::uint64_t>(st.st_size), static_cast<std::uint64_t>(st.st_ino),
+                   ctime_of(st)};
 }
 
 std::optional<ServedFile> ServedFile::open_beneath(const boost::filesystem::path& root,
@@ -183,7 +187,36 @@ std::int64_t ServedFile::send_to(int socket, std::uint64_t offset, std::size_t n
   }
 }
 
-Result<FileLock> FileLock::acquire(const boost::filesystem::path& path) {
+namespace {
+#ifdef F_OFD_SETLK
+constexpr int kTryLock = F_OFD_SETLK;
+#else
+constexpr int kTryLock = F_SETLK;
+#endif
+
+// The first line of the lock file: who holds it, as they wrote it.
+std::string holder_of(int fd) {
+  char buf[256];
+  ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+  std::string text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  text = text.substr(0, text.find('\n'));
+  return text.empty() ? "another process (it did not say who)" : text;
+}
+
+// "host H, pid P, since 2026-11-29T10:00:00Z"
+std::string holder_note() {
+  char host[256] = "?";
+  if (::gethostname(host, sizeof host) != 0) std::strcpy(host, "?");
+  host[sizeof host - 1] = '\0';
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  char since[32] = "?";
+  if (::gmtime_r(&now, &utc)) std::strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return std::string("host ") + host + ", pid " + std::to_string(::getpid()) + ", since " + since + "\n";
+}
+}  // namespace
+
+Result<FileLock> FileLock::acquire(const boost::filesystem::path& path, const LockWait& wait) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     int err = errno;
@@ -194,14 +227,36 @@ Result<FileLock> FileLock::acquire(const boost::filesystem::path& path) {
   }
   struct flock lock {};
   lock.l_type = F_WRLCK;
-  lock.l_whence = SEEK_SET;
-  while (::fcntl(fd, F_SETLKW, &lock) != 0) {
-    if (errno == EINTR) continue;
+  lock.l_whence = SEEK_SET;  // l_start = l_len = 0: the whole file; l_pid 0, as OFD locks need
+  const auto start = std::chrono::steady_clock::now();
+  auto pause = std::chrono::milliseconds(5);
+  bool reported = false;
+  // Polled rather than F_OFD_SETLKW, so that waiting can be reported and ended.
+  while (::fcntl(fd, kTryLock, &lock) != 0) {
     int err = errno;
-    ::close(fd);
-    return failure(path.string() + ": cannot lock the show (" + error_text(err) +
-                   "); the share may not support locks");
+    if (err == EINTR) continue;
+    if (err != EAGAIN && err != EACCES) {
+      ::close(fd);
+      return failure(path.string() + ": cannot lock the show (" + error_text(err) +
+                     "); the share may not support locks");
+    }
+    const auto waited = std::chrono::steady_clock::now() - start;
+    if (waited >= wait.give_up_after) {
+      std::string holder = holder_of(fd);
+      ::close(fd);
+      return failure(path.string() + ": still held by " + holder + " after " +
+                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait.give_up_after).count()) +
+                     " s; gave up" + (wait.give_up_hint.empty() ? "" : "; " + wait.give_up_hint));
+    }
+    if (!reported && waited >= wait.report_after) {
+      reported = true;
+      if (wait.waiting) wait.waiting(holder_of(fd));
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(100));
   }
+  const std::string note = holder_note();  // only informative: a failure to write it changes nothing
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, note.data(), note.size(), 0) < 0) errno = 0;
   return FileLock(fd);
 }
 

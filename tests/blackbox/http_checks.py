@@ -3,6 +3,8 @@ against nginx with crosstalk's snippets, for a public and a private show:
 types, validators and 304s, byte ranges and 416, nothing outside public/,
 keep-alive, and real clients (feedparser, podget) fetching every episode.
 PrivateChecks adds what a private show promises."""
+import datetime
+import email.utils
 import os
 import subprocess
 import xml.etree.ElementTree as ET
@@ -45,6 +47,21 @@ class HttpChecks:
                 self.assertEqual(res.status, 304)
                 res, body = self.request("GET", self.url(path), {"If-None-Match": '"something-else"'})
                 self.assertEqual((res.status, as_built(body)), (200, expected))
+
+    def test_date_header_and_absolute_form_targets(self):
+        # RFC 9110 6.6.1: a server with a clock sends Date, errors included.
+        now = datetime.datetime.now(datetime.timezone.utc)
+        for path in ("/feed.xml", "/no-such-file"):
+            with self.subTest(path=path):
+                res, _ = self.request("GET", self.url(path))
+                self.assertIsNotNone(res.getheader("Date"))
+                sent = email.utils.parsedate_to_datetime(res.getheader("Date"))
+                self.assertLess(abs((sent - now).total_seconds()), 60)
+        # RFC 9112 3.2.2: a server accepts the absolute form (what proxies send).
+        target = f"http://127.0.0.1:{self.port}{self.url('/feed.xml')}"
+        reply = self.raw(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        self.assertTrue(reply.startswith(b"HTTP/1.1 200"), reply[:300])
+        self.assertIn(b"application/rss+xml", reply.split(b"\r\n\r\n")[0])
 
     def test_byte_ranges(self):
         path = self.url("/episodes/0001-marketing.opus")

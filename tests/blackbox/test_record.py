@@ -411,3 +411,112 @@ class Devices(ShowTest):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stderr, "")
         self.assertRegex(r.stdout, r"\*\s+\d+\s+default\s+\[ALSA\]")
+
+
+class SpoolTest(ShowTest):
+    """A private spool made by hand (no microphone needed) and a take to put in it."""
+
+    def setUp(self):
+        super().setUp()
+        self.spool = self.path("spool")
+        os.makedirs(self.spool)
+        self.env = dict(os.environ, CROSSTALK_SPOOL=self.spool)
+        self.opus = self.path("take.opus")
+        subprocess.run([BIN, "encode", self.wav, self.opus], check=True, capture_output=True)
+
+    def put_in_spool(self, stem="rec-20261129T101500Z-0123abcd", show=None, state="complete", audio=True):
+        if audio:
+            shutil.copy(self.opus, os.path.join(self.spool, stem + ".opus"))
+        with open(os.path.join(self.spool, stem + ".xml"), "w", encoding="utf-8") as f:
+            f.write(f"""<?xml version="1.0" encoding="UTF-8"?>
+<recording version="1">
+  <show>{os.path.abspath(show or self.show)}</show>
+  <title>Из спула</title>
+  <out-of-turn>true</out-of-turn>
+  <recorded-at>2026-11-29T10:15:00Z</recorded-at>
+  <state>{state}</state>
+  <seconds>2.0</seconds>
+</recording>
+""")
+
+    def upload(self):
+        return subprocess.run([BIN, "upload"], env=self.env, capture_output=True, text=True)
+
+
+class SpoolDelivery(SpoolTest):
+    """Delivery from the spool is idempotent and safe to run twice at once:
+    the recording's id goes into the sidecar, and an episode with it is never
+    added again (issue 11)."""
+
+    def setUp(self):
+        super().setUp()
+        self.put_in_spool()
+
+    def test_a_recording_delivered_before_a_crash_is_not_added_again(self):
+        r = self.upload()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(os.listdir(self.spool), [])
+        self.assertIn("<recording-id>rec-20261129T101500Z-0123abcd</recording-id>",
+                      slurp(os.path.join(self.show, "library", "0001-marketing.xml")))
+        # A crash between the rename into library/ and the spool's clean-up
+        # leaves the spool files: the next upload only cleans them up.
+        self.put_in_spool()
+        r = self.upload()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("episode 1", r.stdout)
+        self.assertEqual(os.listdir(self.spool), [])
+        self.assertEqual([n for n in self.library() if n.endswith(".xml")], ["0001-marketing.xml"])  # one episode
+
+    def test_two_uploads_at_once_add_it_once(self):
+        for attempt in range(3):
+            procs = [subprocess.Popen([BIN, "upload"], env=self.env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True) for _ in range(2)]
+            outs = [p.communicate(timeout=60) for p in procs]
+            for p, (out, err) in zip(procs, outs):
+                self.assertEqual(p.returncode, 0, out + err)
+            self.assertEqual(os.listdir(self.spool), [])
+            self.assertEqual(len([n for n in self.library() if n.endswith(".xml")]), attempt + 1)
+            self.put_in_spool(f"rec-20261129T10160{attempt}Z-0123abcd")
+
+
+class StrandedRecordings(SpoolTest):
+    """Nothing is recorded that `upload` can never deliver, and what waits in
+    the spool can be listed, discarded or delivered elsewhere (issue 11)."""
+
+    def test_record_outside_a_show_folder_is_refused_before_recording(self):
+        elsewhere = self.path("home")
+        os.makedirs(elsewhere)
+        env = {k: v for k, v in self.env.items() if k != "PULSE_SERVER"}
+        r = subprocess.run([BIN, "-C", elsewhere, "record", "--title", "x", "--duration", "1"], env=env,
+                           capture_output=True, text=True, timeout=30)
+        self.assertOneLineError(r, 2, "not a show folder")
+        self.assertEqual(os.listdir(self.spool), [])
+
+    def test_spool_list_and_discard(self):
+        self.put_in_spool("rec-20261129T101500Z-00000001")
+        self.put_in_spool("rec-20261129T101600Z-00000002", state="recording", audio=False)
+        r = subprocess.run([BIN, "spool", "list"], env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertTrue(any("rec-20261129T101500Z-00000001" in l and "complete" in l and "Из спула" in l
+                            for l in lines), r.stdout)
+        self.assertTrue(any("rec-20261129T101600Z-00000002" in l and "no audio" in l for l in lines), r.stdout)
+        r = self.upload()  # the audio-less one is not delivered, and says how to get rid of it
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 2, r.stderr)
+        self.assertIn("spool discard rec-20261129T101600Z-00000002", r.stderr)
+        self.assertOneLineError(subprocess.run([BIN, "spool", "discard", "rec-nope"], env=self.env,
+                                               capture_output=True, text=True), 2, "rec-nope", "spool list")
+        r = subprocess.run([BIN, "spool", "discard", "rec-20261129T101600Z-00000002"], env=self.env,
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(os.listdir(self.spool), [])
+
+    def test_upload_into_another_show(self):
+        self.put_in_spool("rec-20261129T101500Z-00000003", show=self.path("gone"))
+        r = self.upload()
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        r = subprocess.run([BIN, "upload", "--into", self.show], env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(os.listdir(self.spool), [])
+        self.assertEqual([n for n in self.library() if n.endswith(".xml")], ["0001-marketing.xml"])  # one episode

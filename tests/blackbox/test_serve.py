@@ -5,6 +5,7 @@ import datetime
 import json
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -70,6 +71,59 @@ class ServePrivate(ServedShow, HttpChecks, PrivateChecks):
             f.write(text)
         self.assertEqual(self.request("GET", "/feed.xml")[0].status, 404)
         self.assertEqual(self.request("GET", self.url("/feed.xml"))[0].status, 200)
+
+
+class ServeUsesShowXmlOnDisk(ServedShow):
+    """Every build of the scheduler uses show.xml as it is on disk at that
+    moment, never the settings `serve` read at start (issue 11)."""
+
+    def edit_show_xml(self, old, new):
+        show_xml = os.path.join(self.show, "show.xml")
+        text = slurp(show_xml)
+        self.assertIn(old, text)
+        with open(show_xml, "w", encoding="utf-8") as f:
+            f.write(text.replace(old, new, 1))
+
+    def wait_for(self, predicate, seconds=8):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            time.sleep(0.2)
+        return predicate()
+
+    def test_a_new_title_reaches_the_feed_while_serving(self):
+        old_title = re.search(r"<title>(.*?)</title>", slurp(os.path.join(self.show, "show.xml"))).group(0)
+        self.edit_show_xml(old_title, "<title>Новое название</title>")
+        self.assertTrue(self.wait_for(lambda: "Новое название" in slurp(self.public("feed.xml"))),
+                        "the scheduler rebuilt with the settings serve read at start")
+        self.ct("build", check=0)
+        self.assertIn("<title>Новое название</title>", slurp(self.public("feed.xml")))
+        self.assertIn("Новое название", self.request("GET", "/feed.xml")[1].decode())
+
+    def test_going_private_while_serving_rewrites_the_nginx_snippet(self):
+        nginx_conf = os.path.join(self.show, "nginx-crosstalk.conf")
+        self.assertNotIn("auth_request", slurp(nginx_conf))
+        self.edit_show_xml("<private>false</private>", "<private>true</private>")
+        self.assertTrue(self.wait_for(lambda: "auth_request" in slurp(nginx_conf)),
+                        "nginx would keep serving the now private show openly")
+        self.assertEqual(self.request("GET", "/feed.xml")[0].status, 404)
+
+    def test_a_broken_show_xml_fails_the_build_and_keeps_public(self):
+        feed_before = slurp(self.public("feed.xml"))
+        self.edit_show_xml("<private>false</private>", "<private>bogus</private>")
+        time.sleep(3)  # the scheduler looks every 2 s
+        self.assertEqual(slurp(self.public("feed.xml")), feed_before)
+        self.assertOneLineError(self.ct("build"), 2, "show.xml", "<private>")
+        # Fixed again, with a new title: the next build picks both up.
+        old_title = re.search(r"<title>(.*?)</title>", slurp(os.path.join(self.show, "show.xml"))).group(0)
+        self.edit_show_xml("<private>bogus</private>", "<private>false</private>")
+        self.edit_show_xml(old_title, "<title>Исправлено</title>")
+        self.assertTrue(self.wait_for(lambda: "Исправлено" in slurp(self.public("feed.xml"))))
+        self.server.send_signal(signal.SIGTERM)
+        self.server.wait(timeout=10)
+        log = self.server.stdout.read()
+        self.assertRegex(log, r"build failed: .*show\.xml:\d+: <private> must be true or false")
 
 
 HARNESS = """<!DOCTYPE html><html><body><pre id="out">pending</pre>

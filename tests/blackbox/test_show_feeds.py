@@ -10,7 +10,7 @@ import time
 import feedparser
 
 from show_support import NASTY, ShowTest, write_episodes
-from support import BIN, slurp
+from support import BIN, run, slurp
 
 
 class Feeds(ShowTest):
@@ -89,3 +89,75 @@ class Feeds(ShowTest):
         self.ct("check", check=0)
         self.assertEqual([n for n in os.listdir(self.public()) if n.startswith(".")], [])
         self.assertEqual([n for n in os.listdir(os.path.join(self.show, "library")) if ".tmp-" in n], [])
+
+
+class ForbiddenCharacters(ShowTest):
+    """Characters XML 1.0 forbids (C0 controls but tab, LF, CR) and invalid
+    UTF-8: refused at input with one line naming the field; on disk (hand
+    edits) accepted, reported by `check`, and rendered as U+FFFD (issue 11)."""
+
+    VT = "a\x0bb"         # a vertical tab
+    BAD = "a\udcffb"      # the byte 0xff: not UTF-8 (surrogateescape → argv)
+
+    def test_input_is_refused_naming_the_field(self):
+        self.imp("Первый")
+        cover = self.path("x.opus")
+        cases = [
+            (["import", self.wav, "--title", self.VT], "--title"),
+            (["import", self.wav, "--title", "ok", "--description", self.BAD], "--description"),
+            (["import", self.wav, "--title", "ok", "--host", self.VT], "--host"),
+            (["edit", "1", "--title", self.BAD], "--title"),
+            (["edit", "1", "--host", self.VT], "--host"),
+            (["record", "--title", self.VT, "--duration", "1"], "--title"),
+            (["subscribers", "add", self.VT], "NAME"),
+        ]
+        for args, field in cases:
+            with self.subTest(args=args):
+                self.assertOneLineError(self.ct(*args), 2, field)
+        self.assertOneLineError(run(["init", self.path("other"), "--title", "ok", "--author", self.VT]), 2, "--author")
+        self.assertFalse(os.path.exists(self.path("other")))
+        self.assertOneLineError(run(["encode", self.wav, cover, "--artist", self.BAD]), 2, "--artist")
+        self.assertFalse(os.path.exists(cover))
+        self.assertEqual([n for n in self.library() if n.endswith(".xml")], ["0001-marketing.xml"])  # one episode
+
+    def test_hand_edits_render_as_replacement_characters_and_check_reports_them(self):
+        self.imp("Первый")
+        self.ct("publish", "1", check=0)
+        sidecar = os.path.join(self.show, "library", "0001-marketing.xml")
+        blob = slurp(sidecar, "rb")
+        blob = blob.replace("<title>Первый</title>".encode(), "<title>Пер\x0bвый</title>".encode())
+        blob = blob.replace(b"<host></host>", b"<host>\xd0\xd0 \x01</host>")
+        blob = blob.replace(b"</episode>", "<chapters><chapter start=\"0.000\">Глава\x0b\udcff</chapter>"
+                                           "</chapters>\n</episode>".encode("utf-8", "surrogateescape"))
+        with open(sidecar, "wb") as f:
+            f.write(blob)
+        show_xml = os.path.join(self.show, "show.xml")
+        text = slurp(show_xml, "rb").replace("<author>Отдел коммуникаций</author>".encode(),
+                                             "<author>Отдел\x1fкоммуникаций</author>".encode())
+        with open(show_xml, "wb") as f:
+            f.write(text)
+
+        self.ct("build", check=0)
+        for name in ("feed.xml", "feed-marketing.xml", "feed-sales.xml"):
+            subprocess.run(["xmllint", "--noout", self.public(name)], check=True)
+        d = feedparser.parse(slurp(self.public("feed.xml"), "rb"))
+        self.assertFalse(d.bozo, d.get("bozo_exception"))
+        self.assertEqual(d.entries[0].title, "Пер\ufffdвый")
+        self.assertEqual(d.entries[0].author, "\ufffd\ufffd \ufffd")
+        self.assertEqual(d.feed.author_detail.get("name"), "Отдел\ufffdкоммуникаций")
+        page = slurp(self.public("index.html"), "rb").decode("utf-8")  # strict: valid UTF-8
+        self.assertIn("Пер\ufffdвый", page)
+        self.assertNotIn("\x0b", page)
+        chapters = __import__("json").loads(slurp(self.public("episodes", "0001-marketing.chapters.json"), "rb")
+                                            .decode("utf-8"))
+        self.assertEqual(chapters["chapters"][0]["title"], "Глава\ufffd\ufffd")
+
+        listed = self.ct("list", "--json", check=0)
+        self.assertEqual(__import__("json").loads(listed.stdout)[0]["host"], "\ufffd\ufffd \x01")
+
+        check = self.ct("check")
+        self.assertEqual(check.returncode, 1, check.stdout + check.stderr)
+        problems = [l for l in check.stdout.splitlines() if "XML 1.0" in l]
+        self.assertEqual(len(problems), 4, check.stdout)
+        for field in ("<title>", "<host>", "<chapter>", "<author>"):
+            self.assertEqual(len([l for l in problems if field in l]), 1, (field, check.stdout))

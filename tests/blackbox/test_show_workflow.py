@@ -94,6 +94,19 @@ class Workflow(ShowTest):
         self.ct("build", check=0)
         self.assertIn("Исправлено вручную", slurp(self.public("feed.xml")))
 
+    def test_the_build_shortcut_notices_a_same_size_edit_within_one_mtime_tick(self):
+        self.imp("Один")
+        self.ct("publish", "1", check=0)
+        sidecar = os.path.join(self.show, "library", "0001-marketing.xml")
+        st = os.stat(sidecar)
+        text = slurp(sidecar).replace("<title>Один</title>", "<title>Два!!</title>")  # the same byte count
+        with open(sidecar, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.utime(sidecar, ns=(st.st_atime_ns, st.st_mtime_ns))  # as if within the same timestamp tick
+        self.assertEqual((os.stat(sidecar).st_size, os.stat(sidecar).st_mtime_ns), (st.st_size, st.st_mtime_ns))
+        self.ct("build", check=0)
+        self.assertIn("Два!!", slurp(self.public("feed.xml")))
+
     def test_import_with_publish_at_and_past_schedules(self):
         proc = self.imp("Прошлое", "--publish-at", "2020-01-01T10:00")
         self.assertIn("next 'crosstalk build'", proc.stdout)
@@ -133,6 +146,17 @@ class Workflow(ShowTest):
         self.assertIn("Голос врага &amp; &lt;b&gt;\"продажи\"&lt;/b&gt; 'маркетинг' 🎙️ новое", feed)
         self.assertIn(f'length="{os.path.getsize(lib)}"', feed)
         self.ct("check", check=0)
+
+    def test_the_date_tag_is_the_shows_local_date(self):
+        self.imp("Поздно вечером")
+        sidecar = os.path.join(self.show, "library", "0001-marketing.xml")
+        text = slurp(sidecar)
+        start = text.index("<recorded-at>")
+        end = text.index("</recorded-at>")
+        with open(sidecar, "w", encoding="utf-8") as f:  # 01:30 on 1 December in Moscow
+            f.write(text[:start] + "<recorded-at>2026-11-30T22:30:00Z" + text[end:])
+        self.ct("edit", "1", "--host", "Анна", check=0)  # retags from the sidecar
+        self.assertEqual(OggOpus(os.path.join(self.show, "library", "0001-marketing.opus"))["date"], ["2026-12-01"])
 
     def test_bad_input_is_one_line_exit_2(self):
         self.imp("Есть")
@@ -175,6 +199,22 @@ class Workflow(ShowTest):
         self.assertOneLineError(proc, 2, "show.xml:", "malformed XML")
         for name, data in snapshot.items():
             self.assertEqual(slurp(self.public(name), "rb"), data)
+
+    def test_a_cover_name_that_is_not_a_plain_image_name_is_refused(self):
+        self.imp("Один")
+        self.ct("publish", "1", check=0)
+        feed = slurp(self.public("feed.xml"), "rb")
+        show_xml = os.path.join(self.show, "show.xml")
+        good = slurp(show_xml)
+        self.assertIn("<cover></cover>", good)
+        with open(os.path.join(self.dir, "x.jpg"), "wb") as f:
+            f.write(b"\xff\xd8\xff")
+        for name in ("feed.xml", "../x.jpg", "library/0001-marketing.opus", ".crosstalk-build", "index.html"):
+            with self.subTest(name=name):
+                with open(show_xml, "w", encoding="utf-8") as f:
+                    f.write(good.replace("<cover></cover>", f"<cover>{name}</cover>"))
+                self.assertOneLineError(self.ct("build"), 2, "show.xml:", "<cover>")
+                self.assertEqual(slurp(self.public("feed.xml"), "rb"), feed)
 
 
 class Checks(ShowTest):
@@ -226,3 +266,55 @@ class DaylightSaving(ShowTest):
         self.assertTrue(os.path.exists(self.public("episodes", "0001-marketing.opus")))
         with open(self.public("feed.xml"), encoding="utf-8") as f:
             self.assertIn("Sun, 29 Mar 2026 03:00:00 +0200", f.read())
+
+
+class LockWaits(ShowTest):
+    """The show lock does not wait in silence (issue 11): after about 2 s it
+    says who holds it (host, pid, since when: written into the lock file by
+    whoever takes it), and it gives up after CROSSTALK_LOCK_TIMEOUT seconds."""
+
+    def hold_lock(self):
+        import fcntl
+        f = open(os.path.join(self.show, ".crosstalk.lock"), "r+")
+        fcntl.lockf(f, fcntl.LOCK_EX)  # a classic POSIX lock: open-file-description locks conflict with it
+        f.truncate(0)
+        f.write("host testhost, pid 4242, since 2026-11-29T10:00:00Z\n")
+        f.flush()
+        self.addCleanup(f.close)
+        return f
+
+    def test_says_who_holds_it_and_gives_up_after_the_timeout(self):
+        import time
+        self.imp("Первый")
+        self.hold_lock()
+        start = time.monotonic()
+        r = subprocess.run([BIN, "-C", self.show, "schedule", "1", "--at", "2030-01-01T10:00"], capture_output=True,
+                           text=True, timeout=30, env=dict(os.environ, CROSSTALK_LOCK_TIMEOUT="4"))
+        took = time.monotonic() - start
+        self.assertEqual(r.returncode, 1, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 2, r.stderr)
+        self.assertIn("testhost", lines[0])
+        self.assertIn("4242", lines[0])
+        self.assertIn("CROSSTALK_LOCK_TIMEOUT", lines[1])
+        self.assertGreaterEqual(took, 3.5)
+        self.assertLess(took, 10)
+        self.assertIn("draft", self.ct("list", check=0).stdout)  # nothing changed
+
+    def test_waits_on_and_then_records_itself_as_the_holder(self):
+        import socket
+        import time
+        self.imp("Первый")
+        held = self.hold_lock()
+        proc = subprocess.Popen([BIN, "-C", self.show, "schedule", "1", "--at", "2030-01-01T10:00"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        self.assertIsNone(proc.poll(), "it waits for the lock")
+        held.close()
+        out, err = proc.communicate(timeout=10)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn("testhost", err)
+        self.assertIn("scheduled", out)
+        note = slurp(os.path.join(self.show, ".crosstalk.lock"))
+        self.assertIn(socket.gethostname(), note)
+        self.assertIn(f"pid {proc.pid}", note)

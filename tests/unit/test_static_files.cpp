@@ -72,3 +72,13 @@ TEST(StaticFiles, ListenAddresses) {
   EXPECT_FALSE(parse_listen("127.0.0.1"));
   EXPECT_FALSE(parse_listen("podcast.intranet:80"));
 }
+
+TEST(StaticFiles, AbsoluteFormTargetsLoseSchemeAndAuthority) {
+  EXPECT_EQ(origin_form("http://podcast.intranet:8080/feed.xml?x=1"), "/feed.xml?x=1");
+  EXPECT_EQ(origin_form("HTTPS://h/s/abc/feed.xml"), "/s/abc/feed.xml");
+  EXPECT_EQ(origin_form("http://h"), "/");
+  EXPECT_EQ(origin_form("http://h?x"), "/?x");
+  EXPECT_EQ(origin_form("/feed.xml"), "/feed.xml");
+  EXPECT_EQ(origin_form("*"), "*");
+  EXPECT_EQ(origin_form("/http://h/x"), "/http://h/x");
+}

@@ -60,3 +60,10 @@ TEST(Time, Rfc2822InTheShowsOffset) {
   EXPECT_EQ(format_rfc2822(*summer, "Europe/Berlin"), "Wed, 01 Jul 2026 09:00:00 +0200");
   EXPECT_EQ(format_local(*summer, "Europe/Berlin"), "2026-07-01 09:00 CEST");
 }
+
+TEST(Time, SignsAreNotDigits) {
+  // from_chars reads "-1" as a number: "T-1:00" was 23:00 the day before.
+  for (const char* text : {"2026-12-01T-1:00", "2026-12-01T10:-1", "2026-12-01T10:00:-1", "2026-12-01T10:00+-1:00",
+                           "2026-12-01T10:00-0-30", "-999-12-01T10:00", "2026-12-+1T10:00", "2026-12-01T+1:00"})
+    EXPECT_FALSE(parse_time(text, "UTC")) << text;
+}

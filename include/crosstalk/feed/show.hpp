@@ -97,6 +97,7 @@ struct Episode {
   std::optional<EpisodeLoudness> loudness;
   std::vector<Chapter> chapters;
   std::optional<CaptureStats> capture;
+  std::string recording_id;  // a live recording's spool id (delivered once), else empty
   bool operator==(const Episode&) const = default;
 
   std::string stem() const;         // "0007-sales"

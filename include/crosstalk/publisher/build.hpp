@@ -22,7 +22,9 @@ struct BuildReport {
 
 // Takes the show lock itself.
 Result<BuildReport> build_public(const ShowFolder& folder, feed::Time now);
-// For callers that already hold the lock.
+// For callers that already hold the lock. Both read show.xml anew under the
+// lock (the caller's copy may be stale) and fail, leaving public/ alone, when
+// it is broken.
 Result<BuildReport> build_public_locked(const ShowFolder& folder, feed::Time now);
 
 }  // namespace crosstalk::publisher

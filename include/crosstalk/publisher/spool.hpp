@@ -26,6 +26,7 @@ struct SpoolItem {
   double seconds = 0;
   std::uint64_t overflows = 0, dropped = 0;
   std::vector<feed::Chapter> chapters;
+  std::string recording_id;       // kept in the episode's sidecar: delivered once (default: the file's stem)
   boost::filesystem::path meta() const;      // the .xml beside the audio
   boost::filesystem::path lossless() const;  // the .wav beside it (normalisation works from it)
 };
@@ -38,10 +39,16 @@ Result<SpoolItem> load_spool_item(const boost::filesystem::path& meta);
 // Every item in the spool, oldest first.
 Result<std::vector<SpoolItem>> load_spool();
 
+// Removes the item's files from the spool (audio, lossless copy, log, its XML).
+void discard(const SpoolItem& item);
+
 // Into the show's library, then out of the spool: normalised from the
 // lossless copy when the show normalises and the copy is there, else the
 // Opus file as it is (add_recording). `before_normalising` is called first
-// when that takes a while (to tell the host).
+// when that takes a while (to tell the host). Idempotent: when the show has
+// an episode with the item's recording_id already (delivered by another
+// process, or before a crash), the item only leaves the spool and that
+// episode is returned.
 Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>& before_normalising = {});
 
 }  // namespace crosstalk::publisher

@@ -18,6 +18,12 @@ namespace crosstalk::server {
 // A hex digit's value (either case), or -1: for %XX in targets.
 int hex_value(char c);
 
+// The origin form of a request target: the absolute form proxies send
+// ("http://host:8080/feed.xml?x", which servers must accept: RFC 9112
+// 3.2.2) loses its scheme and authority ("/feed.xml?x"; "http://host" is
+// "/"); any other target is returned as it is.
+std::string origin_form(std::string_view target);
+
 // The path parts a target ("/episodes/0001-marketing.opus?x=1") names under
 // the web root ("/" is index.html), or empty: "..", "%2e%2e", encoded
 // slashes, backslashes, NUL, "//", dot-files.

@@ -3,7 +3,9 @@
 // port adds platform_windows.cpp with the same functions.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,12 +29,20 @@ void report_broken_pipe_as_error();
 Result<void> sync_path(const boost::filesystem::path& path);
 
 // An exclusive lock on a file (created if missing), held until destroyed.
-// POSIX record locks (fcntl): honoured across machines on NFS (v4, or v3 with
-// lockd) and on SMB mounts by Linux cifs; not on file systems without lock
-// support (then acquire() fails and says so).
+// Open-file-description record locks (fcntl F_OFD_SETLK; classic POSIX
+// locks where there are none, as on macOS): honoured across machines on NFS
+// (v4, or v3 with lockd) and on SMB mounts by Linux cifs; not on file
+// systems without lock support (then acquire() fails and says so). Whoever
+// takes it writes "host H, pid P, since T" into the file for those waiting.
+struct LockWait {
+  std::chrono::milliseconds report_after{2000};    // then `waiting` is called once
+  std::chrono::milliseconds give_up_after{120000};  // then acquire() fails
+  std::function<void(const std::string& holder)> waiting;  // what the file says of the holder
+  std::string give_up_hint;                         // ends the message when it gives up
+};
 class FileLock {
  public:
-  static Result<FileLock> acquire(const boost::filesystem::path& path);
+  static Result<FileLock> acquire(const boost::filesystem::path& path, const LockWait& wait = {});
   FileLock(FileLock&& other) noexcept;
   FileLock& operator=(FileLock&&) = delete;
   FileLock(const FileLock&) = delete;
@@ -44,9 +54,14 @@ class FileLock {
 };
 
 // A file's modification time (ns) and size from one stat; empty if missing.
+// Inode and change time too: a same-size edit within one mtime tick (or an
+// mtime set back) still changes the stamp.
 struct FileStamp {
   std::int64_t mtime_ns = 0;
   std::uint64_t size = 0;
+  std::uint64_t inode = 0;
+  std::int64_t ctime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
 };
 std::optional<FileStamp> stat_stamp(const boost::filesystem::path& path);
 
