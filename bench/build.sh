@@ -40,8 +40,7 @@ for e in json.load(sys.stdin):
 json.dump({"show": show, "episodes": eps}, open(sys.argv[1], "w"), ensure_ascii=False)
 ' "$work/episodes.json"
 
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-timed() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>&1; cat "$work/time.txt"; }
+. bench/lib.sh
 : >"$work/full.txt"; : >"$work/noop.txt"; : >"$work/npm.txt"
 for i in $(seq "$runs"); do
   "$crosstalk" -C "$work/show" unpublish "$new" >/dev/null

@@ -21,8 +21,7 @@ mkdir -p "$work"
 speech=$(bench/make_speech.sh "$minutes" "$work")
 echo "input: $speech ($(soxi -d "$speech"), $(soxi -r "$speech") Hz, $(soxi -c "$speech") ch)"
 
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-timed() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>&1; cat "$work/time.txt"; }
+. bench/lib.sh
 
 : >"$work/ct.txt"; : >"$work/oe.txt"; : >"$work/floor.txt"; : >"$work/norm.txt"
 for i in $(seq "$runs"); do

@@ -51,7 +51,7 @@ for port in $ct_port $nginx_port; do
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 done
 
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+. bench/lib.sh
 etag() { curl -sI "http://127.0.0.1:$1/feed.xml" | tr -d '\r' | awk -F': ' 'tolower($1) == "etag" { print $2 }'; }
 
 for conns in 50 200; do
