@@ -102,6 +102,8 @@ Result<util::platform::FileLock> lock_show(const ShowFolder& folder) {
       return bad_input("CROSSTALK_LOCK_TIMEOUT='" + std::string(text) + "': give whole seconds, e.g. 300");
     wait.give_up_after = std::chrono::seconds(seconds);
   }
+  if (const char* single = std::getenv("CROSSTALK_SINGLE_WRITER"); single && std::string_view(single) == "1")
+    wait.local_only_is_fine = true;
   const std::string file = folder.lock_file().string();
   wait.waiting = [&file](const std::string& holder) {
     std::fprintf(stderr, "crosstalk: waiting for the show lock (%s), held by %s\n", file.c_str(), holder.c_str());

@@ -5,6 +5,9 @@
 #include <sys/socket.h>
 #include <poll.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <termios.h>
 #ifdef __linux__
 #include <sys/sendfile.h>
@@ -225,6 +228,17 @@ Result<FileLock> FileLock::acquire(const boost::filesystem::path& path, const Lo
       return bad_input(msg + " (you need write access to the show folder)");
     return failure(msg);
   }
+#ifdef __linux__
+  // FUSE (sshfs and others): the kernel keeps the lock on this computer and
+  // never asks the server; a second machine's lock would succeed too.
+  constexpr long kFuseMagic = 0x65735546;
+  if (struct statfs fs {}; !wait.local_only_is_fine && ::fstatfs(fd, &fs) == 0 && fs.f_type == kFuseMagic) {
+    ::close(fd);
+    return bad_input(path.string() + ": the show folder is on a FUSE file system (sshfs?), whose locks do not reach "
+                     "other computers, so two of them could take the same episode number; share it over NFSv4 or "
+                     "SMB, or set CROSSTALK_SINGLE_WRITER=1 if only this computer changes the show");
+  }
+#endif
   struct flock lock {};
   lock.l_type = F_WRLCK;
   lock.l_whence = SEEK_SET;  // l_start = l_len = 0: the whole file; l_pid 0, as OFD locks need

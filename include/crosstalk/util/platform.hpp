@@ -32,9 +32,13 @@ Result<void> sync_path(const boost::filesystem::path& path);
 // Open-file-description record locks (fcntl F_OFD_SETLK; classic POSIX
 // locks where there are none, as on macOS): honoured across machines on NFS
 // (v4, or v3 with lockd) and on SMB mounts by Linux cifs; not on file
-// systems without lock support (then acquire() fails and says so). Whoever
-// takes it writes "host H, pid P, since T" into the file for those waiting.
+// systems without lock support (then acquire() fails and says so). On FUSE
+// file systems (sshfs) locks succeed but stay on this computer (measured:
+// bench/lock_sshfs.sh), so acquire() refuses there unless
+// `local_only_is_fine`. Whoever takes it writes "host H, pid P, since T"
+// into the file for those waiting.
 struct LockWait {
+  bool local_only_is_fine = false;                 // only this computer writes to the folder
   std::chrono::milliseconds report_after{2000};    // then `waiting` is called once
   std::chrono::milliseconds give_up_after{120000};  // then acquire() fails
   std::function<void(const std::string& holder)> waiting;  // what the file says of the holder
