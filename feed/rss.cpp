@@ -37,7 +37,7 @@ std::vector<Enclosure> enclosures(const Show& show, const Episode& e) {
   // file size would count the cover art in the tags).
   out.push_back({Rendition::Opus, show.base_url + "episodes/" + e.audio_file(), "audio/ogg", "opus",
                  e.size_bytes, show.bitrate_kbps * 1000LL});
-  if (e.mp3_size_bytes)
+  if (show.mp3 && e.mp3_size_bytes)  // a show that turned MP3 off no longer publishes them
     out.push_back({Rendition::Mp3, show.base_url + "episodes/" + e.mp3_file(), "audio/mpeg", "mp3",
                    *e.mp3_size_bytes, show.mp3_bitrate_kbps * 1000LL});
   return out;

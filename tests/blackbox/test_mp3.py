@@ -242,6 +242,9 @@ class Mp3Rendition(ShowTest):
         self.ct("build", check=0)
         self.assertFalse(os.path.exists(self.public("feed-mp3.xml")))
         self.assertEqual(os.listdir(self.public("episodes")), ["0001-marketing.opus"])
+        for page in ("feed.xml", "feed-marketing.xml", "index.html"):  # nothing points at the withdrawn MP3
+            self.assertNotIn(".mp3", slurp(self.public(page)), page)
+        self.ct("check", check=0)
 
     def test_check_finds_a_missing_or_broken_rendition_and_build_repairs_it(self):
         self.imp("Проверка")
