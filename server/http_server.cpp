@@ -276,17 +276,27 @@ class Session : public std::enable_shared_from_this<Session> {
   Site& site_;
 };
 
-void accept(tcp::acceptor& acceptor, Site& site) {
+void accept(tcp::acceptor& acceptor, Site& site, std::shared_ptr<asio::steady_timer> pause, bool failing = false) {
   // Each connection on its own strand: its handlers (I/O, timers) never run
   // at the same time on the two threads.
-  acceptor.async_accept(asio::make_strand(acceptor.get_executor()), [&acceptor, &site](beast::error_code ec, tcp::socket socket) {
+  acceptor.async_accept(asio::make_strand(acceptor.get_executor()),
+                        [&acceptor, &site, pause, failing](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      beast::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);  // no Nagle stalls between header and body
-      std::make_shared<Session>(std::move(socket), site)->start();
+    if (ec) {
+      // Out of descriptors (EMFILE/ENFILE) or memory: say so once, keep the
+      // connections we have, and try again shortly rather than spin.
+      if (!failing) log_line("cannot accept connections: " + ec.message() + "; retrying every 100 ms");
+      pause->expires_after(std::chrono::milliseconds(100));
+      pause->async_wait([&acceptor, &site, pause](beast::error_code wait) {
+        if (wait != asio::error::operation_aborted) accept(acceptor, site, pause, true);
+      });
+      return;
     }
-    accept(acceptor, site);
+    if (failing) log_line("accepting connections again");
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // no Nagle stalls between header and body
+    std::make_shared<Session>(std::move(socket), site)->start();
+    accept(acceptor, site, pause);
   });
 }
 
@@ -369,7 +379,9 @@ Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& opti
                    ec.message() + " (is another server using the port? try --listen 127.0.0.1:8081)");
   Scheduler scheduler(folder);
   Site site{folder.public_dir(), AccessGate(folder)};
-  accept(acceptor, site);
+  util::platform::raise_open_file_limit();
+  auto pause = std::make_shared<asio::steady_timer>(ioc);
+  accept(acceptor, site, pause);
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code, int) {
     log_line("stopping");

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #ifdef __linux__
 #include <sys/vfs.h>
@@ -33,6 +34,17 @@ namespace platform {
 void report_file_size_limit_as_error() { ::signal(SIGXFSZ, SIG_IGN); }
 
 void report_broken_pipe_as_error() { ::signal(SIGPIPE, SIG_IGN); }
+
+std::uint64_t raise_open_file_limit() {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    struct rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return static_cast<std::uint64_t>(limit.rlim_cur);
+}
 
 SilencedStderr::SilencedStderr(const boost::filesystem::path& log) {
   std::fflush(stderr);

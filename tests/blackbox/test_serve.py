@@ -14,8 +14,8 @@ import time
 import feedparser
 
 from http_checks import HttpChecks, PrivateChecks
-from http_support import ServedShow
-from support import slurp
+from http_support import ServedShow, wait_for_port
+from support import BIN, slurp
 
 
 class ServeChecks(ServedShow, HttpChecks):
@@ -50,6 +50,41 @@ class ServeChecks(ServedShow, HttpChecks):
         self.assertEqual(self.server.wait(timeout=5), 0)
         log = self.server.stdout.read()
         self.assertIn("GET /feed.xml 200", log)
+
+
+class HostileClients(ServedShow):
+    """A short run of bench/hostile.py's campaign: slowloris and idle
+    keep-alive connections while clients poll, then descriptors run out."""
+
+    def start_serve(self):
+        # Thousands of requests: the access log goes to a file (a pipe nobody
+        # reads until the end would fill up and stall the server).
+        self.log_path = self.path("serve.log")
+        log = open(self.log_path, "w")
+        proc = subprocess.Popen([BIN, "-C", self.show, "serve", "--listen", f"127.0.0.1:{self.serve_port}"],
+                                stdout=log, stderr=subprocess.STDOUT, text=True)
+        log.close()
+        wait_for_port(self.serve_port, proc)
+        proc.stdout = open(os.devnull)  # for tearDown
+        proc.stderr = open(os.devnull)
+        return proc
+
+    def access_log(self):
+        return slurp(self.log_path)
+
+    def test_slowloris_idle_connections_and_running_out_of_descriptors(self):
+        from hostile_clients import campaign
+        f = campaign(self.server.pid, self.port, idle=200, slowloris=100, clients=5, seconds=3, fd_limit=64)
+        self.assertEqual((f["failed_unloaded"], f["failed_loaded"]), (0, 0), f)
+        self.assertGreater(f["requests_loaded"], 50, f)
+        self.assertGreaterEqual(f["serve_fds_under_load"], 300, "the hostile connections were really open")
+        self.assertLess(f["serve_peak_rss_mib"], 100, f)
+        self.assertGreater(f["connections_opened"], 64, "more connections than descriptors were offered")
+        self.assertTrue(f["recovered"], f)
+        self.assertIsNone(self.server.poll(), "serve is still running")
+        log = self.access_log()
+        self.assertEqual(log.count("cannot accept connections"), 1, log[-2000:])
+        self.assertIn("accepting connections again", log)
 
 
 class ServePrivate(ServedShow, HttpChecks, PrivateChecks):

@@ -24,6 +24,11 @@ void report_file_size_limit_as_error();
 // killing the process (SIGPIPE); sendfile has no flag for it.
 void report_broken_pipe_as_error();
 
+// Raises this process's limit of open files to the most it may have (the
+// hard limit), as servers do: each connection is a descriptor. Returns the
+// limit now in force.
+std::uint64_t raise_open_file_limit();
+
 // Flushes a file or folder entry to disk (fsync); for folders this makes a
 // rename durable.
 Result<void> sync_path(const boost::filesystem::path& path);
