@@ -5,7 +5,7 @@ then serve's descriptors are cut to 256 and 306 connections opened at once.
 Targets: normal clients' p99 <= 2x unloaded, serve's peak RSS <= 100 MiB,
 one log line when descriptors run out, and service again once they are back.
 Loopback only, bounded in time. Prints the figures; exit 1 if a target is missed.
-Usage: bench/hostile.py CROSSTALK [SECONDS]      (RELIABILITY.md)"""
+Usage: bench/hostile.sh [SECONDS] (builds first), or bench/hostile.py CROSSTALK [SECONDS]  (RELIABILITY.md)"""
 import json
 import os
 import signal
