@@ -11,17 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 minutes=${2:-30}
-scripts/setup.sh
-scripts/build.sh build-release -DCMAKE_BUILD_TYPE=Release -DCROSSTALK_TESTS=OFF >/dev/null
-crosstalk=$PWD/build-release/cli/crosstalk
-floor=$PWD/build-release/bench/raw_opus_floor
-work=$PWD/build-release/bench-data
-mkdir -p "$work"
-
-speech=$(bench/make_speech.sh "$minutes" "$work")
-echo "input: $speech ($(soxi -d "$speech"), $(soxi -r "$speech") Hz, $(soxi -c "$speech") ch)"
-
 . bench/lib.sh
+release_build "$minutes"
+floor=$PWD/build-release/bench/raw_opus_floor
+
 
 : >"$work/ct.txt"; : >"$work/oe.txt"; : >"$work/floor.txt"; : >"$work/norm.txt"
 for i in $(seq "$runs"); do

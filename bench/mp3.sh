@@ -16,16 +16,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 minutes=${2:-30}
-scripts/setup.sh
-scripts/build.sh build-release -DCMAKE_BUILD_TYPE=Release -DCROSSTALK_TESTS=OFF >/dev/null
-crosstalk=$PWD/build-release/cli/crosstalk
-work=$PWD/build-release/bench-data
-mkdir -p "$work"
-
-speech=$(bench/make_speech.sh "$minutes" "$work")
-echo "input: $speech ($(soxi -d "$speech"), $(soxi -r "$speech") Hz, $(soxi -c "$speech") ch)"
-
 . bench/lib.sh
+release_build "$minutes"
+
 
 # A fresh show each time, MP3 on or off.
 import_into_new_show() {  # on|off FILE

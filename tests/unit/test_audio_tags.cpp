@@ -30,11 +30,8 @@ void make_opus(const fs::path& path) {
 const std::vector<std::uint8_t> kPng = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13,
                                         'I', 'H', 'D', 'R', 0, 0, 0x05, 0x78, 0, 0, 0x05, 0x78,
                                         8, 2, 0, 0, 0, 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0};
-}  // namespace
-
-TEST(AudioTags, EveryFieldRoundTripsWithCyrillicEmojiAndSpecials) {
-  test::TempDir dir;
-  make_opus(dir / "e.opus");
+// Every field set, with Cyrillic, emoji and XML specials, and a cover.
+AudioTags every_field() {
   AudioTags tags;
   tags.title = "Голос врага: «победы» & <провалы> \"q\" 'a' 🎙️";
   tags.artist = "Анна Петрова";
@@ -46,6 +43,14 @@ TEST(AudioTags, EveryFieldRoundTripsWithCyrillicEmojiAndSpecials) {
   tags.department = "sales";
   tags.encoder = "crosstalk test";
   tags.cover = Cover{kPng, *util::probe_image(kPng)};
+  return tags;
+}
+}  // namespace
+
+TEST(AudioTags, EveryFieldRoundTripsWithCyrillicEmojiAndSpecials) {
+  test::TempDir dir;
+  make_opus(dir / "e.opus");
+  AudioTags tags = every_field();
   tags.chapters = {{0, "Вступление & <intro>"}, {83456, "Глава 2 🎙️"}, {3723004, "Long"}};
   ASSERT_TRUE(write_tags(dir / "e.opus", tags));
   {
@@ -105,17 +110,7 @@ TEST(AudioTags, Id3v23RoundTripsEveryFieldCoverAndChapters) {
     ASSERT_TRUE(writer->finish());
     ASSERT_TRUE(file->close());
   }
-  AudioTags tags;
-  tags.title = "Голос врага: «победы» & <провалы> \"q\" 'a' 🎙️";
-  tags.artist = "Анна Петрова";
-  tags.album = "Голос врага";
-  tags.track = 7;
-  tags.date = "2026-12-01";
-  tags.description = "Строка 1\nLine 2 & <b>bold</b> 🚀";
-  tags.language = "ru";
-  tags.department = "sales";
-  tags.encoder = "crosstalk test";
-  tags.cover = Cover{kPng, *util::probe_image(kPng)};
+  AudioTags tags = every_field();
   tags.chapters = {{0, "Вступление & <intro>"}, {1500, "Глава 2 🎙️"}};
   ASSERT_TRUE(write_mp3_tags(dir / "e.mp3", mp3_tags_of(tags), 5000));
   auto back = read_mp3_tags(dir / "e.mp3");
