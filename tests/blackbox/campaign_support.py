@@ -1,0 +1,243 @@
+"""The campaigns of issue 11, shared by the long runs in bench/ and their
+short smoke runs in the test suite: the same code, other counts.
+
+- KillCampaign: kill -9 at random instants of every command that changes a
+  show (seeded), each followed by `build`, `check` and the show's invariants.
+- ShowInvariants: what must hold of a show after anything happened to it."""
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import time
+
+import feedparser
+
+from show_support import opus_duration, spool_item, write_episodes
+from support import BIN, run, slurp
+
+FEEDS = ("feed.xml", "feed-marketing.xml", "feed-sales.xml", "feed-mp3.xml")
+
+
+def ct(show, *args, check=None, env=None):
+    return run(["-C", show] + list(args), check=check, env=env)
+
+
+def listed(show):
+    """{number: episode} from `list --json`."""
+    r = ct(show, "list", "--json", check=0)
+    return {e["number"]: e for e in json.loads(r.stdout)}
+
+
+def recording_ids(show):
+    """recording-id → how many sidecars carry it."""
+    lib = os.path.join(show, "library")
+    counts = {}
+    for name in os.listdir(lib):
+        if name.endswith(".xml") and not name.startswith("."):
+            m = re.search(r"<recording-id>([^<]+)</recording-id>", slurp(os.path.join(lib, name)))
+            if m:
+                counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return counts
+
+
+def subscribers(show):
+    r = ct(show, "subscribers", "list", check=0)
+    return {line.split("\t")[0] for line in r.stdout.splitlines() if "\t" in line}
+
+
+def feed_problems(show, published):
+    """Every feed well-formed (xmllint) and parseable (feedparser, no bozo),
+    with the published episodes, each enclosure as long as its file."""
+    problems = []
+    public = os.path.join(show, "public")
+    for name in FEEDS:
+        path = os.path.join(public, name)
+        x = subprocess.run(["xmllint", "--noout", path], capture_output=True, text=True)
+        if x.returncode:
+            problems.append(f"{name}: xmllint: {x.stderr.strip()[:200]}")
+            continue
+        d = feedparser.parse(slurp(path, "rb"))
+        if d.bozo:
+            problems.append(f"{name}: feedparser: {d.get('bozo_exception')}")
+            continue
+        if name == "feed.xml":
+            numbers = sorted(int(e.itunes_episode) for e in d.entries)
+            if numbers != sorted(published):
+                problems.append(f"feed.xml lists {len(numbers)} episodes, {len(published)} are published")
+        for e in d.entries:
+            for enc in e.enclosures:
+                file = os.path.join(public, "episodes", enc.href.rsplit("/", 1)[1])
+                size = os.path.getsize(file) if os.path.exists(file) else None
+                if size != int(enc.length):
+                    problems.append(f"{name}: enclosure {enc.href} says {enc.length} bytes, the file has {size}")
+    return problems
+
+
+def temp_files(show):
+    """Half-written files a build leaves behind (imports younger than a day
+    may keep their .incoming- files: they encode unlocked)."""
+    out = []
+    for sub in ("public", "public/episodes", "library"):
+        d = os.path.join(show, sub)
+        out += [f"{sub}/{n}" for n in os.listdir(d) if ".tmp-" in n and ".incoming-" not in n]
+    return out
+
+
+class KillCampaign:
+    """One show (private, so that subscribers work on it; MP3 renditions on),
+    `episodes` episodes; then `kills` commands, each killed with SIGKILL at a
+    uniformly random instant within 1.2 times its uncut duration, followed by
+    `build`, `check` and the invariants. `log` gets one line per kill."""
+
+    OPS = ("import", "build", "publish", "unpublish", "edit", "subscribers add", "subscribers revoke", "upload")
+
+    def __init__(self, workdir, wav, seed, episodes=200, log=None):
+        self.dir = workdir
+        self.show = os.path.join(workdir, "show")
+        self.spool = os.path.join(workdir, "spool")
+        self.wav = wav
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.episodes = episodes
+        self.log = log or (lambda line: None)
+        self.env = dict(os.environ, CROSSTALK_SPOOL=self.spool)
+        self.counter = 0
+        self.stats = {op: {"runs": 0, "killed": 0} for op in self.OPS}
+        self.failures = []  # (kill number, op, problem)
+        self.durations = {}
+        self.leftover_incoming = 0
+        self.queue = []
+
+    def setup(self):
+        os.makedirs(self.spool, exist_ok=True)
+        run(["init", self.show, "--title", "Голос врага", "--timezone", "Europe/Moscow", "--private",
+             "--base-url", "http://127.0.0.1:8080/"], check=0)
+        ct(self.show, "import", self.wav, "--title", "Первый", check=0)
+        ct(self.show, "publish", "1", check=0)
+        opus = os.path.join(self.show, "library", "0001-marketing.opus")
+        write_episodes(self.show, opus, self.episodes - 1, "Первый", start=2, mp3=opus[:-5] + ".mp3")
+        self.take = os.path.join(self.dir, "take.opus")
+        run(["encode", self.wav, self.take], check=0)
+        self.take_seconds = opus_duration(self.take)
+        ct(self.show, "build", check=0)
+        for op in self.OPS:  # each once, uncut: how long it takes
+            args, _ = self.command(op)
+            start = time.monotonic()
+            subprocess.run(args, env=self.env, capture_output=True, check=True)
+            self.durations[op] = time.monotonic() - start
+        self.before = listed(self.show)
+
+    def command(self, op):
+        """(argv, what to expect) for one run of `op`."""
+        self.counter += 1
+        i = self.counter
+        numbers = sorted(self.before) if hasattr(self, "before") else [1]
+        n = str(self.rng.choice(numbers))
+        base = [BIN, "-C", self.show]
+        if op == "import":
+            return base + ["import", self.wav, "--title", f"Импорт {i}", "--out-of-turn"], {"title": f"Импорт {i}"}
+        if op == "build":  # without the stamp of the last build: a full one
+            if os.path.exists(os.path.join(self.show, ".crosstalk-build")):
+                os.remove(os.path.join(self.show, ".crosstalk-build"))
+            return base + ["build"], {}
+        if op in ("publish", "unpublish"):
+            return base + [op, n], {}
+        if op == "edit":
+            return base + ["edit", n, "--title", f"Правка {i} & <x>"], {}
+        if op == "subscribers add":
+            return base + ["subscribers", "add", f"Сотрудник {i}"], {"name": f"Сотрудник {i}"}
+        if op == "subscribers revoke":
+            names = sorted(subscribers(self.show))
+            name = self.rng.choice(names) if names else "nobody"
+            return base + ["subscribers", "revoke", name], {"name": name}
+        if op == "upload":
+            stem = f"rec-20261129T{i // 3600 % 24:02d}{i // 60 % 60:02d}{i % 60:02d}Z-{i:08x}"
+            spool_item(self.spool, self.take, stem, self.show, self.take_seconds)
+            return [BIN, "upload"], {"recording": stem}
+        raise ValueError(op)
+
+    def one(self, k):
+        if not self.queue:  # every command once per len(OPS) kills, in a random order
+            self.queue = self.rng.sample(self.OPS, len(self.OPS))
+        op = self.queue.pop()
+        args, expect = self.command(op)
+        delay = self.rng.uniform(0.0, 1.2 * self.durations[op])
+        p = subprocess.Popen(args, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        killed = p.poll() is None
+        if killed:
+            p.send_signal(signal.SIGKILL)
+        _, err = p.communicate()
+        self.stats[op]["runs"] += 1
+        self.stats[op]["killed"] += killed
+        if not killed and p.returncode != 0 and op != "subscribers revoke":
+            self.fail(k, op, f"exited {p.returncode} uncut: {err.decode(errors='replace').strip()}")
+        for problem in self.verify(op, expect, killed):
+            self.fail(k, op, problem)
+        self.log(f"kill {k}: {op} after {delay * 1000:.0f} ms ({'killed' if killed else 'finished'})")
+
+    def fail(self, k, op, problem):
+        self.failures.append((k, op, problem))
+        self.log(f"  FAILED after kill {k} ({op}): {problem}")
+
+    def verify(self, op, expect, killed):
+        problems = []
+        b = ct(self.show, "build")
+        if b.returncode:
+            problems.append(f"build after the kill exited {b.returncode}: {b.stderr.strip()}")
+        c = ct(self.show, "check")
+        if c.returncode:
+            problems.append(f"check exited {c.returncode}: {c.stdout.strip()} {c.stderr.strip()}")
+        after = listed(self.show)
+        guids = [e["guid"] for e in after.values()]
+        if len(set(guids)) != len(guids):
+            problems.append("a guid appears twice")
+        for number, e in self.before.items():
+            if number not in after or after[number]["guid"] != e["guid"]:
+                problems.append(f"episode {number} ({e['guid']}) lost or changed its number")
+        new = {n: e for n, e in after.items() if n not in self.before}
+        if op == "import":
+            same = [e for e in after.values() if e["title"] == expect["title"]]
+            if len(same) > 1 or (not killed and len(same) != 1):
+                problems.append(f"import added its episode {len(same)} times")
+        if op == "upload":
+            count = recording_ids(self.show).get(expect["recording"], 0)
+            left = os.path.exists(os.path.join(self.spool, expect["recording"] + ".xml"))
+            if count > 1 or (count == 0 and not left) or (not killed and count != 1):
+                problems.append(f"recording {expect['recording']} delivered {count} times, in the spool: {left}")
+        if any(n > 1 for n in recording_ids(self.show).values()):
+            problems.append("a recording was delivered twice")
+        if op not in ("import", "upload") and new:
+            problems.append(f"{op} added episodes {sorted(new)}")
+        if op not in ("import", "upload") and len(after) != len(self.before):
+            problems.append(f"{op}: {len(self.before)} episodes before, {len(after)} after")
+        if op == "subscribers add" and not killed and expect["name"] not in subscribers(self.show):
+            problems.append(f"{expect['name']} was added but is not listed")
+        if op == "subscribers revoke" and not killed and expect["name"] in subscribers(self.show):
+            problems.append(f"{expect['name']} was revoked but is still listed")
+        published = [n for n, e in after.items() if e["state"] == "published"]
+        problems += feed_problems(self.show, published)
+        problems += [f"left behind: {t}" for t in temp_files(self.show)]
+        self.leftover_incoming = len([n for n in os.listdir(os.path.join(self.show, "library"))
+                                      if ".incoming-" in n])
+        self.before = after
+        return problems
+
+    def run(self, kills):
+        start = time.monotonic()
+        for k in range(1, kills + 1):
+            self.one(k)
+        return time.monotonic() - start
+
+    def summary(self):
+        lines = [f"seed {self.seed}, {sum(s['runs'] for s in self.stats.values())} commands, "
+                 f"{sum(s['killed'] for s in self.stats.values())} killed while running, "
+                 f"{len(self.failures)} problems"]
+        for op, s in self.stats.items():
+            lines.append(f"  {op:20s} runs {s['runs']:4d}  killed {s['killed']:4d}  "
+                         f"uncut {self.durations.get(op, 0) * 1000:6.0f} ms")
+        lines.append(f"  episodes at the end: {len(self.before)}; .incoming- files left in library/: "
+                     f"{self.leftover_incoming}")
+        return lines
