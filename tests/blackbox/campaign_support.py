@@ -241,3 +241,138 @@ class KillCampaign:
         lines.append(f"  episodes at the end: {len(self.before)}; .incoming- files left in library/: "
                      f"{self.leftover_incoming}")
         return lines
+
+
+class SoakCampaign:
+    """`procs` workers, each `rounds` rounds of import → schedule (in the
+    past) → edit of a random published episode → build, on one show while
+    `crosstalk serve` runs and a poller GETs and parses feed.xml `rate` times
+    a second, and HEADs `heads` of its enclosures each time: an enclosure
+    must be as long as the file served then, or as the next poll's feed says
+    (a build links new audio before it replaces the feeds)."""
+
+    def __init__(self, workdir, wav, seed, procs=8, rounds=50, rate=50, heads=3, episodes=50, log=None):
+        self.show = os.path.join(workdir, "show")
+        self.wav, self.seed, self.rng = wav, seed, random.Random(seed)
+        self.procs, self.rounds, self.rate, self.heads, self.episodes = procs, rounds, rate, heads, episodes
+        self.log = log or (lambda line: None)
+        self.failures = []
+        self.polls = self.torn = self.heads_done = self.late_matches = 0
+        self.imported = []  # (worker, round, number printed)
+
+    def setup(self):
+        from http_support import free_port, wait_for_port
+        run(["init", self.show, "--title", "Голос врага", "--timezone", "Europe/Moscow"], check=0)
+        ct(self.show, "import", self.wav, "--title", "Первый", check=0)
+        ct(self.show, "publish", "1", check=0)
+        opus = os.path.join(self.show, "library", "0001-marketing.opus")
+        write_episodes(self.show, opus, self.episodes - 1, "Первый", start=2, mp3=opus[:-5] + ".mp3")
+        ct(self.show, "build", check=0)
+        self.before = listed(self.show)
+        self.port = free_port()
+        self.server = subprocess.Popen([BIN, "-C", self.show, "serve", "--listen", f"127.0.0.1:{self.port}"],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wait_for_port(self.port, self.server)
+
+    def worker(self, w, seed):
+        rng = random.Random(seed)
+        for r in range(self.rounds):
+            p = ct(self.show, "import", self.wav, "--title", f"Работник {w} раунд {r}", "--out-of-turn")
+            m = re.search(r"imported episode (\d+)", p.stdout)
+            if p.returncode or not m:
+                self.failures.append(f"worker {w} round {r}: import exited {p.returncode}: {p.stderr.strip()}")
+                continue
+            self.imported.append((w, r, int(m.group(1))))
+            for args in (["schedule", m.group(1), "--at", "2026-01-01T10:00"],
+                         ["edit", str(rng.randint(1, self.episodes)), "--title", f"Правка {w}/{r}"],
+                         ["build"]):
+                p = ct(self.show, *args)
+                if p.returncode:
+                    self.failures.append(f"worker {w} round {r}: {args[0]} exited {p.returncode}: {p.stderr.strip()}")
+
+    def poller(self, stop):
+        import http.client
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        pending = []  # (name, served length, feed length) to match the next feed
+        while not stop.is_set():
+            start = time.monotonic()
+            try:
+                conn.request("GET", "/feed.xml")
+                body = conn.getresponse().read()
+            except (OSError, http.client.HTTPException) as e:
+                self.failures.append(f"poll {self.polls}: {e!r}")
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                continue
+            self.polls += 1
+            d = feedparser.parse(body)
+            if d.bozo:
+                self.torn += 1
+                self.failures.append(f"poll {self.polls}: feed.xml does not parse: {d.get('bozo_exception')}")
+                continue
+            lengths = {e.enclosures[0].href.rsplit("/", 1)[1]: int(e.enclosures[0].length)
+                       for e in d.entries if e.enclosures}
+            for name, served, said in pending:
+                if lengths.get(name) == served:
+                    self.late_matches += 1
+                else:
+                    self.failures.append(f"poll {self.polls}: {name} served {served} bytes, the feed said {said}, "
+                                         f"the next feed {lengths.get(name)}")
+            pending = []
+            for name in self.rng.sample(sorted(lengths), min(self.heads, len(lengths))):
+                conn.request("HEAD", "/episodes/" + name)
+                resp = conn.getresponse()
+                resp.read()
+                self.heads_done += 1
+                served = int(resp.getheader("Content-Length", "-1")) if resp.status == 200 else None
+                if served != lengths[name]:
+                    pending.append((name, served, lengths[name]))
+            time.sleep(max(0.0, 1.0 / self.rate - (time.monotonic() - start)))
+
+    def run(self):
+        import threading
+        stop = threading.Event()
+        poll = threading.Thread(target=self.poller, args=(stop,))
+        poll.start()
+        start = time.monotonic()
+        workers = [threading.Thread(target=self.worker, args=(w, self.rng.randrange(1 << 32)))
+                   for w in range(self.procs)]
+        for t in workers:
+            t.start()
+        for t in workers:
+            t.join()
+        self.seconds = time.monotonic() - start
+        time.sleep(0.5)
+        stop.set()
+        poll.join()
+        self.server.send_signal(signal.SIGTERM)
+        self.server.communicate(timeout=30)
+        self.verify()
+        return self.seconds
+
+    def verify(self):
+        ct(self.show, "build", check=0)
+        c = ct(self.show, "check")
+        if c.returncode:
+            self.failures.append(f"check exited {c.returncode}: {c.stdout.strip()}")
+        after = listed(self.show)
+        for number, e in self.before.items():
+            if number not in after or after[number]["guid"] != e["guid"]:
+                self.failures.append(f"episode {number} lost or renumbered")
+        numbers = [n for _, _, n in self.imported]
+        if len(set(numbers)) != len(numbers):
+            self.failures.append("two imports were given one number")
+        titles = [e["title"] for e in after.values()]
+        for w, r, n in self.imported:
+            if titles.count(f"Работник {w} раунд {r}") != 1:  # edits touch only the first `episodes`
+                self.failures.append(f"worker {w} round {r}: its episode {n} is not there once")
+        if len(after) != len(self.before) + len(self.imported):
+            self.failures.append(f"{len(self.before)} episodes + {len(self.imported)} imports, {len(after)} now")
+        self.failures += feed_problems(self.show, [n for n, e in after.items() if e["state"] == "published"])
+        self.after = after
+
+    def summary(self):
+        return [f"seed {self.seed}: {self.procs} workers x {self.rounds} rounds in {self.seconds:.0f} s, "
+                f"{len(self.imported)} imports, {len(self.after)} episodes at the end",
+                f"  {self.polls} polls of feed.xml ({self.polls / self.seconds:.0f}/s), {self.torn} torn, "
+                f"{self.heads_done} enclosures HEADed, {self.late_matches} matched only the next feed",
+                f"  {len(self.failures)} problems"]

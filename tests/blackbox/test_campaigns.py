@@ -6,7 +6,7 @@ import shutil
 
 import feedparser
 
-from campaign_support import KillCampaign, listed
+from campaign_support import KillCampaign, SoakCampaign, listed
 from show_support import ShowTest
 from support import slurp
 
@@ -28,6 +28,23 @@ class RandomKills(ShowTest):
         self.assertEqual(campaign.failures, [], f"seed {seed}")
         self.assertGreaterEqual(sum(s["killed"] for s in campaign.stats.values()), 5,
                                 "the kills must land while crosstalk runs")
+
+
+class ConcurrencySoak(ShowTest):
+    """4 workers x 5 rounds of import/schedule/edit/build while `serve` runs
+    and a poller parses feed.xml 50 times a second: no number twice, nothing
+    lost, every poll parses, enclosures as long as the files served."""
+
+    def test_4_workers_5_rounds_under_a_poller(self):
+        seed = int(os.environ.get("CROSSTALK_SEED", random.randrange(1 << 32)))
+        os.makedirs(self.path("soak"))
+        soak = SoakCampaign(self.path("soak"), self.wav, seed, procs=4, rounds=5)
+        soak.setup()
+        soak.run()
+        print("\n".join(soak.summary()))
+        self.assertEqual(soak.failures, [], f"seed {seed}")
+        self.assertEqual(len(soak.imported), 20)
+        self.assertGreater(soak.polls, 20, "the poller must run while the workers do")
 
 
 class UnfinishedChanges(ShowTest):
