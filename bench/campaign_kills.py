@@ -10,19 +10,14 @@ usage: CROSSTALK_BIN=build/cli/crosstalk bench/campaign_kills.py [KILLS=200] [SE
 import os
 import random
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "blackbox"))
-from campaign_support import KillCampaign  # noqa: E402
-from support import speech  # noqa: E402
+from campaign_support import KillCampaign, campaign_folder  # noqa: E402
 
 kills = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 seed = int(sys.argv[2]) if len(sys.argv) > 2 else random.randrange(1 << 32)
-with tempfile.TemporaryDirectory(prefix="crosstalk-kills-") as work:
-    wav = os.path.join(work, "speech.wav")
-    speech(wav, "Маркетинг и продажи.", "ru", 16000)
-    os.makedirs(os.path.join(work, "show-dir"))
-    campaign = KillCampaign(os.path.join(work, "show-dir"), wav, seed, episodes=200,
+with campaign_folder("crosstalk-kills-") as (work, wav):
+    campaign = KillCampaign(work, wav, seed, episodes=200,
                             log=lambda line: print(line, flush=True) if "FAILED" in line else None)
     print(f"seed {seed}, {kills} kills", flush=True)
     campaign.setup()

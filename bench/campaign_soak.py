@@ -9,20 +9,15 @@ usage: CROSSTALK_BIN=build/cli/crosstalk bench/campaign_soak.py [PROCS=8] [ROUND
 import os
 import random
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "blackbox"))
-from campaign_support import SoakCampaign  # noqa: E402
-from support import speech  # noqa: E402
+from campaign_support import SoakCampaign, campaign_folder  # noqa: E402
 
 procs = int(sys.argv[1]) if len(sys.argv) > 1 else 8
 rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 50
 seed = int(sys.argv[3]) if len(sys.argv) > 3 else random.randrange(1 << 32)
-with tempfile.TemporaryDirectory(prefix="crosstalk-soak-") as work:
-    wav = os.path.join(work, "speech.wav")
-    speech(wav, "Маркетинг и продажи.", "ru", 16000)
-    os.makedirs(os.path.join(work, "soak"))
-    soak = SoakCampaign(os.path.join(work, "soak"), wav, seed, procs=procs, rounds=rounds)
+with campaign_folder("crosstalk-soak-") as (work, wav):
+    soak = SoakCampaign(work, wav, seed, procs=procs, rounds=rounds)
     print(f"seed {seed}", flush=True)
     soak.setup()
     soak.run()

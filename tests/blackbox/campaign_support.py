@@ -4,18 +4,30 @@ short smoke runs in the test suite: the same code, other counts.
 - KillCampaign: kill -9 at random instants of every command that changes a
   show (seeded), each followed by `build`, `check` and the show's invariants.
 - ShowInvariants: what must hold of a show after anything happened to it."""
+import contextlib
 import json
 import os
 import random
 import re
 import signal
 import subprocess
+import tempfile
 import time
 
 import feedparser
 
 from show_support import opus_duration, spool_item, write_episodes
-from support import BIN, run, slurp
+from support import BIN, run, slurp, speech
+
+@contextlib.contextmanager
+def campaign_folder(prefix):
+    """For the bench scripts: (an empty folder, a short speech WAV), removed after."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as work:
+        wav = os.path.join(work, "speech.wav")
+        speech(wav, "Маркетинг и продажи.", "ru", 16000)
+        os.makedirs(os.path.join(work, "run"))
+        yield os.path.join(work, "run"), wav
+
 
 FEEDS = ("feed.xml", "feed-marketing.xml", "feed-sales.xml", "feed-mp3.xml")
 
