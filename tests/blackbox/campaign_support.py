@@ -13,6 +13,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from xml.etree import ElementTree
 
 import feedparser
 
@@ -259,7 +260,7 @@ class SoakCampaign:
     """`procs` workers, each `rounds` rounds of import → schedule (in the
     past) → edit of a random published episode → build, on one show while
     `crosstalk serve` runs and a poller GETs and parses feed.xml `rate` times
-    a second, and HEADs `heads` of its enclosures each time: an enclosure
+    a second (expat; feedparser every 10th), and HEADs `heads` of its enclosures each time: an enclosure
     must be as long as the file served then, or as the next poll's feed says
     (a build links new audio before it replaces the feeds)."""
 
@@ -316,13 +317,17 @@ class SoakCampaign:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
                 continue
             self.polls += 1
-            d = feedparser.parse(body)
-            if d.bozo:
+            try:  # expat on every poll (fast enough for 50 a second), feedparser on every 10th
+                items = ElementTree.fromstring(body).find("channel").findall("item")
+                d = feedparser.parse(body) if self.polls % 10 == 0 else None
+                if d is not None and d.bozo:
+                    raise ValueError(d.get("bozo_exception"))
+            except (ElementTree.ParseError, ValueError) as e:
                 self.torn += 1
-                self.failures.append(f"poll {self.polls}: feed.xml does not parse: {d.get('bozo_exception')}")
+                self.failures.append(f"poll {self.polls}: feed.xml does not parse: {e}")
                 continue
-            lengths = {e.enclosures[0].href.rsplit("/", 1)[1]: int(e.enclosures[0].length)
-                       for e in d.entries if e.enclosures}
+            lengths = {i.find("enclosure").get("url").rsplit("/", 1)[1]: int(i.find("enclosure").get("length"))
+                       for i in items if i.find("enclosure") is not None}
             for name, served, said in pending:
                 if lengths.get(name) == served:
                     self.late_matches += 1
