@@ -98,6 +98,33 @@ def temp_files(show):
     return out
 
 
+def make_show(show, wav, episodes, *init_args):
+    """A show with one real import (published, with its MP3 rendition) and
+    `episodes` - 1 more written by write_episodes, built."""
+    run(["init", show, "--title", "Голос врага", "--timezone", "Europe/Moscow", *init_args], check=0)
+    ct(show, "import", wav, "--title", "Первый", check=0)
+    ct(show, "publish", "1", check=0)
+    opus = os.path.join(show, "library", "0001-marketing.opus")
+    write_episodes(show, opus, episodes - 1, "Первый", start=2, mp3=opus[:-5] + ".mp3")
+    ct(show, "build", check=0)
+
+
+def build_and_check(show, problems):
+    """`build` then `check`, each must exit 0 (what they said goes into `problems`)."""
+    b = ct(show, "build")
+    if b.returncode:
+        problems.append(f"build exited {b.returncode}: {b.stderr.strip()}")
+    c = ct(show, "check")
+    if c.returncode:
+        problems.append(f"check exited {c.returncode}: {c.stdout.strip()} {c.stderr.strip()}")
+
+
+def lost(before, after):
+    """Problems: episodes of `before` missing from `after` or renumbered."""
+    return [f"episode {n} ({e['guid']}) lost or renumbered" for n, e in before.items()
+            if n not in after or after[n]["guid"] != e["guid"]]
+
+
 class KillCampaign:
     """One show (private, so that subscribers work on it; MP3 renditions on),
     `episodes` episodes; then `kills` commands, each killed with SIGKILL at a
@@ -125,16 +152,10 @@ class KillCampaign:
 
     def setup(self):
         os.makedirs(self.spool, exist_ok=True)
-        run(["init", self.show, "--title", "Голос врага", "--timezone", "Europe/Moscow", "--private",
-             "--base-url", "http://127.0.0.1:8080/"], check=0)
-        ct(self.show, "import", self.wav, "--title", "Первый", check=0)
-        ct(self.show, "publish", "1", check=0)
-        opus = os.path.join(self.show, "library", "0001-marketing.opus")
-        write_episodes(self.show, opus, self.episodes - 1, "Первый", start=2, mp3=opus[:-5] + ".mp3")
+        make_show(self.show, self.wav, self.episodes, "--private", "--base-url", "http://127.0.0.1:8080/")
         self.take = os.path.join(self.dir, "take.opus")
         run(["encode", self.wav, self.take], check=0)
         self.take_seconds = opus_duration(self.take)
-        ct(self.show, "build", check=0)
         for op in self.OPS:  # each once, uncut: how long it takes
             args, _ = self.command(op)
             start = time.monotonic()
@@ -197,19 +218,12 @@ class KillCampaign:
 
     def verify(self, op, expect, killed):
         problems = []
-        b = ct(self.show, "build")
-        if b.returncode:
-            problems.append(f"build after the kill exited {b.returncode}: {b.stderr.strip()}")
-        c = ct(self.show, "check")
-        if c.returncode:
-            problems.append(f"check exited {c.returncode}: {c.stdout.strip()} {c.stderr.strip()}")
+        build_and_check(self.show, problems)
         after = listed(self.show)
         guids = [e["guid"] for e in after.values()]
         if len(set(guids)) != len(guids):
             problems.append("a guid appears twice")
-        for number, e in self.before.items():
-            if number not in after or after[number]["guid"] != e["guid"]:
-                problems.append(f"episode {number} ({e['guid']}) lost or changed its number")
+        problems += lost(self.before, after)
         new = {n: e for n, e in after.items() if n not in self.before}
         if op == "import":
             same = [e for e in after.values() if e["title"] == expect["title"]]
@@ -275,12 +289,7 @@ class SoakCampaign:
 
     def setup(self):
         from http_support import free_port, wait_for_port
-        run(["init", self.show, "--title", "Голос врага", "--timezone", "Europe/Moscow"], check=0)
-        ct(self.show, "import", self.wav, "--title", "Первый", check=0)
-        ct(self.show, "publish", "1", check=0)
-        opus = os.path.join(self.show, "library", "0001-marketing.opus")
-        write_episodes(self.show, opus, self.episodes - 1, "Первый", start=2, mp3=opus[:-5] + ".mp3")
-        ct(self.show, "build", check=0)
+        make_show(self.show, self.wav, self.episodes)
         self.before = listed(self.show)
         self.port = free_port()
         self.server = subprocess.Popen([BIN, "-C", self.show, "serve", "--listen", f"127.0.0.1:{self.port}"],
@@ -367,14 +376,9 @@ class SoakCampaign:
         return self.seconds
 
     def verify(self):
-        ct(self.show, "build", check=0)
-        c = ct(self.show, "check")
-        if c.returncode:
-            self.failures.append(f"check exited {c.returncode}: {c.stdout.strip()}")
+        build_and_check(self.show, self.failures)
         after = listed(self.show)
-        for number, e in self.before.items():
-            if number not in after or after[number]["guid"] != e["guid"]:
-                self.failures.append(f"episode {number} lost or renumbered")
+        self.failures += lost(self.before, after)
         numbers = [n for _, _, n in self.imported]
         if len(set(numbers)) != len(numbers):
             self.failures.append("two imports were given one number")
@@ -393,3 +397,117 @@ class SoakCampaign:
                 f"  {self.polls} polls of feed.xml ({self.polls / self.seconds:.0f}/s), {self.torn} torn, "
                 f"{self.heads_done} enclosures HEADed, {self.late_matches} matched only the next feed",
                 f"  {len(self.failures)} problems"]
+
+
+class DiskFullCampaign:
+    """import, build and subscribers add on a private show folder in a tiny
+    file system that fills up: a tmpfs of `size` bytes (as root; mounted on
+    `workdir/fs`, unmounted by close()) filled to leave each of `frees`
+    bytes; not root: RLIMIT_FSIZE at each of `frees` bytes, SIGXFSZ ignored
+    (as test_mp3 does). Each attempt either succeeds or says one line and
+    exits 1, leaves no temporary file, every sidecar and subscribers.xml
+    parse; with space again, `build` and `check` are clean, the feeds parse,
+    and the episode or subscriber is there once if and only if it said so."""
+
+    OPS = ("import", "build", "subscribers add")
+
+    def __init__(self, workdir, wav, size=8 << 20, episodes=20, log=None, tmpfs=None):
+        self.dir, self.wav, self.size, self.episodes = workdir, wav, size, episodes
+        self.root = os.geteuid() == 0 if tmpfs is None else tmpfs
+        self.fs = os.path.join(workdir, "fs")
+        self.show = os.path.join(self.fs, "show")
+        self.filler = os.path.join(self.fs, "filler")
+        self.log = log or (lambda line: None)
+        self.failures = []
+        self.stats = {op: {"runs": 0, "ok": 0, "full": 0} for op in self.OPS}
+        self.counter = 0
+
+    def setup(self):
+        os.makedirs(self.fs)
+        if self.root:
+            subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={self.size}", "tmpfs", self.fs], check=True)
+        make_show(self.show, self.wav, self.episodes, "--private", "--base-url", "http://127.0.0.1:8080/")
+
+    def close(self):
+        if self.root and os.path.ismount(self.fs):
+            subprocess.run(["umount", self.fs], check=True)
+
+    def fill(self, free):
+        """Leaves `free` bytes (rounded down to pages) on the tmpfs."""
+        st = os.statvfs(self.fs)
+        have = st.f_bavail * st.f_frsize
+        with open(self.filler, "ab") as f:
+            f.write(b"\0" * max(0, have - free))
+
+    def attempt(self, op, free):
+        self.counter += 1
+        i = self.counter
+        before = listed(self.show)
+        names = subscribers(self.show)
+        if op == "build":  # something for it to do: an episode due
+            ct(self.show, "import", self.wav, "--title", f"К сборке {i}", "--out-of-turn", check=0)
+            due = max(listed(self.show))
+            ct(self.show, "schedule", str(due), "--at", "2026-01-01T10:00", check=0)
+            before = listed(self.show)
+        args = {"import": ["import", self.wav, "--title", f"Импорт {i}", "--out-of-turn"],
+                "build": ["build"], "subscribers add": ["subscribers", "add", f"Сотрудник {i}"]}[op]
+        if self.root:
+            self.fill(free)
+            p = ct(self.show, *args)
+        else:
+            import resource
+
+            def limit():
+                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                resource.setrlimit(resource.RLIMIT_FSIZE, (free, free))
+            p = subprocess.run([BIN, "-C", self.show] + args, capture_output=True, text=True, preexec_fn=limit)
+        problems = []
+        self.stats[op]["runs"] += 1
+        self.stats[op]["ok" if p.returncode == 0 else "full"] += 1
+        lines = p.stderr.strip().splitlines()
+        if p.returncode not in (0, 1) or (p.returncode == 1 and len(lines) != 1):
+            problems.append(f"exited {p.returncode} saying {p.stderr!r}")
+        left = [f"{sub}/{n}" for sub in ("", "library", "public", "public/episodes")
+                if os.path.isdir(os.path.join(self.show, sub))
+                for n in os.listdir(os.path.join(self.show, sub))
+                if ".tmp-" in n or ".incoming-" in n or ".pending-" in n]
+        problems += [f"left behind: {n}" for n in left]
+        if os.path.exists(self.filler):
+            os.remove(self.filler)
+        for what in (["list", "--json"], ["subscribers", "list"]):
+            r = ct(self.show, *what)
+            if r.returncode:
+                problems.append(f"{' '.join(what)} exited {r.returncode}: {r.stderr.strip()}")
+        build_and_check(self.show, problems)  # with space again
+        after = listed(self.show)
+        problems += lost(before, after)
+        added = len(after) - len(before)
+        if op == "import" and added != (1 if p.returncode == 0 else 0):
+            problems.append(f"import exited {p.returncode} and added {added} episodes")
+        if op != "import" and added:
+            problems.append(f"{op} added {added} episodes")
+        if op == "subscribers add":
+            there = f"Сотрудник {i}" in subscribers(self.show)
+            if there != (p.returncode == 0):
+                problems.append(f"subscribers add exited {p.returncode}; the subscriber is "
+                                f"{'' if there else 'not '}listed")
+        elif subscribers(self.show) != names:
+            problems.append("the subscribers changed")
+        problems += feed_problems(self.show, [n for n, e in after.items() if e["state"] == "published"])
+        self.log(f"{op} with {free} bytes free: exit {p.returncode} {lines[-1] if lines else ''}")
+        for problem in problems:
+            self.failures.append((op, free, problem))
+            self.log(f"  FAILED ({op}, {free} bytes free): {problem}")
+
+    def run(self, frees):
+        start = time.monotonic()
+        for free in frees:
+            for op in self.OPS:
+                self.attempt(op, free)
+        return time.monotonic() - start
+
+    def summary(self):
+        lines = [f"{'tmpfs' if self.root else 'RLIMIT_FSIZE'}: {len(self.failures)} problems"]
+        for op, s in self.stats.items():
+            lines.append(f"  {op:16s} runs {s['runs']:4d}  succeeded {s['ok']:4d}  refused (full) {s['full']:4d}")
+        return lines

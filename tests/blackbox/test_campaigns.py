@@ -6,7 +6,7 @@ import shutil
 
 import feedparser
 
-from campaign_support import KillCampaign, SoakCampaign, listed
+from campaign_support import DiskFullCampaign, KillCampaign, SoakCampaign, listed
 from show_support import ShowTest
 from support import slurp
 
@@ -45,6 +45,29 @@ class ConcurrencySoak(ShowTest):
         self.assertEqual(soak.failures, [], f"seed {seed}")
         self.assertEqual(len(soak.imported), 20)
         self.assertGreater(soak.polls, 20, "the poller must run while the workers do")
+
+
+class DiskFull(ShowTest):
+    """import, build and subscribers add on a show folder in a tmpfs that
+    fills up (RLIMIT_FSIZE when not root): exit 0, or one line and exit 1
+    with nothing half-written; `build` and `check` clean once there is space."""
+
+    def test_a_full_disk_leaves_the_show_consistent(self):
+        seed = int(os.environ.get("CROSSTALK_SEED", random.randrange(1 << 32)))
+        frees = [0, 122880] + random.Random(seed).sample(range(0, 122880, 1024), 5)
+        print(f"seed {seed}: bytes free {frees}")
+        os.makedirs(self.path("full"))
+        full = DiskFullCampaign(self.path("full"), self.wav)
+        try:
+            full.setup()
+            full.run(frees)
+        finally:
+            full.close()
+        print("\n".join(full.summary()))
+        self.assertEqual(full.failures, [], f"seed {seed}")
+        for op, s in full.stats.items():
+            self.assertGreater(s["full"], 0, f"{op} never met a full disk")
+            self.assertGreater(s["ok"], 0, f"{op} never had room")
 
 
 class UnfinishedChanges(ShowTest):
