@@ -274,7 +274,7 @@ class SoakCampaign:
     """`procs` workers, each `rounds` rounds of import → schedule (in the
     past) → edit of a random published episode → build, on one show while
     `crosstalk serve` runs and a poller GETs and parses feed.xml `rate` times
-    a second (expat; feedparser every 10th), and HEADs `heads` of its enclosures each time: an enclosure
+    a second (expat; feedparser once a second), and HEADs `heads` of its enclosures each time: an enclosure
     must be as long as the file served then, or as the next poll's feed says
     (a build links new audio before it replaces the feeds)."""
 
@@ -326,9 +326,9 @@ class SoakCampaign:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
                 continue
             self.polls += 1
-            try:  # expat on every poll (fast enough for 50 a second), feedparser on every 10th
+            try:  # expat on every poll (fast enough for 50 a second), feedparser once a second
                 items = ElementTree.fromstring(body).find("channel").findall("item")
-                d = feedparser.parse(body) if self.polls % 10 == 0 else None
+                d = feedparser.parse(body) if self.polls % self.rate == 0 else None
                 if d is not None and d.bozo:
                     raise ValueError(d.get("bozo_exception"))
             except (ElementTree.ParseError, ValueError) as e:
