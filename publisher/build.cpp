@@ -12,6 +12,7 @@
 
 #include "crosstalk/feed/render.hpp"
 #include "crosstalk/publisher/nginx_config.hpp"
+#include "crosstalk/publisher/workflow.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/platform.hpp"
 #include "crosstalk/util/read_file.hpp"
@@ -176,7 +177,9 @@ Result<BuildReport> build_public_locked(const ShowFolder& caller, feed::Time now
 namespace {
 
 Result<BuildReport> build_everything(const ShowFolder& folder, feed::Time now) {
-  // Read and check everything before touching public/.
+  // What a crash cut short first (library/.pending-*), then read and check
+  // everything before touching public/.
+  if (auto r = finish_pending_changes(folder); !r) return std::unexpected(r.error());
   auto library = load_library(folder);
   if (!library) return std::unexpected(library.error());
   BuildReport report;

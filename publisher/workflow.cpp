@@ -73,6 +73,23 @@ Result<util::AtomicFile> stage_retag(const fs::path& audio, Write&& write) {
   return copy;
 }
 
+// A change that touches several files of one episode (audio, rendition,
+// sidecar) stands between `.pending-STEM` appearing and going: a crash in
+// between leaves the marker, and the next build (under the lock) finishes
+// the change from the sidecar or, when there is none yet, rolls it back.
+fs::path pending_marker(const ShowFolder& folder, const std::string& stem) {
+  return folder.library() / (".pending-" + stem);
+}
+
+Result<void> mark_pending(const ShowFolder& folder, const std::string& stem) {
+  return util::write_file_atomically(pending_marker(folder, stem), {});
+}
+
+void clear_pending(const ShowFolder& folder, const std::string& stem) {
+  boost::system::error_code ec;
+  fs::remove(pending_marker(folder, stem), ec);
+}
+
 // The prologue of every change to one episode: take the lock, read the
 // library, find the episode; `fn` changes it while the lock is held.
 template <class Fn>
@@ -226,22 +243,29 @@ Result<feed::Episode> add_to_library(const ShowFolder& folder, const fs::path& i
   for (const fs::path& target : {folder.audio(e), folder.mp3(e)})
     if (fs::exists(target, ec))
       return failure(target.string() + ": already exists without a sidecar; move it away and retry");
-  // MP3, Opus, then the sidecar: a crash leaves at most audio without a
-  // sidecar, which `check` names and the next import refuses to overwrite.
+  // MP3, Opus, then the sidecar, under a pending marker: a crash leaves
+  // audio without a sidecar that the next build removes.
+  if (auto r = mark_pending(folder, e.stem()); !r) return std::unexpected(r.error());
   if (!incoming_mp3.empty()) {
     fs::rename(incoming_mp3, folder.mp3(e), ec);
-    if (ec) return failure(folder.mp3(e).string() + ": cannot move into the library: " + ec.message());
+    if (ec) {
+      clear_pending(folder, e.stem());
+      return failure(folder.mp3(e).string() + ": cannot move into the library: " + ec.message());
+    }
   }
   fs::rename(incoming, folder.audio(e), ec);
   if (ec) {
     fs::remove(folder.mp3(e), ec);
+    clear_pending(folder, e.stem());
     return failure(folder.audio(e).string() + ": cannot move into the library: " + ec.message());
   }
   if (auto r = save_episode(folder, e); !r) {
     fs::remove(folder.audio(e), ec);  // no audio without its sidecar
     fs::remove(folder.mp3(e), ec);
+    clear_pending(folder, e.stem());
     return std::unexpected(r.error());
   }
+  clear_pending(folder, e.stem());
   return e;
 }
 
@@ -358,6 +382,55 @@ Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_vi
   });
 }
 
+Result<void> retag_episode(const ShowFolder& folder, feed::Episode& e) {
+  // Both renditions are staged, then the sidecar says what they will be,
+  // then they are renamed in: a crash anywhere leaves the pending marker.
+  const recorder::AudioTags tags = tags_for(folder, e);
+  auto opus = stage_retag(folder.audio(e), [&](const fs::path& p) { return recorder::write_tags(p, tags); });
+  if (!opus) return std::unexpected(opus.error());
+  boost::system::error_code ec;
+  std::optional<util::AtomicFile> mp3;
+  if (e.mp3_size_bytes && fs::exists(folder.mp3(e), ec)) {
+    auto staged = stage_retag(folder.mp3(e), [&](const fs::path& p) {
+      return recorder::write_mp3_tags(p, recorder::mp3_tags_of(tags), duration_ms(e));
+    });
+    if (!staged) return std::unexpected(staged.error());
+    mp3.emplace(std::move(*staged));
+  }
+  e.size_bytes = fs::file_size(opus->temp_path(), ec);
+  if (mp3) e.mp3_size_bytes = fs::file_size(mp3->temp_path(), ec);
+  if (auto r = mark_pending(folder, e.stem()); !r) return std::unexpected(r.error());
+  if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+  if (auto r = opus->commit(); !r) return std::unexpected(r.error());
+  if (mp3)
+    if (auto r = mp3->commit(); !r) return std::unexpected(r.error());
+  clear_pending(folder, e.stem());
+  return {};
+}
+
+Result<void> finish_pending_changes(const ShowFolder& folder) {
+  const std::string prefix = ".pending-";
+  boost::system::error_code ec;
+  std::vector<std::string> stems;
+  for (fs::directory_iterator it(folder.library(), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) == 0 && name.find(".tmp-") == std::string::npos) stems.push_back(name.substr(prefix.size()));
+  }
+  for (const std::string& stem : stems) {
+    const fs::path sidecar = folder.library() / (stem + ".xml");
+    if (!fs::exists(sidecar, ec)) {  // an addition cut short: its audio goes
+      fs::remove(folder.library() / (stem + ".opus"), ec);
+      fs::remove(folder.library() / (stem + ".mp3"), ec);
+      clear_pending(folder, stem);
+      continue;
+    }
+    auto e = feed::load_episode(sidecar);
+    if (!e) return std::unexpected(e.error());
+    if (auto r = retag_episode(folder, *e); !r) return std::unexpected(r.error());
+  }
+  return {};
+}
+
 Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view ref,
                                    const EditOptions& o) {
   if (o.title)
@@ -366,25 +439,7 @@ Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view re
     if (o.title) e.title = *o.title;
     if (o.description) e.description = *o.description;
     if (o.host) e.host = *o.host;
-    const recorder::AudioTags tags = tags_for(folder, e);
-    auto opus = stage_retag(folder.audio(e), [&](const fs::path& p) { return recorder::write_tags(p, tags); });
-    if (!opus) return std::unexpected(opus.error());
-    boost::system::error_code ec;
-    std::optional<util::AtomicFile> mp3;
-    if (e.mp3_size_bytes && fs::exists(folder.mp3(e), ec)) {
-      auto staged = stage_retag(folder.mp3(e), [&](const fs::path& p) {
-        return recorder::write_mp3_tags(p, recorder::mp3_tags_of(tags), duration_ms(e));
-      });
-      if (!staged) return std::unexpected(staged.error());
-      mp3.emplace(std::move(*staged));
-    }
-    if (auto r = opus->commit(); !r) return std::unexpected(r.error());
-    e.size_bytes = fs::file_size(folder.audio(e), ec);
-    if (mp3) {
-      if (auto r = mp3->commit(); !r) return std::unexpected(r.error());
-      e.mp3_size_bytes = fs::file_size(folder.mp3(e), ec);
-    }
-    if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+    if (auto r = retag_episode(folder, e); !r) return std::unexpected(r.error());
     if (e.state == feed::State::Published)
       if (auto r = build_public_locked(folder, feed::now()); !r) return std::unexpected(r.error());
     return e;

@@ -91,3 +91,21 @@ def write_episodes(show, opus, count, title, start=1, state="published", day="20
   <published-at>{day}T07:00:00Z</published-at>
 </episode>
 """)
+
+
+def spool_item(spool, opus, stem, show, seconds=2.0, state="complete", audio=True):
+    """A recording waiting in the spool, made by hand (as `record` leaves
+    it, no microphone needed): `opus` copied as STEM.opus, and STEM.xml."""
+    if audio:
+        shutil.copy(opus, os.path.join(spool, stem + ".opus"))
+    with open(os.path.join(spool, stem + ".xml"), "w", encoding="utf-8") as f:
+        f.write(f"""<?xml version="1.0" encoding="UTF-8"?>
+<recording version="1">
+  <show>{os.path.abspath(show)}</show>
+  <title>Из спула</title>
+  <out-of-turn>true</out-of-turn>
+  <recorded-at>2026-11-29T10:15:00Z</recorded-at>
+  <state>{state}</state>
+  <seconds>{seconds:.3f}</seconds>
+</recording>
+""")

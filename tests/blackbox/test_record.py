@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from show_support import NASTY, ShowTest
+from show_support import NASTY, ShowTest, spool_item
 from support import BIN, decode, read_wav, slurp, speech, tool
 from vmic import VirtualMic
 
@@ -425,19 +425,7 @@ class SpoolTest(ShowTest):
         subprocess.run([BIN, "encode", self.wav, self.opus], check=True, capture_output=True)
 
     def put_in_spool(self, stem="rec-20261129T101500Z-0123abcd", show=None, state="complete", audio=True):
-        if audio:
-            shutil.copy(self.opus, os.path.join(self.spool, stem + ".opus"))
-        with open(os.path.join(self.spool, stem + ".xml"), "w", encoding="utf-8") as f:
-            f.write(f"""<?xml version="1.0" encoding="UTF-8"?>
-<recording version="1">
-  <show>{os.path.abspath(show or self.show)}</show>
-  <title>Из спула</title>
-  <out-of-turn>true</out-of-turn>
-  <recorded-at>2026-11-29T10:15:00Z</recorded-at>
-  <state>{state}</state>
-  <seconds>2.0</seconds>
-</recording>
-""")
+        spool_item(self.spool, self.opus, stem, show or self.show, state=state, audio=audio)
 
     def upload(self):
         return subprocess.run([BIN, "upload"], env=self.env, capture_output=True, text=True)

@@ -90,4 +90,12 @@ recorder::AudioTags tags_for(const ShowFolder& folder, const feed::Episode& epis
 // Titles may not be empty or only spaces.
 Result<void> check_title(const std::string& title);
 
+// Under the lock: tags both renditions of `e` as its sidecar says, and saves
+// the sidecar with their new sizes.
+Result<void> retag_episode(const ShowFolder& folder, feed::Episode& e);
+// Under the lock: finishes what a crash cut short (library/.pending-STEM):
+// retags from the sidecar, or removes the audio of an addition that never
+// got its sidecar. `build` calls it first.
+Result<void> finish_pending_changes(const ShowFolder& folder);
+
 }  // namespace crosstalk::publisher

@@ -1,0 +1,27 @@
+#!/usr/bin/python3
+"""Concurrency soak (issue 11): PROCS workers x ROUNDS rounds of import,
+schedule, edit and build on one show while `crosstalk serve` runs and a
+poller GETs and parses feed.xml 50 times a second (SoakCampaign in
+tests/blackbox/campaign_support.py). Prints the seed and figures; exit 1
+when anything broke. The test suite runs 4 x 5 (test_campaigns.ConcurrencySoak).
+
+usage: CROSSTALK_BIN=build/cli/crosstalk bench/campaign_soak.py [PROCS=8] [ROUNDS=50] [SEED]"""
+import os
+import random
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "blackbox"))
+from campaign_support import SoakCampaign, campaign_folder  # noqa: E402
+
+procs = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+seed = int(sys.argv[3]) if len(sys.argv) > 3 else random.randrange(1 << 32)
+with campaign_folder("crosstalk-soak-") as (work, wav):
+    soak = SoakCampaign(work, wav, seed, procs=procs, rounds=rounds)
+    print(f"seed {seed}", flush=True)
+    soak.setup()
+    soak.run()
+    print("\n".join(soak.summary()))
+    for problem in soak.failures[:20]:
+        print("  " + problem)
+sys.exit(1 if soak.failures else 0)
