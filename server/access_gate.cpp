@@ -92,6 +92,15 @@ std::string redact_for_log(std::string_view target) {
   return out;
 }
 
+std::string personalise(std::string text, const Access& access) {
+  text = replace_all(std::move(text), access.from, access.to);
+  if (access.from.find('&') != std::string::npos) {
+    const std::string from = replace_all(access.from, "&", "&amp;");
+    text = replace_all(std::move(text), from, replace_all(access.to, "&", "&amp;"));
+  }
+  return replace_all(std::move(text), feed::kSubscribeMarker, access.subscribe_html);
+}
+
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {
   if (from.empty()) return text;
   std::string out;

@@ -4,8 +4,6 @@
 // thread that runs the same build as `crosstalk build` when something falls due.
 #include "crosstalk/server/http_server.hpp"
 
-#include "crosstalk/feed/render.hpp"
-
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -149,8 +147,7 @@ class Session : public std::enable_shared_from_this<Session> {
         return send_error(http::status::internal_server_error, req.version(), false, method, target);
       auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, req.version());
       headers(*res);
-      res->body() = replace_all(replace_all(std::move(text), access.from, access.to), feed::kSubscribeMarker,
-                                access.subscribe_html);
+      res->body() = personalise(std::move(text), access);
       const std::uint64_t length = res->body().size();
       if (head) res->body().clear();
       res->content_length(length);

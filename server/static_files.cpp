@@ -78,7 +78,7 @@ std::string content_type(const fs::path& file) {
   if (ext == ".html") return "text/html; charset=utf-8";
   if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
   if (ext == ".png") return "image/png";
-  if (ext == ".json") return "application/json+chapters";
+  if (ext == ".json") return "application/json";  // chapters; as nginx's snippet serves them
   return "application/octet-stream";
 }
 

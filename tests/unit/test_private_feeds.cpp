@@ -5,6 +5,7 @@
 #include <boost/filesystem/operations.hpp>
 #include <set>
 
+#include "crosstalk/feed/render.hpp"
 #include "crosstalk/feed/show.hpp"
 #include "crosstalk/publisher/nginx_config.hpp"
 #include "crosstalk/publisher/subscribers.hpp"
@@ -140,6 +141,25 @@ TEST(Redact, TokensNeverReachTheLog) {
   EXPECT_EQ(server::redact_for_log("/s/" + encoded + "/x"), "/s/[token]/x");
   EXPECT_EQ(server::redact_for_log("/episodes/0001-marketing.opus"), "/episodes/0001-marketing.opus");
   EXPECT_EQ(server::redact_for_log("/a b\x01"), "/a?b?");
+}
+
+TEST(Personalise, EscapedBaseUrlsGetTheTokenTooAndThePageItsSection) {
+  server::Access a;
+  a.allowed = true;
+  a.from = "http://intranet/podcast&co/";
+  a.to = "http://intranet/podcast&co/s/abc/";
+  a.subscribe_html = "<section id=\"subscribe\">mine</section>";
+  // In XML and HTML the base URL is escaped: &amp;.
+  const std::string feed = "<enclosure url=\"http://intranet/podcast&amp;co/episodes/1.opus\"/>"
+                           "<link>http://intranet/podcast&amp;co/</link>";
+  EXPECT_EQ(server::personalise(feed, a),
+            "<enclosure url=\"http://intranet/podcast&amp;co/s/abc/episodes/1.opus\"/>"
+            "<link>http://intranet/podcast&amp;co/s/abc/</link>");
+  EXPECT_EQ(server::personalise(std::string("x ") + std::string(feed::kSubscribeMarker) + " y", a),
+            "x <section id=\"subscribe\">mine</section> y");
+  a.from = "http://plain/";
+  a.to = "http://plain/s/abc/";
+  EXPECT_EQ(server::personalise("http://plain/feed.xml", a), "http://plain/s/abc/feed.xml");
 }
 
 TEST(Redact, ReplaceAll) {

@@ -56,6 +56,10 @@ TEST(StaticFiles, DatesTypesAndTags) {
   EXPECT_EQ(content_type("feed.xml"), "application/rss+xml; charset=utf-8");
   EXPECT_EQ(content_type("index.html"), "text/html; charset=utf-8");
   EXPECT_EQ(content_type("cover.png"), "image/png");
+  EXPECT_EQ(content_type("a.mp3"), "audio/mpeg");
+  // Chapters: a registered type, as nginx's snippet sends it (the feed's
+  // podcast:chapters says application/json+chapters).
+  EXPECT_EQ(content_type("0001-sales.chapters.json"), "application/json");
   EXPECT_EQ(cache_control("feed.xml"), "no-cache");
   EXPECT_NE(etag(10, 1), etag(10, 2));
   EXPECT_NE(etag(10, 1), etag(11, 1));

@@ -50,6 +50,11 @@ class AccessGate {
 // every run of 16 or more hex digits (a token, or part of one) replaced.
 std::string redact_for_log(std::string_view target);
 
+// A subscriber's feed or page: every base URL made theirs — as written and
+// as XML/HTML escape it (a base URL with '&' is "&amp;" there) — and the
+// page's subscribe marker replaced by their section.
+std::string personalise(std::string text, const Access& access);
+
 // Replaces every occurrence of `from` in `text` with `to`.
 std::string replace_all(std::string text, std::string_view from, std::string_view to);
 
