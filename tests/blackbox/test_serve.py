@@ -78,7 +78,11 @@ class HostileClients(ServedShow):
         self.assertEqual((f["failed_unloaded"], f["failed_loaded"]), (0, 0), f)
         self.assertGreater(f["requests_loaded"], 50, f)
         self.assertGreaterEqual(f["serve_fds_under_load"], 300, "the hostile connections were really open")
-        self.assertLess(f["serve_peak_rss_mib"], 100, f)
+        # The target (100 MiB) is the release build's (bench/hostile.sh: 17 MiB);
+        # AddressSanitizer's shadow memory and quarantine add ~200 MiB.
+        with open(BIN, "rb") as binary:
+            sanitized = b"__asan_init" in binary.read()
+        self.assertLess(f["serve_peak_rss_mib"], 400 if sanitized else 100, f)
         self.assertGreater(f["connections_opened"], 64, "more connections than descriptors were offered")
         self.assertTrue(f["recovered"], f)
         self.assertIsNone(self.server.poll(), "serve is still running")
