@@ -78,9 +78,13 @@ std::string copy_field(const std::string& url, const std::string& label) {
          "</button></div>\n";
 }
 
-std::string megabytes(std::uint64_t bytes) {
+// "24 KB" under a megabyte (a short episode is not "0.0 MB"), else "28.8 MB".
+std::string file_size(std::uint64_t bytes) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / 1e6);
+  if (bytes < 1000000)
+    std::snprintf(buf, sizeof buf, "%llu KB", static_cast<unsigned long long>((bytes + 999) / 1000));
+  else
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
   return buf;
 }
 
@@ -225,13 +229,13 @@ std::string render_page(const Show& show, const std::vector<Episode>& episodes,
     // Opus first; browsers without Ogg Opus (Safari before 18.4) fall back to the MP3.
     h << "<audio controls preload=\"none\">";
     for (const Enclosure& f : enclosures(show, e))
-      h << "<source src=\"episodes/" << escape_html(f.url.substr(f.url.rfind('/') + 1)) << "\" type=\""
+      h << "<source src=\"episodes/" << escape_html(f.file) << "\" type=\""
         << (f.rendition == Rendition::Opus ? "audio/ogg; codecs=opus" : "audio/mpeg") << "\">";
     h << "</audio>\n<p class=\"downloads\">" << l.download << ":";
     const char* separator = " ";
     for (const Enclosure& f : enclosures(show, e)) {
-      h << separator << "<a href=\"episodes/" << escape_html(f.url.substr(f.url.rfind('/') + 1)) << "\" download>"
-        << (f.rendition == Rendition::Opus ? "Opus" : "MP3") << "</a> (" << megabytes(f.length) << " MB)";
+      h << separator << "<a href=\"episodes/" << escape_html(f.file) << "\" download>"
+        << (f.rendition == Rendition::Opus ? "Opus" : "MP3") << "</a> (" << file_size(f.length) << ")";
       separator = " · ";
     }
     h << "</p>\n</article>\n";

@@ -35,10 +35,10 @@ std::vector<Enclosure> enclosures(const Show& show, const Episode& e) {
   std::vector<Enclosure> out;
   // Bitrates are the encoders' (Opus: the VBR target; an average from the
   // file size would count the cover art in the tags).
-  out.push_back({Rendition::Opus, show.base_url + "episodes/" + e.audio_file(), "audio/ogg", "opus",
+  out.push_back({Rendition::Opus, e.audio_file(), show.base_url + "episodes/" + e.audio_file(), "audio/ogg", "opus",
                  e.size_bytes, show.bitrate_kbps * 1000LL});
   if (show.mp3 && e.mp3_size_bytes)  // a show that turned MP3 off no longer publishes them
-    out.push_back({Rendition::Mp3, show.base_url + "episodes/" + e.mp3_file(), "audio/mpeg", "mp3",
+    out.push_back({Rendition::Mp3, e.mp3_file(), show.base_url + "episodes/" + e.mp3_file(), "audio/mpeg", "mp3",
                    *e.mp3_size_bytes, show.mp3_bitrate_kbps * 1000LL});
   return out;
 }

@@ -112,7 +112,7 @@ Result<AudioFileReader> AudioFileReader::open(const fs::path& path) {
     return bad_input(name + ": not a readable WAV, FLAC or AIFF file (" + why + ")");
   }
   if (!supported_container(sf.format))
-    return bad_input(name + ": unsupported audio format (use WAV, FLAC or AIFF)");
+    return bad_input(name + ": unsupported audio format (use WAV, FLAC, AIFF or Ogg Opus)");
   AudioFileInfo& info = impl->info;
   info.sample_rate = sf.samplerate;
   info.channels = sf.channels;

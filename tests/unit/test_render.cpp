@@ -162,6 +162,7 @@ TEST(Render, PageOffersOpusThenMP3AndASubscribeSectionWithQrCodes) {
   ASSERT_NE(opus, std::string::npos);
   ASSERT_NE(mp3, std::string::npos);
   EXPECT_LT(opus, mp3);
+  EXPECT_NE(html.find("MP3</a> (1 KB)"), std::string::npos) << "777 bytes is not 0.0 MB";
   EXPECT_NE(html.find("Подписаться / Subscribe"), std::string::npos);
   EXPECT_NE(html.find("value=\"http://podcast.intranet/feed-mp3.xml\""), std::string::npos);  // Apple
   EXPECT_NE(html.find("aria-label=\"QR: http://podcast.intranet/feed-mp3.xml\""), std::string::npos);

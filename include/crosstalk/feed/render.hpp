@@ -23,7 +23,7 @@ enum class Rendition { Opus, Mp3 };
 // An episode's files as a feed or the page offers them, Opus first.
 struct Enclosure {
   Rendition rendition;
-  std::string url, type, codecs;
+  std::string file, url, type, codecs;  // file: its name under public/episodes/
   std::uint64_t length = 0;
   long long bitrate = 0;  // bits/s, the encoder's setting
 };
