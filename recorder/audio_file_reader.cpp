@@ -109,7 +109,7 @@ Result<AudioFileReader> AudioFileReader::open(const fs::path& path) {
     std::FILE* probe = std::fopen(name.c_str(), "rb");
     if (!probe) return bad_input(name + ": cannot read the file (check its permissions)");
     std::fclose(probe);
-    return bad_input(name + ": not a readable WAV, FLAC or AIFF file (" + why + ")");
+    return bad_input(name + ": not a readable WAV, FLAC, AIFF or Ogg Opus file (" + why + ")");
   }
   if (!supported_container(sf.format))
     return bad_input(name + ": unsupported audio format (use WAV, FLAC, AIFF or Ogg Opus)");
