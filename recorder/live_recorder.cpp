@@ -20,7 +20,7 @@ namespace {
 double to_db(double v) { return v > 1e-6 ? 20 * std::log10(v) : -120; }
 }  // namespace
 
-Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& out,
+Result<LiveReport> record_live(SampleSource& capture, const boost::filesystem::path& out,
                                const boost::filesystem::path& lossless, const LiveSettings& settings,
                                LiveControl& control, const std::function<void(const Levels&)>& levels) {
   using clock = std::chrono::steady_clock;

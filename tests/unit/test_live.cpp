@@ -89,3 +89,111 @@ TEST(Recover, CutsAnywhereBecomeCompleteStreams) {
   test::write_bytes(dir / "text.opus", "not audio at all");
   EXPECT_FALSE(recover_opus(dir / "text.opus"));
 }
+
+// The recording loop itself, fed by PushSource (the studio's source) the way
+// the browser feeds it: blocks of samples with events in their place.
+#include <sndfile.h>
+
+#include "crosstalk/recorder/live_recorder.hpp"
+#include "crosstalk/recorder/push_source.hpp"
+
+namespace {
+constexpr double kPageRate = 44100;
+
+std::vector<float> level(double seconds, float value) {
+  return std::vector<float>(static_cast<std::size_t>(seconds * kPageRate), value);
+}
+
+struct Recorded {
+  LiveReport report;
+  std::vector<float> lossless;
+};
+
+// Runs record_live on its own thread while `feed` pushes into the source.
+Recorded record_from(const std::function<void(PushSource&)>& feed, double max_seconds = 0) {
+  test::TempDir dir;
+  LiveControl control;
+  PushSource source(kPageRate, 1, control, static_cast<std::size_t>(kPageRate * 600));
+  LiveSettings settings;
+  settings.max_seconds = max_seconds;
+  Result<LiveReport> report = std::unexpected(Error{ErrorKind::Failed, "not run"});
+  std::thread loop([&] { report = record_live(source, dir.path() / "r.opus", dir.path() / "r.wav", settings, control, {}); });
+  feed(source);
+  loop.join();
+  EXPECT_TRUE(report.has_value()) << (report ? "" : report.error().message);
+  Recorded out;
+  if (report) out.report = *report;
+  SF_INFO info{};
+  SNDFILE* f = sf_open((dir.path() / "r.wav").c_str(), SFM_READ, &info);
+  EXPECT_NE(f, nullptr);
+  if (f) {
+    out.lossless.resize(static_cast<std::size_t>(info.frames));
+    sf_readf_float(f, out.lossless.data(), info.frames);
+    sf_close(f);
+  }
+  return out;
+}
+}  // namespace
+
+TEST(RecordLive, PauseLeavesOutThePausedStretchAndChaptersFallInPlace) {
+  auto r = record_from([](PushSource& s) {
+    s.push(level(1.0, 0.1f));
+    s.push(StreamEvent::Chapter);
+    s.push(level(1.0, 0.2f));
+    s.push(StreamEvent::Pause);
+    s.push(level(1.5, 0.9f));  // paused: not in the episode
+    s.push(StreamEvent::Resume);
+    s.push(level(1.0, 0.3f));
+    s.push(StreamEvent::Chapter);
+    s.push(level(0.5, 0.3f));
+    s.push(StreamEvent::Stop);
+    s.push(level(1.0, 0.9f));  // after Stop: refused, never recorded
+  });
+  ASSERT_EQ(r.lossless.size(), static_cast<std::size_t>(3.5 * kPageRate));
+  EXPECT_LT(*std::max_element(r.lossless.begin(), r.lossless.end()), 0.5f);
+  EXPECT_NEAR(r.lossless[static_cast<std::size_t>(kPageRate) - 1], 0.1f, 1e-5);
+  EXPECT_NEAR(r.lossless[static_cast<std::size_t>(kPageRate)], 0.2f, 1e-5);
+  EXPECT_NEAR(r.lossless[static_cast<std::size_t>(2 * kPageRate)], 0.3f, 1e-5);
+  ASSERT_EQ(r.report.chapters.size(), 2u);
+  EXPECT_DOUBLE_EQ(r.report.chapters[0], 1.0);
+  EXPECT_DOUBLE_EQ(r.report.chapters[1], 3.0);
+  EXPECT_NEAR(r.report.seconds, 3.5, 0.001);  // resampled to 48 kHz, same length
+  EXPECT_FALSE(r.report.device_lost);
+}
+
+TEST(RecordLive, ASourceThatEndsIsFinishedWithWhatArrived) {
+  auto r = record_from([](PushSource& s) {
+    s.push(level(1.25, 0.1f));
+    s.end();
+  });
+  EXPECT_EQ(r.lossless.size(), static_cast<std::size_t>(1.25 * kPageRate));
+  EXPECT_NEAR(r.report.seconds, 1.25, 0.001);
+  EXPECT_TRUE(r.report.device_lost);  // not stopped by the host: cut short
+}
+
+TEST(RecordLive, StopsAtTheDurationAsked) {
+  auto r = record_from(
+      [](PushSource& s) {
+        s.push(level(3.0, 0.1f));
+        s.end();
+      },
+      2.0);
+  EXPECT_EQ(r.lossless.size(), static_cast<std::size_t>(2 * kPageRate));
+  EXPECT_NEAR(r.report.seconds, 2.0, 0.001);
+  EXPECT_FALSE(r.report.device_lost);
+}
+
+TEST(PushSource, RefusesPartialFramesAndMoreThanItsBound) {
+  LiveControl control;
+  PushSource s(48000, 2, control, 8);
+  const float three[3] = {};
+  EXPECT_FALSE(s.push(std::span<const float>(three, 3)));
+  const float six[6] = {};
+  EXPECT_TRUE(s.push(std::span<const float>(six, 6)));
+  EXPECT_FALSE(s.push(std::span<const float>(six, 6)));  // 12 > 8
+  float out[8];
+  EXPECT_EQ(s.read(out, 8), 6u);
+  EXPECT_TRUE(s.active());
+  s.end();
+  EXPECT_FALSE(s.active());
+}

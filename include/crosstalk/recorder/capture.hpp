@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "crosstalk/error.hpp"
+#include "crosstalk/recorder/sample_source.hpp"
 #include "crosstalk/recorder/spsc_ring.hpp"
 
 namespace crosstalk::recorder {
@@ -32,23 +33,23 @@ struct CaptureSettings {
   double preferred_rate = 48000;  // used when offered, else the device's own
 };
 
-class Capture {
+class Capture final : public SampleSource {
  public:
   static Result<std::unique_ptr<Capture>> open(const CaptureSettings& settings);
-  ~Capture();
+  ~Capture() override;
 
   Result<void> start();
-  void stop();  // idempotent
+  void stop() override;  // idempotent
 
   // Moves up to n samples (interleaved) into out.
-  std::size_t read(float* out, std::size_t n) { return ring_.pop(out, n); }
-  bool active() const;  // false once the device stopped or vanished
+  std::size_t read(float* out, std::size_t n) override { return ring_.pop(out, n); }
+  bool active() const override;  // false once the device stopped or vanished
 
-  double rate() const { return rate_; }
-  int channels() const { return channels_; }
+  double rate() const override { return rate_; }
+  int channels() const override { return channels_; }
   const std::string& device_name() const { return device_name_; }
-  std::uint64_t overflows() const { return overflows_.load(std::memory_order_relaxed); }
-  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+  std::uint64_t overflows() const override { return overflows_.load(std::memory_order_relaxed); }
+  std::uint64_t dropped() const override { return dropped_.load(std::memory_order_relaxed); }
 
   // Called on PortAudio's real-time thread: copies, counts, returns.
   void on_audio(const float* samples, unsigned long frames, bool overflow) noexcept;

@@ -1,4 +1,4 @@
-// The live recording loop (the encoder thread): drains the capture ring,
+// The live recording loop (the encoder thread): drains a SampleSource,
 // resamples to 48 kHz when the device runs at another rate, encodes into a
 // streaming Ogg Opus file that is synced to disk every few seconds, and
 // reports levels for the meter. Stops on request, at a duration, or when
@@ -11,7 +11,7 @@
 #include <boost/filesystem/path.hpp>
 
 #include "crosstalk/error.hpp"
-#include "crosstalk/recorder/capture.hpp"
+#include "crosstalk/recorder/sample_source.hpp"
 #include "crosstalk/recorder/ogg_opus_writer.hpp"
 
 namespace crosstalk::recorder {
@@ -47,10 +47,10 @@ struct LiveReport {
   std::vector<double> chapters;  // seconds into the episode
 };
 
-// Records from a started capture into `out` (created; must not exist) and,
+// Records from a started source (the sound card, the browser) into `out` (created; must not exist) and,
 // when `lossless` is not empty, the same samples into a WAV there.
 // `levels` is called about 15 times a second from this thread.
-Result<LiveReport> record_live(Capture& capture, const boost::filesystem::path& out,
+Result<LiveReport> record_live(SampleSource& capture, const boost::filesystem::path& out,
                                const boost::filesystem::path& lossless, const LiveSettings& settings,
                                LiveControl& control, const std::function<void(const Levels&)>& levels);
 
