@@ -36,6 +36,8 @@ int run(int argc, char** argv) {
   register_record_commands(root, action, show_dir);
   register_subscribers(root, action, show_dir);
   register_serve(root, action, show_dir);
+  register_staff(root, action, show_dir);
+  register_studio(root, action, show_dir);
 
   if (argc > 1 && argv[1][0] != '-') {
     auto known = root.get_subcommands([&](CLI::App* sub) { return sub->get_name() == argv[1]; });

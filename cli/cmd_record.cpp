@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "crosstalk/publisher/recording.hpp"
 #include "crosstalk/publisher/spool.hpp"
 #include "crosstalk/publisher/workflow.hpp"
 #include "crosstalk/recorder/capture.hpp"
@@ -116,40 +117,18 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
     cmd->callback([&action, o, out_of_turn, device, duration, channels, rate, show_dir] {
       action = [o, out_of_turn, device, duration, channels, rate, show_dir]() -> Result<void> {
         o->turns = *out_of_turn ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
-        if (auto r = publisher::check_title(o->title); !r) return r;
         deliver_pending(false);
-        boost::system::error_code ec;
-        const std::string show_abs = fs::absolute(*show_dir, ec).lexically_normal().string();
-        auto folder = publisher::open_show(*show_dir);
+        auto plan = publisher::plan_recording(*show_dir, *o);
+        if (!plan) return std::unexpected(plan.error());
+        publisher::SpoolItem& item = plan->item;
         std::string heading = "Recording";
-        // A folder that is there but is no show: 'upload' could never deliver
-        // to it (a missing one may be a share not mounted yet).
-        if (!folder && fs::is_directory(*show_dir, ec) && !fs::exists(fs::path(*show_dir) / "show.xml", ec))
-          return std::unexpected(folder.error());
-        if (folder) {
-          if (auto r = publisher::check_recording(*folder, *o); !r) return r;
-          auto episodes = publisher::load_library(*folder);
-          if (episodes) {
-            const std::string dep = o->department.empty() ? publisher::whose_turn(folder->show, *episodes).next : o->department;
-            heading = "Episode " + std::to_string(publisher::highest_number(*folder, *episodes) + 1) + " — " + dep +
-                      (dep.back() == 's' ? "' turn" : "'s turn");
-          }
-        } else {
+        if (plan->number)
+          heading = "Episode " + std::to_string(plan->number) + " — " + plan->department +
+                    (plan->department.back() == 's' ? "' turn" : "'s turn");
+        if (!plan->folder)
           std::fprintf(stderr, "warning: %s — recording to the local spool; 'crosstalk upload' delivers it later\n",
-                       folder.error().message.c_str());
-        }
-        auto spool = publisher::spool_dir();
-        if (!spool) return std::unexpected(spool.error());
-        publisher::SpoolItem item;
-        const auto now = feed::now();
-        std::string stamp = feed::format_utc(now);
-        stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
-        item.audio = *spool / fs::unique_path("rec-" + stamp + "-%%%%%%%%.opus");
-        item.show_dir = show_abs;
-        item.options = *o;
-        item.recorded_at = now;
-        item.recording_id = item.audio.stem().string();
-        if (auto r = publisher::save_spool_item(item); !r) return r;
+                       plan->unreachable.c_str());
+        boost::system::error_code ec;
 
         recorder::CaptureSettings cs;
         cs.device = *device;
@@ -182,14 +161,9 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
           return r;
         }
         double next_line = 5;
-        recorder::LiveSettings ls;
-        ls.max_seconds = *duration;
-        if (folder) ls.bitrate = folder->show.bitrate_kbps * 1000;
-        // The lossless copy is only needed for normalisation and the MP3
-        // rendition (and kept when the show cannot be read to ask).
-        const fs::path lossless =
-            folder && !folder->show.normalize && !folder->show.mp3 ? fs::path() : item.lossless();
-        auto report = recorder::record_live(**capture, item.audio, lossless, ls, control, [&](const recorder::Levels& l) {
+        plan->settings.max_seconds = *duration;
+        auto report = recorder::record_live(**capture, item.audio, plan->lossless, plan->settings, control,
+                                            [&](const recorder::Levels& l) {
           for (int key; keyboard && (key = keyboard->poll()) >= 0;) {
             if (key == ' ') control.paused = !control.paused;
             else if (key == 'm' || key == 'M') ++control.chapter_marks;
@@ -222,20 +196,12 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         if (!report)
           return failure("recording stopped: " + report.error().message + "; what was recorded is kept in " +
                          item.audio.filename().string() + " ('crosstalk recover' it, then 'crosstalk upload')");
-        item.complete = true;
-        item.seconds = report->seconds;
-        item.overflows = report->overflows;
-        item.dropped = report->dropped;
-        const bool russian = folder && folder->show.language == "ru";
-        for (std::size_t i = 0; i < report->chapters.size(); ++i)
-          item.chapters.push_back({report->chapters[i], (russian ? "Глава " : "Chapter ") + std::to_string(i + 1)});
-        if (auto r = publisher::save_spool_item(item); !r) return r;
         if (report->lossless_dropped)
           std::printf("note: the disk filled up, so the lossless copy was dropped: this episode keeps its recorded level\n");
         std::printf("recorded %.3f s; %llu input overflow(s), %llu dropped sample(s)\n", report->seconds,
                     static_cast<unsigned long long>(report->overflows), static_cast<unsigned long long>(report->dropped));
         std::fflush(stdout);
-        auto e = publisher::deliver(item, [] {
+        auto e = publisher::finish_recording(*plan, *report, [] {
           std::printf("normalising loudness…\n");
           std::fflush(stdout);
         });

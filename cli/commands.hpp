@@ -26,5 +26,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
 void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
 void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
 void register_serve(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
+void register_staff(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
+void register_studio(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
 
 }  // namespace crosstalk::cli

@@ -154,6 +154,7 @@ std::string show_to_xml(const Show& s) {
   auto nginx = root.append_child("nginx");
   nginx.append_attribute("auth-check") = s.nginx_auth_check.c_str();
   nginx.append_attribute("access-log") = s.nginx_access_log.c_str();
+  xml::add_text(root, "studio-url", s.studio_url);
   return xml::to_string(doc);
 }
 
@@ -184,6 +185,12 @@ Result<Show> load_show(const boost::filesystem::path& path) {
   if (s.base_url.empty() || s.base_url.find("://") == std::string::npos)
     return std::unexpected(d.error_at(root.child("base-url"), "<base-url> must be an absolute URL like http://podcast.intranet/"));
   if (s.base_url.back() != '/') s.base_url += '/';
+  if (auto n = root.child("studio-url")) {
+    s.studio_url = n.text().as_string();
+    if (s.studio_url.find("://") == std::string::npos)
+      return std::unexpected(d.error_at(n, "<studio-url> must be an absolute URL like https://studio.intranet/"));
+    if (s.studio_url.back() != '/') s.studio_url += '/';
+  }
   for (auto node : root.child("rotation").children("department")) {
     Department dep{node.attribute("id").as_string(), node.text().as_string(),
                    node.attribute("podcast-guid").as_string()};
@@ -287,6 +294,9 @@ std::string episode_to_xml(const Episode& e) {
     c.append_attribute("dropped-samples") = static_cast<unsigned long long>(e.capture->dropped_samples);
   }
   if (!e.recording_id.empty()) xml::add_text(root, "recording-id", e.recording_id);
+  if (!e.recorded_by.empty()) xml::add_text(root, "recorded-by", e.recorded_by);
+  if (!e.note.empty()) xml::add_text(root, "note", e.note);
+  if (e.cut_short) xml::add_text(root, "cut-short", "true");
   return xml::to_string(doc);
 }
 
@@ -344,6 +354,9 @@ Result<Episode> load_episode(const boost::filesystem::path& path) {
   if (auto c = root.child("capture"))
     e.capture = CaptureStats{c.attribute("overflows").as_ullong(), c.attribute("dropped-samples").as_ullong()};
   e.recording_id = xml::text_of(root, "recording-id");
+  e.recorded_by = xml::text_of(root, "recorded-by");
+  e.note = xml::text_of(root, "note");
+  e.cut_short = xml::text_of(root, "cut-short") == "true";
   if (e.state == State::Scheduled && !e.publish_at)
     return std::unexpected(d.error_at(root.child("state"), "a scheduled episode needs <publish-at>"));
   return e;

@@ -54,6 +54,8 @@ Result<void> save_spool_item(const SpoolItem& item) {
   add("overflows", std::to_string(item.overflows));
   add("dropped-samples", std::to_string(item.dropped));
   if (!item.recording_id.empty()) add("recording-id", item.recording_id);
+  if (!item.recorded_by.empty()) add("recorded-by", item.recorded_by);
+  if (item.cut_short) add("cut-short", "true");
   auto chapters = root.append_child("chapters");
   for (const auto& c : item.chapters) {
     auto node = chapters.append_child("chapter");
@@ -90,6 +92,8 @@ Result<SpoolItem> load_spool_item(const fs::path& meta) {
     item.chapters.push_back({node.attribute("start").as_double(), node.text().as_string()});
   item.recording_id = text("recording-id");
   if (item.recording_id.empty()) item.recording_id = item.audio.stem().string();
+  item.recorded_by = text("recorded-by");
+  item.cut_short = text("cut-short") == "true";
   return item;
 }
 
@@ -152,6 +156,8 @@ Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>
   for (const auto& c : item.chapters)
     if (c.start < item.seconds) draft.chapters.push_back(c);
   draft.capture = feed::CaptureStats{item.overflows, item.dropped};
+  draft.recorded_by = item.recorded_by;
+  draft.cut_short = item.cut_short;
   Result<feed::Episode> e = failure("not delivered");
   if (folder->show.normalize && fs::exists(item.lossless(), ec)) {
     if (before_normalising) before_normalising();

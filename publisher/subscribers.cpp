@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "crosstalk/publisher/nginx_config.hpp"
+#include "named_list.hpp"
+#include "crosstalk/publisher/workflow.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/token.hpp"
 
@@ -17,14 +19,6 @@ Result<void> save(const ShowFolder& folder, const std::vector<feed::Subscriber>&
   const std::string xml = feed::subscribers_to_xml(subscribers);
   return util::write_file_atomically(subscribers_file(folder),
                                      {reinterpret_cast<const std::uint8_t*>(xml.data()), xml.size()});
-}
-
-Result<void> check_name(std::string_view name) {
-  const bool blank = name.find_first_not_of(" \t") == std::string_view::npos;
-  const bool control = std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
-  if (blank || control || name.size() > 200)
-    return bad_input("subscriber name '" + std::string(name) + "': give a person's name or e-mail (1-200 characters, one line)");
-  return {};
 }
 
 }  // namespace
@@ -47,7 +41,7 @@ Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view 
   if (!folder.show.private_feeds)
     return bad_input(folder.show_xml().string() +
                      ": the show is public (anyone with the link can listen); set <private>true</private> there first");
-  if (auto r = check_name(name); !r) return std::unexpected(r.error());
+  if (auto r = check_person_name("subscriber", name); !r) return std::unexpected(r.error());
   auto lock = lock_show(folder);
   if (!lock) return std::unexpected(lock.error());
   auto list = feed::load_subscribers(subscribers_file(folder));
@@ -74,14 +68,7 @@ Result<void> revoke_subscriber(const ShowFolder& folder, std::string_view name) 
   if (!lock) return std::unexpected(lock.error());
   auto list = feed::load_subscribers(subscribers_file(folder));
   if (!list) return std::unexpected(list.error());
-  auto it = std::find_if(list->begin(), list->end(), [&](const auto& s) { return s.name == name; });
-  if (it == list->end()) {
-    std::string known;
-    for (const auto& s : *list) known += (known.empty() ? "" : ", ") + s.name;
-    return bad_input("no subscriber '" + std::string(name) + "'" +
-                     (known.empty() ? std::string(" (there are none)") : " (subscribers: " + known + ")"));
-  }
-  list->erase(it);
+  if (auto r = remove_by_name(*list, name, "subscriber", "subscribers"); !r) return r;
   if (auto r = save(folder, *list); !r) return r;
   return write_nginx_config(folder);
 }

@@ -2,12 +2,14 @@
 // each file replaced atomically.
 #include "crosstalk/publisher/workflow.hpp"
 
+#include <algorithm>
 #include <boost/filesystem/operations.hpp>
 
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/publisher/nginx_config.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/read_file.hpp"
+#include "crosstalk/util/xml_text.hpp"
 
 namespace fs = boost::filesystem;
 
@@ -41,22 +43,6 @@ std::string departments_of(const feed::Show& show) {
   return out;
 }
 
-Result<void> check_department(const feed::Show& show, const std::string& id) {
-  if (show.department(id)) return {};
-  return bad_input("unknown department '" + id + "' (this show has: " + departments_of(show) + ")");
-}
-
-// Refuses a department out of turn, naming who spoke last.
-Result<void> check_turn(const feed::Show& show, const std::vector<feed::Episode>& episodes,
-                        const std::string& department, Turns turns) {
-  Turn turn = whose_turn(show, episodes);
-  if (turns == Turns::AllowOutOfTurn || department == turn.next) return {};
-  std::string last = turn.last ? turn.last->department + " spoke last (episode " +
-                                     std::to_string(turn.last->number) + ")"
-                               : "no one has spoken yet";
-  return bad_input("it is " + turn.next + "'s turn, not " + department + "'s: " + last +
-                   "; add --out-of-turn to record anyway");
-}
 
 // A tagged copy of `audio` (`write` tags the file it is given), ready to be
 // renamed over the original by commit(). Both renditions are staged before
@@ -106,9 +92,41 @@ auto change_episode(const ShowFolder& folder, std::string_view ref, Fn&& fn)
 
 }  // namespace
 
+Result<void> check_department(const feed::Show& show, const std::string& id) {
+  if (show.department(id)) return {};
+  return bad_input("unknown department '" + id + "' (this show has: " + departments_of(show) + ")");
+}
+
+// Refuses a department out of turn, naming who spoke last.
+Result<void> check_turn(const feed::Show& show, const std::vector<feed::Episode>& episodes,
+                        const std::string& department, Turns turns) {
+  Turn turn = whose_turn(show, episodes);
+  if (turns == Turns::AllowOutOfTurn || department == turn.next) return {};
+  std::string last = turn.last ? turn.last->department + " spoke last (episode " +
+                                     std::to_string(turn.last->number) + ")"
+                               : "no one has spoken yet";
+  return bad_input("it is " + turn.next + "'s turn, not " + department + "'s: " + last +
+                   "; add --out-of-turn to record anyway");
+}
+
 Result<void> check_title(const std::string& title) {
   if (title.find_first_not_of(" \t\r\n") == std::string::npos)
     return bad_input("the title is empty; give one with --title \"…\"");
+  return {};
+}
+
+Result<void> check_person_name(std::string_view what, std::string_view name) {
+  const bool blank = name.find_first_not_of(" \t") == std::string_view::npos;
+  const bool control = std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (blank || control || name.size() > 200 || util::xml_text_problem(name))
+    return bad_input(std::string(what) + " name '" + std::string(name) +
+                     "': give a person's name or e-mail (1-200 characters, one line)");
+  return {};
+}
+
+Result<void> check_text(std::string_view field, std::string_view value) {
+  if (auto problem = util::xml_text_problem(value))
+    return bad_input("the " + std::string(field) + " has " + *problem + "; remove it and try again");
   return {};
 }
 
@@ -190,6 +208,8 @@ struct Prepared {
 };
 Result<Prepared> prepare(const ShowFolder& folder, const ImportOptions& o) {
   if (auto r = check_title(o.title); !r) return std::unexpected(r.error());
+  for (auto [field, value] : {std::pair{"title", &o.title}, {"description", &o.description}, {"host", &o.host}})
+    if (auto r = check_text(field, *value); !r) return std::unexpected(r.error());
   if (!o.department.empty())
     if (auto r = check_department(folder.show, o.department); !r) return std::unexpected(r.error());
   Prepared p;
@@ -435,7 +455,14 @@ Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view re
                                    const EditOptions& o) {
   if (o.title)
     if (auto r = check_title(*o.title); !r) return std::unexpected(r.error());
+  for (auto [field, value] : {std::pair{"title", &o.title}, {"description", &o.description}, {"host", &o.host},
+                              {"note", &o.note}})
+    if (*value)
+      if (auto r = check_text(field, **value); !r) return std::unexpected(r.error());
   return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
+    if (o.allowed)
+      if (auto r = o.allowed(e); !r) return std::unexpected(r.error());
+    if (o.note) e.note = *o.note;
     if (o.title) e.title = *o.title;
     if (o.description) e.description = *o.description;
     if (o.host) e.host = *o.host;

@@ -15,26 +15,46 @@ PACKAGES=(
   # test and benchmark tools: real encoders, decoders and checkers
   opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen python3-feedparser libxml2-utils podget chromium time bc valgrind
   lame python3-podcastparser gpodder zbar-tools
+  # the studio's tests: a certificate made in the test (openssl), Chromium driven by Playwright (Node.js)
+  openssl
   # a virtual microphone for the recorder's tests (PulseAudio null sink)
   pulseaudio pulseaudio-utils libasound2-plugins
   # nginx: the scale-out web server, tested with the same HTTP checks as `crosstalk serve`
   nginx-core
 )
 
-# `setup.sh --bench` also brings Node.js and npm (the build benchmark's
-# peer is an npm package), unless node and npm are already on PATH.
-if [ "${1:-}" = --bench ] && ! { command -v node && command -v npm; } >/dev/null; then
+# Node.js and npm: Playwright drives Chromium in the studio's tests (and the
+# build benchmark's peer is an npm package); Debian's, unless node and npm
+# are already on PATH.
+if ! { command -v node && command -v npm; } >/dev/null; then
   PACKAGES+=(nodejs npm)
 fi
 # wrk: the HTTP load generator of the serve benchmark.
 [ "${1:-}" = --bench ] && PACKAGES+=(wrk)
+
+# playwright-core (npm) into a cache folder the tests read
+# ($CROSSTALK_NODE_MODULES): 1.61 is the last release that runs on Debian
+# 12's Node.js 18.
+PLAYWRIGHT_VERSION=1.61.1
+NODE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/crosstalk/node
+install_playwright() {
+  local have
+  have=$(node -p 'require(process.argv[1]).version' "$NODE_DIR/node_modules/playwright-core/package.json" 2>/dev/null || true)
+  [ "$have" = "$PLAYWRIGHT_VERSION" ] && return 0
+  echo "setup: npm install playwright-core@$PLAYWRIGHT_VERSION into $NODE_DIR" >&2
+  mkdir -p "$NODE_DIR"
+  (cd "$NODE_DIR" && npm install --no-audit --no-fund --silent "playwright-core@$PLAYWRIGHT_VERSION")
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
   [ "$status" = installed ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  install_playwright
+  exit 0
+fi
 
 echo "setup: installing ${missing[*]}" >&2
 SUDO=()
@@ -56,4 +76,5 @@ status=0
 "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null || status=$?
 [ -n "$policy" ] && "${SUDO[@]}" rm -f "$policy"
 [ $status -eq 0 ] || exit $status
+install_playwright
 echo "setup: done" >&2

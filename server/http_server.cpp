@@ -361,19 +361,25 @@ Result<ServeOptions> parse_listen(std::string_view text) {
   return o;
 }
 
-Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& options) {
-  util::platform::report_broken_pipe_as_error();
-  asio::io_context ioc;
-  tcp::endpoint endpoint(asio::ip::make_address(options.address), options.port);
-  tcp::acceptor acceptor(ioc);
+Result<void> open_listener(tcp::acceptor& acceptor, const std::string& address, unsigned short port,
+                           std::string_view suggestion) {
   beast::error_code ec;
-  acceptor.open(endpoint.protocol(), ec);
+  const tcp::endpoint endpoint(asio::ip::make_address(address, ec), port);
+  if (!ec) acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    return failure("cannot listen on " + options.address + ":" + std::to_string(options.port) + ": " +
-                   ec.message() + " (is another server using the port? try --listen 127.0.0.1:8081)");
+    return failure("cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message() +
+                   " (is another server using the port? try --listen " + std::string(suggestion) + ")");
+  return {};
+}
+
+Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& options) {
+  util::platform::report_broken_pipe_as_error();
+  asio::io_context ioc;
+  tcp::acceptor acceptor(ioc);
+  if (auto r = open_listener(acceptor, options.address, options.port, "127.0.0.1:8081"); !r) return r;
   Scheduler scheduler(folder);
   Site site{folder.public_dir(), AccessGate(folder)};
   util::platform::raise_open_file_limit();

@@ -50,6 +50,8 @@ struct Show {
   // and its access log (tokens redacted).
   std::string nginx_auth_check = "127.0.0.1:8080";
   std::string nginx_access_log = "/var/log/nginx/crosstalk-access.log";
+  // Where hosts open the browser studio (sign-in links start with it).
+  std::string studio_url = "http://127.0.0.1:8090/";  // ends with '/'
   bool operator==(const Show&) const = default;
 
   const Department* department(std::string_view id) const;
@@ -98,6 +100,9 @@ struct Episode {
   std::vector<Chapter> chapters;
   std::optional<CaptureStats> capture;
   std::string recording_id;  // a live recording's spool id (delivered once), else empty
+  std::string recorded_by;   // the studio's staff name who recorded it (owns the draft), else empty
+  std::string note;          // the host's note for comms (never published)
+  bool cut_short = false;    // the recording ended without Stop (tab closed, device gone)
   bool operator==(const Episode&) const = default;
 
   std::string stem() const;         // "0007-sales"
@@ -114,6 +119,23 @@ struct Subscriber {
   Time added{};
   bool operator==(const Subscriber&) const = default;
 };
+
+// Someone who may enter the browser studio (staff.xml). A host records and
+// edits their own drafts; comms may do everything.
+enum class Role { Host, Comms };
+std::string_view to_string(Role r);
+struct StaffMember {
+  std::string name;
+  Role role = Role::Host;
+  std::string department;    // may be empty
+  std::string email;         // may be empty; matched by the single-sign-on header too
+  std::string token_sha256;  // lowercase hex of the sign-in token
+  Time added{};
+  bool operator==(const StaffMember&) const = default;
+};
+// staff.xml in the show folder; a missing file is nobody.
+Result<std::vector<StaffMember>> load_staff(const boost::filesystem::path& staff_xml);
+std::string staff_to_xml(const std::vector<StaffMember>& staff);
 
 // subscribers.xml in the show folder; a missing file is no subscribers.
 Result<std::vector<Subscriber>> load_subscribers(const boost::filesystem::path& subscribers_xml);

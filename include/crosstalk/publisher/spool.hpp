@@ -27,6 +27,8 @@ struct SpoolItem {
   std::uint64_t overflows = 0, dropped = 0;
   std::vector<feed::Chapter> chapters;
   std::string recording_id;       // kept in the episode's sidecar: delivered once (default: the file's stem)
+  std::string recorded_by;        // the studio's staff name, when recorded in the browser
+  bool cut_short = false;         // ended without Stop (the tab closed, the device went away)
   boost::filesystem::path meta() const;      // the .xml beside the audio
   boost::filesystem::path lossless() const;  // the .wav beside it (normalisation works from it)
 };

@@ -2,6 +2,7 @@
 // happens under the show-wide lock, and every file is replaced atomically.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -74,7 +75,10 @@ Result<feed::Episode> publish_episode(const ShowFolder& folder, std::string_view
 Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_view ref);
 
 struct EditOptions {
-  std::optional<std::string> title, description, host;
+  std::optional<std::string> title, description, host, note;
+  // Asked under the lock, with the episode as it is then (e.g. "only the
+  // host's own drafts"): an error refuses the edit.
+  std::function<Result<void>(const feed::Episode&)> allowed;
 };
 // Updates the sidecar and re-tags the audio (a tagged copy renamed over it).
 Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view ref,
@@ -87,8 +91,19 @@ recorder::EncodeOptions encode_options(const ShowFolder& folder);
 // The tags an episode's audio carries.
 recorder::AudioTags tags_for(const ShowFolder& folder, const feed::Episode& episode);
 
+// An id of the show's rotation (refused naming the ones there are).
+Result<void> check_department(const feed::Show& show, const std::string& id);
+// Refuses a department out of turn (unless allowed), naming who spoke last.
+Result<void> check_turn(const feed::Show& show, const std::vector<feed::Episode>& episodes,
+                        const std::string& department, Turns turns);
+
 // Titles may not be empty or only spaces.
 Result<void> check_title(const std::string& title);
+// A person's name or e-mail for a subscriber or staff account (`what`):
+// one line, 1-200 characters.
+Result<void> check_person_name(std::string_view what, std::string_view name);
+// Text XML can carry (util::xml_text_problem); `field` names it in the message.
+Result<void> check_text(std::string_view field, std::string_view value);
 
 // Under the lock: tags both renditions of `e` as its sidecar says, and saves
 // the sidecar with their new sizes.

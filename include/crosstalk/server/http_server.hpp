@@ -4,6 +4,9 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+
+#include <boost/asio/ip/tcp.hpp>
 
 #include "crosstalk/error.hpp"
 #include "crosstalk/publisher/show_folder.hpp"
@@ -17,6 +20,11 @@ struct ServeOptions {
 
 // "127.0.0.1:8080", "[::1]:8080", ":8080".
 Result<ServeOptions> parse_listen(std::string_view text);
+
+// Opens, binds and listens `acceptor` on address:port, or one line saying
+// why not (the port taken: try another, e.g. `suggestion`).
+Result<void> open_listener(boost::asio::ip::tcp::acceptor& acceptor, const std::string& address, unsigned short port,
+                           std::string_view suggestion);
 
 // Runs until SIGINT or SIGTERM; an error if it cannot listen.
 Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& options);

@@ -1,0 +1,62 @@
+// The studio's HTTP answers, decided without network code (docs/studio-protocol.md):
+// the pages and their assets, sign-in, and the JSON API. The listener turns
+// a Beast request into a Request and sends the Response back.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "crosstalk/publisher/show_folder.hpp"
+#include "crosstalk/studio/accounts.hpp"
+#include "crosstalk/studio/recordings.hpp"
+
+namespace crosstalk::studio {
+
+struct Request {
+  std::string method;  // "GET", "POST", …
+  std::string target;  // origin form: "/api/me"
+  std::string body;
+  std::string cookie, user_header, origin, host, csrf, accept_language, range, content_type;
+  std::string peer;  // the TCP peer's address
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class Api {
+ public:
+  Api(std::string show_dir, Accounts& accounts, Recordings& recordings);
+
+  Response handle(const Request& request);
+
+  // For the recording socket's upgrade: who is asking (nullopt: 401), and
+  // whether the page that opened it is the studio's own (else 403).
+  std::optional<Identity> identify(const Request& request);
+  static bool same_origin(const Request& request);
+  // "ru" or "en" from Accept-Language (Russian unless English comes first).
+  static std::string language(std::string_view accept_language);
+  const std::string& show_dir() const { return show_dir_; }
+
+ private:
+  Response page(const std::string& asset, const std::string& language, int status = 200);
+  Response sign_in(const Request& request);
+  Response me(const Identity& who);
+  Response turn(const Identity& who);
+  Response episode_request(const Request& request, const Identity& who, std::string_view rest);
+  Response recording_state(const Identity& who, const std::string& id);
+
+  std::string show_dir_;
+  Accounts& accounts_;
+  Recordings& recordings_;
+};
+
+// An episode as the page sees it (docs/studio-protocol.md).
+std::string episode_json(const feed::Episode& e);
+
+}  // namespace crosstalk::studio

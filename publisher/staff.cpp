@@ -1,0 +1,67 @@
+// staff add/list/revoke on staff.xml, under the show lock.
+#include "crosstalk/publisher/staff.hpp"
+
+#include <algorithm>
+
+#include "crosstalk/publisher/workflow.hpp"
+#include "named_list.hpp"
+#include "crosstalk/util/atomic_file.hpp"
+#include "crosstalk/util/token.hpp"
+
+namespace fs = boost::filesystem;
+
+namespace crosstalk::publisher {
+
+namespace {
+Result<void> save(const ShowFolder& folder, const std::vector<feed::StaffMember>& staff) {
+  const std::string xml = feed::staff_to_xml(staff);
+  return util::write_file_atomically(staff_file(folder), {reinterpret_cast<const std::uint8_t*>(xml.data()), xml.size()});
+}
+}  // namespace
+
+fs::path staff_file(const ShowFolder& folder) { return folder.root / "staff.xml"; }
+
+Result<NewStaffMember> add_staff(const ShowFolder& folder, std::string_view name, feed::Role role,
+                                 std::string_view department, std::string_view email, feed::Time now) {
+  if (auto r = check_person_name("staff", name); !r) return std::unexpected(r.error());
+  if (!email.empty())
+    if (auto r = check_person_name("e-mail", email); !r) return std::unexpected(r.error());
+  if (!department.empty())
+    if (auto r = check_department(folder.show, std::string(department)); !r) return std::unexpected(r.error());
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  auto list = feed::load_staff(staff_file(folder));
+  if (!list) return std::unexpected(list.error());
+  if (std::any_of(list->begin(), list->end(), [&](const auto& s) { return s.name == name; }))
+    return bad_input("'" + std::string(name) +
+                     "' has a studio account already; 'crosstalk staff revoke' it first to issue a new link");
+  auto token = util::random_token(32);
+  if (!token) return std::unexpected(token.error());
+  NewStaffMember out{{std::string(name), role, std::string(department), std::string(email), util::sha256_hex(*token), now},
+                     folder.show.studio_url + "signin#" + *token};
+  list->push_back(out.member);
+  if (auto r = save(folder, *list); !r) return std::unexpected(r.error());
+  return out;
+}
+
+Result<std::vector<feed::StaffMember>> list_staff(const ShowFolder& folder) { return feed::load_staff(staff_file(folder)); }
+
+Result<void> revoke_staff(const ShowFolder& folder, std::string_view name) {
+  auto lock = lock_show(folder);
+  if (!lock) return std::unexpected(lock.error());
+  auto list = feed::load_staff(staff_file(folder));
+  if (!list) return std::unexpected(list.error());
+  if (auto r = remove_by_name(*list, name, "staff member", "staff"); !r) return r;
+  return save(folder, *list);
+}
+
+Result<std::optional<feed::StaffMember>> staff_by_token(const ShowFolder& folder, std::string_view token) {
+  auto list = feed::load_staff(staff_file(folder));
+  if (!list) return std::unexpected(list.error());
+  const std::string hash = util::sha256_hex(token);
+  for (auto& s : *list)
+    if (s.token_sha256 == hash) return std::optional<feed::StaffMember>(std::move(s));
+  return std::optional<feed::StaffMember>();
+}
+
+}  // namespace crosstalk::publisher

@@ -1,0 +1,333 @@
+// The studio's pages and JSON API (docs/studio-protocol.md). Every rule of
+// the show is a publisher:: call under the show lock; this file decides who
+// may ask and turns answers into JSON.
+#include "crosstalk/studio/api.hpp"
+
+#include <boost/filesystem/operations.hpp>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "crosstalk/feed/time.hpp"
+#include "crosstalk/server/static_files.hpp"
+#include "crosstalk/studio/web_assets.hpp"
+
+namespace fs = boost::filesystem;
+using nlohmann::json;
+
+namespace crosstalk::studio {
+
+namespace {
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+Response json_response(int status, const json& j) {
+  Response r;
+  r.status = status;
+  r.body = dump(j);
+  return r;
+}
+
+Response error(int status, const std::string& message) { return json_response(status, {{"error", message}}); }
+
+Response from_error(const Error& e) { return error(e.kind == ErrorKind::BadInput ? 400 : 500, e.message); }
+
+bool is_comms(const Identity& who) { return who.member.role == feed::Role::Comms; }
+
+std::optional<int> parse_number(std::string_view s) {
+  int n = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || n <= 0) return std::nullopt;
+  return n;
+}
+
+// A host may see and change their own drafts; comms everything.
+Result<void> may_edit(const Identity& who, const feed::Episode& e) {
+  if (is_comms(who)) return {};
+  if (e.recorded_by != who.member.name)
+    return bad_input("episode " + std::to_string(e.number) + " is not yours to change; ask comms");
+  if (e.state != feed::State::Draft)
+    return bad_input("episode " + std::to_string(e.number) + " is " + std::string(feed::to_string(e.state)) +
+                     " already; only comms can change it now");
+  return {};
+}
+
+std::string read_whole(const fs::path& path, std::uint64_t first, std::uint64_t length) {
+  std::ifstream in(path.string(), std::ios::binary);
+  std::string out(length, '\0');
+  in.seekg(static_cast<std::streamoff>(first));
+  in.read(out.data(), static_cast<std::streamsize>(length));
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return out;
+}
+
+}  // namespace
+
+std::string episode_json(const feed::Episode& e) {
+  json chapters = json::array();
+  for (const auto& c : e.chapters) chapters.push_back({{"start", c.start}, {"title", c.title}});
+  json loudness = nullptr;
+  if (e.loudness) {
+    auto finite = [](double v) -> json { return std::isfinite(v) ? json(v) : json(nullptr); };
+    loudness = {{"inputLufs", finite(e.loudness->input_lufs)},   {"outputLufs", finite(e.loudness->output_lufs)},
+                {"gainDb", finite(e.loudness->gain_db)},         {"truePeak", finite(e.loudness->output_true_peak)},
+                {"normalized", e.loudness->normalized}};
+  }
+  return dump({{"number", e.number},
+               {"department", e.department},
+               {"title", e.title},
+               {"description", e.description},
+               {"host", e.host},
+               {"state", std::string(feed::to_string(e.state))},
+               {"duration", e.duration_seconds},
+               {"recordedBy", e.recorded_by},
+               {"note", e.note},
+               {"cutShort", e.cut_short},
+               {"chapters", chapters},
+               {"loudness", loudness},
+               {"mp3", e.mp3_size_bytes.has_value()}});
+}
+
+Api::Api(std::string show_dir, Accounts& accounts, Recordings& recordings)
+    : show_dir_(std::move(show_dir)), accounts_(accounts), recordings_(recordings) {}
+
+std::string Api::language(std::string_view header) {
+  // The first of ru/en by preference (q), Russian when neither is there.
+  double best_q = -1;
+  std::string best = "ru";
+  while (!header.empty()) {
+    auto end = header.find(',');
+    std::string_view item = header.substr(0, end);
+    double q = 1;
+    if (auto semi = item.find(';'); semi != std::string_view::npos) {
+      auto qpos = item.find("q=", semi);
+      if (qpos != std::string_view::npos) q = std::atof(std::string(item.substr(qpos + 2)).c_str());
+      item = item.substr(0, semi);
+    }
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    const std::string_view primary = item.substr(0, item.find('-'));
+    if ((primary == "ru" || primary == "en") && q > best_q) {
+      best_q = q;
+      best = std::string(primary);
+    }
+    if (end == std::string_view::npos) break;
+    header.remove_prefix(end + 1);
+  }
+  return best;
+}
+
+bool Api::same_origin(const Request& r) {
+  // Origin "https://studio.intranet:8443" must name the host the request
+  // was sent to (the Host header, as a proxy passes it on).
+  auto scheme = r.origin.find("://");
+  if (r.origin.empty() || r.host.empty() || scheme == std::string::npos) return false;
+  const std::string scheme_name = r.origin.substr(0, scheme);
+  if (scheme_name != "http" && scheme_name != "https") return false;
+  return r.origin.substr(scheme + 3) == r.host;
+}
+
+std::optional<Identity> Api::identify(const Request& r) {
+  return accounts_.identify({r.cookie, r.user_header, r.peer});
+}
+
+Response Api::page(const std::string& name, const std::string& language, int status) {
+  const WebAsset* page = find_web_asset(name);
+  const WebAsset* strings = find_web_asset("i18n/" + language + ".json");
+  if (!page || !strings) return error(500, "the studio was built without its page (" + name + ")");
+  std::string html(page->bytes);
+  std::string catalogue(strings->bytes);
+  for (std::size_t at = 0; (at = catalogue.find("</", at)) != std::string::npos; at += 3) catalogue.replace(at, 2, "<\\/");
+  auto put = [&html](std::string_view marker, const std::string& value) {
+    for (std::size_t at = 0; (at = html.find(marker, at)) != std::string::npos; at += value.size())
+      html.replace(at, marker.size(), value);
+  };
+  put("<!--STRINGS-->", "<script id=\"strings\" type=\"application/json\">" + catalogue + "</script>");
+  put("{{LANG}}", language);
+  Response r;
+  r.status = status;
+  r.content_type = page->content_type;
+  r.body = std::move(html);
+  return r;
+}
+
+Response Api::sign_in(const Request& r) {
+  json body = json::parse(r.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("token") || !body["token"].is_string())
+    return error(400, "send {\"token\": \"…\"} from the sign-in link");
+  auto session = accounts_.sign_in(body["token"].get<std::string>());
+  if (!session) return error(403, "this sign-in link is not valid (revoked or mistyped); ask comms for a new one");
+  Response res;
+  res.status = 204;
+  res.headers.push_back({"Set-Cookie", accounts_.cookie(*session)});
+  return res;
+}
+
+Response Api::me(const Identity& who) {
+  auto folder = publisher::open_show(show_dir_);
+  if (!folder) return from_error(folder.error());
+  return json_response(200, {{"name", who.member.name},
+                             {"role", std::string(feed::to_string(who.member.role))},
+                             {"department", who.member.department},
+                             {"csrf", who.csrf},
+                             {"show",
+                              {{"title", folder->show.title},
+                               {"language", folder->show.language},
+                               {"timezone", folder->show.timezone}}}});
+}
+
+Response Api::turn(const Identity&) {
+  auto folder = publisher::open_show(show_dir_);
+  if (!folder) return from_error(folder.error());
+  auto episodes = publisher::load_library(*folder);
+  if (!episodes) return from_error(episodes.error());
+  const publisher::Turn t = publisher::whose_turn(folder->show, *episodes);
+  json departments = json::array();
+  for (const auto& d : folder->show.rotation) departments.push_back({{"id", d.id}, {"name", d.name}});
+  const feed::Department* next = folder->show.department(t.next);
+  json last = nullptr;
+  if (t.last) {
+    const feed::Department* d = folder->show.department(t.last->department);
+    last = {{"number", t.last->number},
+            {"department", t.last->department},
+            {"label", d ? d->name : t.last->department},
+            {"title", t.last->title}};
+  }
+  return json_response(200, {{"next", t.next},
+                             {"label", next ? next->name : t.next},
+                             {"number", publisher::highest_number(*folder, *episodes) + 1},
+                             {"last", last},
+                             {"departments", departments}});
+}
+
+Response Api::episode_request(const Request& r, const Identity& who, std::string_view rest) {
+  const auto slash = rest.find('/');
+  auto number = parse_number(rest.substr(0, slash));
+  const std::string_view action = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+  if (!number) return error(404, "no such episode");
+  auto folder = publisher::open_show(show_dir_);
+  if (!folder) return from_error(folder.error());
+  const std::string ref = std::to_string(*number);
+  if (r.method == "POST" && action == "publish") {
+    if (!is_comms(who)) return error(403, "only comms can publish episodes");
+    auto e = publisher::publish_episode(*folder, ref, feed::now());
+    if (!e) return from_error(e.error());
+    return json_response(200, json::parse(episode_json(*e)));
+  }
+  if (r.method == "POST" && action.empty()) {
+    json body = json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) return error(400, "send the fields to change as a JSON object");
+    publisher::EditOptions o;
+    for (auto [key, field] : {std::pair{"title", &o.title}, {"description", &o.description}, {"host", &o.host}, {"note", &o.note}}) {
+      if (!body.contains(key)) continue;
+      if (!body[key].is_string()) return error(400, std::string(key) + " must be text");
+      *field = body[key].get<std::string>();
+    }
+    bool refused = false;
+    o.allowed = [&](const feed::Episode& e) -> Result<void> {
+      auto ok = may_edit(who, e);
+      refused = !ok;
+      return ok;
+    };
+    auto e = publisher::edit_episode(*folder, ref, o);
+    if (!e) return refused ? error(403, e.error().message) : from_error(e.error());
+    return json_response(200, json::parse(episode_json(*e)));
+  }
+  if (r.method != "GET") return error(405, "use GET");
+  auto episodes = publisher::load_library(*folder);
+  if (!episodes) return from_error(episodes.error());
+  auto found = publisher::find_episode(*episodes, ref);
+  if (!found) return error(404, "no episode " + ref);
+  const feed::Episode& e = **found;
+  if (!is_comms(who) && e.recorded_by != who.member.name) return error(403, "episode " + ref + " is not yours");
+  if (action.empty()) return json_response(200, json::parse(episode_json(e)));
+  if (action != "audio" && action != "audio?format=mp3") return error(404, "no such resource");
+  const bool mp3 = action.ends_with("mp3");
+  const fs::path path = mp3 ? folder->mp3(e) : folder->audio(e);
+  boost::system::error_code ec;
+  const std::uint64_t size = fs::file_size(path, ec);
+  if (ec) return error(404, "episode " + ref + " has no " + (mp3 ? "MP3" : "Opus") + " file");
+  // The player asks for ranges; an open range is answered in parts of at
+  // most 4 MiB (a 206 shorter than asked, as HTTP allows).
+  server::ByteRange range{0, size ? size - 1 : 0};
+  Response res;
+  res.content_type = mp3 ? "audio/mpeg" : "audio/ogg";
+  res.headers.push_back({"Accept-Ranges", "bytes"});
+  const auto kind = r.range.empty() ? server::RangeKind::None : server::parse_range(r.range, size, range);
+  if (kind == server::RangeKind::Unsatisfiable) {
+    res.status = 416;
+    res.headers.push_back({"Content-Range", "bytes */" + std::to_string(size)});
+    return res;
+  }
+  if (kind == server::RangeKind::Satisfiable) {
+    range.last = std::min(range.last, range.first + (4u << 20) - 1);
+    res.status = 206;
+    res.headers.push_back({"Content-Range", "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) +
+                                                "/" + std::to_string(size)});
+    res.body = read_whole(path, range.first, range.last - range.first + 1);
+  } else {
+    res.body = read_whole(path, 0, size);
+  }
+  return res;
+}
+
+Response Api::recording_state(const Identity& who, const std::string& id) {
+  auto rec = recordings_.find(id);
+  if (!rec) return error(404, "no recording " + id + " in this studio (restarted? 'crosstalk spool list' shows what waits)");
+  if (!is_comms(who) && rec->owner_hash() != who.member.token_sha256) return error(403, "not your recording");
+  json j = {{"state", std::string(to_string(rec->state()))}};
+  if (auto e = rec->episode()) j["episode"] = json::parse(episode_json(*e));
+  if (auto m = rec->message(); !m.empty()) j["message"] = m;
+  return json_response(200, j);
+}
+
+Response Api::handle(const Request& r) {
+  const std::string_view target = std::string_view(r.target).substr(0, r.target.find('#'));
+  const std::string path(target.substr(0, target.find('?')));
+  const std::string lang = language(r.accept_language);
+
+  // What anyone may fetch: the sign-in page, the page's code and styles.
+  if (r.method == "GET" && path == "/signin") return page("signin.html", lang);
+  if (r.method == "GET" && path.rfind("/static/", 0) == 0) {
+    const std::string name = path.substr(8);
+    const WebAsset* a = name.find("..") == std::string::npos && !name.ends_with(".html") ? find_web_asset(name) : nullptr;
+    if (!a) return error(404, "no such file");
+    Response res;
+    res.content_type = a->content_type;
+    res.body = a->bytes;
+    res.headers.push_back({"Cache-Control", "no-cache"});
+    return res;
+  }
+  if (path == "/api/signin") {
+    if (r.method != "POST") return error(405, "use POST");
+    if (r.content_type.rfind("application/json", 0) != 0) return error(415, "send JSON");
+    return sign_in(r);
+  }
+
+  auto who = identify(r);
+  if (!who) {
+    if (r.method == "GET" && path == "/") return page("signin.html", lang, 401);
+    return error(401, "sign in with your personal link first");
+  }
+  if (r.method == "POST") {
+    if (r.csrf.empty() || r.csrf != who->csrf) return error(403, "the request lacks its CSRF token: reload the page");
+  }
+  if (r.method == "GET" && path == "/") return page("index.html", lang);
+  if (path == "/api/me" && r.method == "GET") return me(*who);
+  if (path == "/api/turn" && r.method == "GET") return turn(*who);
+  if (path == "/api/signout" && r.method == "POST") {
+    accounts_.sign_out(who->session);
+    Response res;
+    res.status = 204;
+    res.headers.push_back({"Set-Cookie", accounts_.cleared_cookie()});
+    return res;
+  }
+  if (path.rfind("/api/episodes/", 0) == 0) {
+    std::string rest = std::string(target.substr(14));
+    return episode_request(r, *who, rest);
+  }
+  if (path.rfind("/api/recordings/", 0) == 0 && r.method == "GET") return recording_state(*who, path.substr(16));
+  return error(404, "no such page");
+}
+
+}  // namespace crosstalk::studio
