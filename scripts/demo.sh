@@ -4,8 +4,10 @@
 # speech: four episodes alternating marketing and sales (the fourth recorded
 # live with `crosstalk record` from a virtual microphone), three published,
 # one scheduled a day ahead; builds public/ and serves it on
-# http://127.0.0.1:8080/ with `crosstalk serve` until Ctrl-C (when run from a
-# terminal; otherwise it prints the command that serves it).
+# http://127.0.0.1:8080/ with `crosstalk serve`, and the browser studio on
+# http://127.0.0.1:8090/ with `crosstalk studio` (a host's sign-in link is
+# printed), until Ctrl-C (when run from a terminal; otherwise it prints the
+# commands that serve them).
 # Output goes to ./demo (or the folder given as $1); it is made anew each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,8 +59,17 @@ echo "Feeds:       http://127.0.0.1:8080/feed.xml      Ogg Opus: AntennaPod, gPo
 echo "             http://127.0.0.1:8080/feed-mp3.xml  MP3: Apple Podcasts (iPhone, Mac), any player"
 echo "             (per department: feed-marketing.xml, feed-sales.xml, feed-mp3-marketing.xml, feed-mp3-sales.xml)"
 echo "Page:        http://127.0.0.1:8080/  (players, downloads, and how to subscribe on each device, with QR codes)"
+link=$(ct staff add "Анна Петрова" --role host --department marketing | sed -n 's/^sign-in link: //p')
+echo "Studio:      $link"
+echo "             (Анна Петрова's sign-in link: record episode 5 from the browser on this machine; 'crosstalk staff add' makes more)"
+export CROSSTALK_SPOOL=$demo/spool
 if [ -t 0 ] && [ -t 1 ]; then
-  echo "== serving (Ctrl-C stops) =="
-  exec "$crosstalk" -C "$show" serve --listen 127.0.0.1:8080
+  echo "== serving the feeds on :8080 and the studio on :8090 (Ctrl-C stops both) =="
+  "$crosstalk" -C "$show" studio --listen 127.0.0.1:8090 &
+  studio=$!
+  trap 'kill $studio 2>/dev/null' EXIT
+  "$crosstalk" -C "$show" serve --listen 127.0.0.1:8080
+  exit 0
 fi
 echo "Serve it with: $crosstalk -C $show serve --listen 127.0.0.1:8080"
+echo "Studio with:   CROSSTALK_SPOOL=$demo/spool $crosstalk -C $show studio --listen 127.0.0.1:8090"
