@@ -126,7 +126,8 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
             nlohmann::json j{{"number", e.number}, {"stem", e.stem()}, {"department", e.department},
                              {"state", std::string(feed::to_string(e.state))}, {"title", e.title},
                              {"host", e.host}, {"duration", e.duration_seconds}, {"size", e.size_bytes},
-                             {"guid", e.guid}, {"recorded_at", feed::format_utc(e.recorded_at)}};
+                             {"guid", e.guid}, {"recorded_at", feed::format_utc(e.recorded_at)},
+                             {"recorded_by", e.recorded_by}, {"note", e.note}, {"cut_short", e.cut_short}};
             j["files"] = {{"opus", "library/" + e.audio_file()}, {"opus_size", e.size_bytes}};
             j["files"]["mp3"] = e.mp3_size_bytes ? nlohmann::json("library/" + e.mp3_file()) : nlohmann::json();
             j["files"]["mp3_size"] = e.mp3_size_bytes ? nlohmann::json(*e.mp3_size_bytes) : nlohmann::json();
@@ -152,9 +153,10 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
           char lufs[16] = "   -  ";
           if (e.loudness && std::isfinite(e.loudness->output_lufs))
             std::snprintf(lufs, sizeof lufs, "%6.1f", e.loudness->output_lufs);
-          std::printf("%4d  %-10s  %-9s  %-22s  %8s  %s LUFS  %s\n", e.number, e.department.c_str(),
+          std::printf("%4d  %-10s  %-9s  %-22s  %8s  %s LUFS  %s%s%s\n", e.number, e.department.c_str(),
                       std::string(feed::to_string(e.state)).c_str(), when.c_str(),
-                      feed::format_duration(e.duration_seconds).c_str(), lufs, e.title.c_str());
+                      feed::format_duration(e.duration_seconds).c_str(), lufs, e.title.c_str(),
+                      e.cut_short ? "  [cut short]" : "", e.note.empty() ? "" : ("  [note: " + e.note + "]").c_str());
         }
         auto turn = publisher::whose_turn(folder->show, *episodes);
         std::printf("next: %s's turn\n", turn.next.c_str());
@@ -194,6 +196,21 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
                          : publisher::unpublish_episode(*folder, *ep);
         if (!r) return std::unexpected(r.error());
         std::printf("%s %s\n", publish ? "published" : "unpublished", describe(folder->show, *r).c_str());
+        return {};
+      };
+    });
+  }
+  {
+    auto ep = std::make_shared<std::string>();
+    auto* cmd = root.add_subcommand("delete", "Delete a draft (never a scheduled or published episode)");
+    cmd->add_option("EP", *ep, "episode number or stem")->required();
+    cmd->callback([&action, ep, show_dir] {
+      action = [ep, show_dir]() -> Result<void> {
+        auto folder = open(*show_dir);
+        if (!folder) return std::unexpected(folder.error());
+        auto r = publisher::delete_episode(*folder, *ep);
+        if (!r) return std::unexpected(r.error());
+        std::printf("deleted draft %s\n", describe(folder->show, *r).c_str());
         return {};
       };
     });

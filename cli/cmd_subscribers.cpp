@@ -14,13 +14,15 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<std::s
   group->require_subcommand(1);
   {
     auto name = std::make_shared<std::string>();
+    auto department = std::make_shared<std::string>();
     auto* cmd = group->add_subcommand("add", "Give someone a personal feed URL (printed once)");
     cmd->add_option("NAME", *name, "the person, e.g. their name or e-mail")->required()->check(xml_text());
-    cmd->callback([&action, name, show_dir] {
-      action = [name, show_dir]() -> Result<void> {
+    cmd->add_option("--department", *department, "their department (for listening figures by department)");
+    cmd->callback([&action, name, department, show_dir] {
+      action = [name, department, show_dir]() -> Result<void> {
         auto folder = publisher::open_show(*show_dir);
         if (!folder) return std::unexpected(folder.error());
-        auto added = publisher::add_subscriber(*folder, *name, feed::now());
+        auto added = publisher::add_subscriber(*folder, *name, feed::now(), *department);
         if (!added) return std::unexpected(added.error());
         std::printf("added %s\nfeed: %s\npage: %s\n", name->c_str(), added->feed_url.c_str(), added->page_url.c_str());
         std::printf("Send these to %s only: the link is their key, kept nowhere else "
@@ -38,7 +40,8 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<std::s
         auto list = publisher::list_subscribers(*folder);
         if (!list) return std::unexpected(list.error());
         for (const auto& s : *list)
-          std::printf("%s\tadded %s\n", s.name.c_str(), feed::format_local(s.added, folder->show.timezone).c_str());
+          std::printf("%s\t%s\tadded %s\n", s.name.c_str(), s.department.empty() ? "-" : s.department.c_str(),
+                      feed::format_local(s.added, folder->show.timezone).c_str());
         std::printf("%zu subscriber(s)%s\n", list->size(),
                     folder->show.private_feeds ? "" : "; the show is public: anyone with the link can listen");
         return {};

@@ -374,6 +374,7 @@ std::string subscribers_to_xml(const std::vector<Subscriber>& subscribers) {
     node.append_attribute("name") = s.name.c_str();
     node.append_attribute("token-sha256") = s.token_sha256.c_str();
     node.append_attribute("added") = format_utc(s.added).c_str();
+    if (!s.department.empty()) node.append_attribute("department") = s.department.c_str();
   }
   return xml::to_string(doc);
 }
@@ -387,7 +388,8 @@ Result<std::vector<Subscriber>> load_subscribers(const boost::filesystem::path& 
   if (!root) return std::unexpected(d.error_at(d.doc.first_child(), "the root element must be <subscribers>"));
   std::vector<Subscriber> out;
   for (auto node : root.children("subscriber")) {
-    Subscriber s{node.attribute("name").as_string(), node.attribute("token-sha256").as_string(), {}};
+    Subscriber s{node.attribute("name").as_string(), node.attribute("token-sha256").as_string(), {},
+                 node.attribute("department").as_string()};
     auto added = parse_time(node.attribute("added").as_string(), "UTC");
     if (s.name.empty() || s.token_sha256.size() != 64 ||
         s.token_sha256.find_first_not_of("0123456789abcdef") != std::string::npos || !added)

@@ -2,6 +2,8 @@
 // libhowardhinnant-date, reading the system tzdata).
 #include "crosstalk/feed/time.hpp"
 
+#include <algorithm>
+
 #include <date/date.h>
 #include <date/tz.h>
 
@@ -151,6 +153,31 @@ std::string format_local(Time t, std::string_view zone) {
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02lld:%02lld %s", c.year, c.month, c.day, c.hour,
                 c.minute, abbrev.c_str());
   return buf;
+}
+
+std::string zone_label(std::string_view zone, std::string_view language) {
+  struct Known {
+    std::string_view zone, ru, en;
+  };
+  static constexpr Known known[] = {
+      {"Europe/Moscow", "время Москвы", "Moscow time"},
+      {"Europe/Kaliningrad", "время Калининграда", "Kaliningrad time"},
+      {"Europe/Samara", "время Самары", "Samara time"},
+      {"Asia/Yekaterinburg", "время Екатеринбурга", "Yekaterinburg time"},
+      {"Asia/Omsk", "время Омска", "Omsk time"},
+      {"Asia/Novosibirsk", "время Новосибирска", "Novosibirsk time"},
+      {"Asia/Krasnoyarsk", "время Красноярска", "Krasnoyarsk time"},
+      {"Asia/Irkutsk", "время Иркутска", "Irkutsk time"},
+      {"Asia/Vladivostok", "время Владивостока", "Vladivostok time"},
+      {"Europe/Minsk", "время Минска", "Minsk time"},
+      {"UTC", "всемирное время (UTC)", "UTC"},
+  };
+  for (const auto& k : known)
+    if (k.zone == zone) return std::string(language == "ru" ? k.ru : k.en);
+  // "Europe/Berlin" → "Berlin": the city, as people name their time.
+  std::string city(zone.substr(zone.rfind('/') == std::string_view::npos ? 0 : zone.rfind('/') + 1));
+  std::replace(city.begin(), city.end(), '_', ' ');
+  return language == "ru" ? "время: " + city : city + " time";
 }
 
 }  // namespace crosstalk::feed

@@ -37,11 +37,14 @@ std::optional<TokenPath> split_token_path(std::string_view target) {
   return TokenPath{token, target.substr(3 + kHex)};
 }
 
-Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view name, feed::Time now) {
+Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view name, feed::Time now,
+                                     std::string_view department) {
   if (!folder.show.private_feeds)
     return bad_input(folder.show_xml().string() +
                      ": the show is public (anyone with the link can listen); set <private>true</private> there first");
   if (auto r = check_person_name("subscriber", name); !r) return std::unexpected(r.error());
+  if (!department.empty())
+    if (auto r = check_department(folder.show, std::string(department)); !r) return std::unexpected(r.error());
   auto lock = lock_show(folder);
   if (!lock) return std::unexpected(lock.error());
   auto list = feed::load_subscribers(subscribers_file(folder));
@@ -50,7 +53,7 @@ Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view 
     return bad_input("'" + std::string(name) + "' already has a feed URL; 'crosstalk subscribers revoke' it first to issue a new one");
   auto token = util::random_token(32);
   if (!token) return std::unexpected(token.error());
-  NewSubscriber out{{std::string(name), util::sha256_hex(*token), now}, {}, {}};
+  NewSubscriber out{{std::string(name), util::sha256_hex(*token), now, std::string(department)}, {}, {}};
   list->push_back(out.subscriber);
   if (auto r = save(folder, *list); !r) return std::unexpected(r.error());
   if (auto r = write_nginx_config(folder); !r) return std::unexpected(r.error());

@@ -391,6 +391,29 @@ Result<feed::Episode> publish_episode(const ShowFolder& folder, std::string_view
   });
 }
 
+Result<feed::Episode> delete_episode(const ShowFolder& folder, std::string_view ref) {
+  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
+    if (e.state != feed::State::Draft)
+      return bad_input("episode " + std::to_string(e.number) + " is " + std::string(feed::to_string(e.state)) +
+                       ": only drafts can be deleted ('crosstalk unpublish " + std::to_string(e.number) +
+                       "' first makes it a draft)");
+    // The sidecar goes first, under a pending marker: a crash after it
+    // leaves audio without a sidecar, which the next build removes
+    // (finish_pending_changes); before it, the episode is still whole.
+    if (auto r = mark_pending(folder, e.stem()); !r) return std::unexpected(r.error());
+    boost::system::error_code ec;
+    fs::remove(folder.sidecar(e), ec);
+    if (ec) {
+      clear_pending(folder, e.stem());
+      return failure(folder.sidecar(e).string() + ": cannot delete: " + ec.message());
+    }
+    fs::remove(folder.audio(e), ec);
+    fs::remove(folder.mp3(e), ec);
+    clear_pending(folder, e.stem());
+    return e;
+  });
+}
+
 Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_view ref) {
   return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
     e.state = feed::State::Draft;
@@ -459,9 +482,19 @@ Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view re
                               {"note", &o.note}})
     if (*value)
       if (auto r = check_text(field, **value); !r) return std::unexpected(r.error());
+  if (o.chapter_titles)
+    for (const auto& t : *o.chapter_titles)
+      if (auto r = check_text("chapter title", t); !r) return std::unexpected(r.error());
   return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
     if (o.allowed)
       if (auto r = o.allowed(e); !r) return std::unexpected(r.error());
+    if (o.chapter_titles) {
+      if (o.chapter_titles->size() != e.chapters.size())
+        return bad_input("episode " + std::to_string(e.number) + " has " + std::to_string(e.chapters.size()) +
+                         " chapter(s), not " + std::to_string(o.chapter_titles->size()) +
+                         ": give a title for each, in order");
+      for (std::size_t i = 0; i < e.chapters.size(); ++i) e.chapters[i].title = (*o.chapter_titles)[i];
+    }
     if (o.note) e.note = *o.note;
     if (o.title) e.title = *o.title;
     if (o.description) e.description = *o.description;

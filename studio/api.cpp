@@ -12,59 +12,21 @@
 #include "crosstalk/feed/time.hpp"
 #include "crosstalk/server/static_files.hpp"
 #include "crosstalk/studio/web_assets.hpp"
+#include "desk_api.hpp"
+#include "episodes_api.hpp"
 
 namespace fs = boost::filesystem;
 using nlohmann::json;
 
 namespace crosstalk::studio {
 
-namespace {
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-Response json_response(int status, const json& j) {
-  Response r;
-  r.status = status;
-  r.body = dump(j);
-  return r;
-}
-
-Response error(int status, const std::string& message) { return json_response(status, {{"error", message}}); }
-
-Response from_error(const Error& e) { return error(e.kind == ErrorKind::BadInput ? 400 : 500, e.message); }
-
-bool is_comms(const Identity& who) { return who.member.role == feed::Role::Comms; }
-
-std::optional<int> parse_number(std::string_view s) {
-  int n = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || n <= 0) return std::nullopt;
-  return n;
-}
-
-// A host may see and change their own drafts; comms everything.
-Result<void> may_edit(const Identity& who, const feed::Episode& e) {
-  if (is_comms(who)) return {};
-  if (e.recorded_by != who.member.name)
-    return bad_input("episode " + std::to_string(e.number) + " is not yours to change; ask comms");
-  if (e.state != feed::State::Draft)
-    return bad_input("episode " + std::to_string(e.number) + " is " + std::string(feed::to_string(e.state)) +
-                     " already; only comms can change it now");
-  return {};
-}
-
-std::string read_whole(const fs::path& path, std::uint64_t first, std::uint64_t length) {
-  std::ifstream in(path.string(), std::ios::binary);
-  std::string out(length, '\0');
-  in.seekg(static_cast<std::streamoff>(first));
-  in.read(out.data(), static_cast<std::streamsize>(length));
-  out.resize(static_cast<std::size_t>(in.gcount()));
-  return out;
-}
-
-}  // namespace
+using detail::error;
+using detail::from_error;
+using detail::is_comms;
+using detail::json_response;
 
 std::string episode_json(const feed::Episode& e) {
+  using detail::dump;
   json chapters = json::array();
   for (const auto& c : e.chapters) chapters.push_back({{"start", c.start}, {"title", c.title}});
   json loudness = nullptr;
@@ -90,7 +52,12 @@ std::string episode_json(const feed::Episode& e) {
 }
 
 Api::Api(std::string show_dir, Accounts& accounts, Recordings& recordings)
-    : show_dir_(std::move(show_dir)), accounts_(accounts), recordings_(recordings) {}
+    : show_dir_(std::move(show_dir)),
+      accounts_(accounts),
+      recordings_(recordings),
+      versions_(std::make_unique<detail::Versions>()) {}
+
+Api::~Api() = default;
 
 std::string Api::language(std::string_view header) {
   // The first of ru/en by preference (q), Russian when neither is there.
@@ -200,77 +167,6 @@ Response Api::turn(const Identity&) {
                              {"departments", departments}});
 }
 
-Response Api::episode_request(const Request& r, const Identity& who, std::string_view rest) {
-  const auto slash = rest.find('/');
-  auto number = parse_number(rest.substr(0, slash));
-  const std::string_view action = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
-  if (!number) return error(404, "no such episode");
-  auto folder = publisher::open_show(show_dir_);
-  if (!folder) return from_error(folder.error());
-  const std::string ref = std::to_string(*number);
-  if (r.method == "POST" && action == "publish") {
-    if (!is_comms(who)) return error(403, "only comms can publish episodes");
-    auto e = publisher::publish_episode(*folder, ref, feed::now());
-    if (!e) return from_error(e.error());
-    return json_response(200, json::parse(episode_json(*e)));
-  }
-  if (r.method == "POST" && action.empty()) {
-    json body = json::parse(r.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return error(400, "send the fields to change as a JSON object");
-    publisher::EditOptions o;
-    for (auto [key, field] : {std::pair{"title", &o.title}, {"description", &o.description}, {"host", &o.host}, {"note", &o.note}}) {
-      if (!body.contains(key)) continue;
-      if (!body[key].is_string()) return error(400, std::string(key) + " must be text");
-      *field = body[key].get<std::string>();
-    }
-    bool refused = false;
-    o.allowed = [&](const feed::Episode& e) -> Result<void> {
-      auto ok = may_edit(who, e);
-      refused = !ok;
-      return ok;
-    };
-    auto e = publisher::edit_episode(*folder, ref, o);
-    if (!e) return refused ? error(403, e.error().message) : from_error(e.error());
-    return json_response(200, json::parse(episode_json(*e)));
-  }
-  if (r.method != "GET") return error(405, "use GET");
-  auto episodes = publisher::load_library(*folder);
-  if (!episodes) return from_error(episodes.error());
-  auto found = publisher::find_episode(*episodes, ref);
-  if (!found) return error(404, "no episode " + ref);
-  const feed::Episode& e = **found;
-  if (!is_comms(who) && e.recorded_by != who.member.name) return error(403, "episode " + ref + " is not yours");
-  if (action.empty()) return json_response(200, json::parse(episode_json(e)));
-  if (action != "audio" && action != "audio?format=mp3") return error(404, "no such resource");
-  const bool mp3 = action.ends_with("mp3");
-  const fs::path path = mp3 ? folder->mp3(e) : folder->audio(e);
-  boost::system::error_code ec;
-  const std::uint64_t size = fs::file_size(path, ec);
-  if (ec) return error(404, "episode " + ref + " has no " + (mp3 ? "MP3" : "Opus") + " file");
-  // The player asks for ranges; an open range is answered in parts of at
-  // most 4 MiB (a 206 shorter than asked, as HTTP allows).
-  server::ByteRange range{0, size ? size - 1 : 0};
-  Response res;
-  res.content_type = mp3 ? "audio/mpeg" : "audio/ogg";
-  res.headers.push_back({"Accept-Ranges", "bytes"});
-  const auto kind = r.range.empty() ? server::RangeKind::None : server::parse_range(r.range, size, range);
-  if (kind == server::RangeKind::Unsatisfiable) {
-    res.status = 416;
-    res.headers.push_back({"Content-Range", "bytes */" + std::to_string(size)});
-    return res;
-  }
-  if (kind == server::RangeKind::Satisfiable) {
-    range.last = std::min(range.last, range.first + (4u << 20) - 1);
-    res.status = 206;
-    res.headers.push_back({"Content-Range", "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) +
-                                                "/" + std::to_string(size)});
-    res.body = read_whole(path, range.first, range.last - range.first + 1);
-  } else {
-    res.body = read_whole(path, 0, size);
-  }
-  return res;
-}
-
 Response Api::recording_state(const Identity& who, const std::string& id) {
   auto rec = recordings_.find(id);
   if (!rec) return error(404, "no recording " + id + " in this studio (restarted? 'crosstalk spool list' shows what waits)");
@@ -309,10 +205,14 @@ Response Api::handle(const Request& r) {
     if (r.method == "GET" && path == "/") return page("signin.html", lang, 401);
     return error(401, "sign in with your personal link first");
   }
-  if (r.method == "POST") {
+  if (r.method != "GET" && r.method != "HEAD") {  // every change: POST, DELETE
     if (r.csrf.empty() || r.csrf != who->csrf) return error(403, "the request lacks its CSRF token: reload the page");
   }
   if (r.method == "GET" && path == "/") return page("index.html", lang);
+  if (r.method == "GET" && path == "/desk") {
+    if (!is_comms(*who)) return page("index.html", lang, 403);
+    return page("desk.html", lang);
+  }
   if (path == "/api/me" && r.method == "GET") return me(*who);
   if (path == "/api/turn" && r.method == "GET") return turn(*who);
   if (path == "/api/signout" && r.method == "POST") {
@@ -322,10 +222,9 @@ Response Api::handle(const Request& r) {
     res.headers.push_back({"Set-Cookie", accounts_.cleared_cookie()});
     return res;
   }
-  if (path.rfind("/api/episodes/", 0) == 0) {
-    std::string rest = std::string(target.substr(14));
-    return episode_request(r, *who, rest);
-  }
+  if (path == "/api/episodes" || path.rfind("/api/episodes/", 0) == 0)
+    return detail::episodes_request(r, *who, target.substr(13), show_dir_, lang, *versions_);
+  if (auto desk = detail::desk_request(r, *who, path, show_dir_, lang)) return *desk;
   if (path.rfind("/api/recordings/", 0) == 0 && r.method == "GET") return recording_state(*who, path.substr(16));
   return error(404, "no such page");
 }

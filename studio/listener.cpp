@@ -67,6 +67,7 @@ Request to_request(const http::request<http::string_body>& req, const std::strin
   r.accept_language = header(req, "Accept-Language");
   r.range = header(req, "Range");
   r.content_type = header(req, "Content-Type");
+  r.if_match = header(req, "If-Match");
   r.peer = peer;
   return r;
 }
@@ -185,7 +186,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  private:
   void read() {
     parser_.emplace();
-    parser_->header_limit(16 * 1024);
+    parser_->header_limit(64 * 1024);  // imports carry their fields in the query
     parser_->body_limit(64 * 1024);
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(60));
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, this->shared_from_this()));

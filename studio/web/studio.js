@@ -14,50 +14,7 @@
 (() => {
   // ---------------------------------------------------------------- strings
 
-  const STRINGS = (() => {
-    const el = document.getElementById('strings');
-    try { return el ? JSON.parse(el.textContent) : {}; } catch (_) { return {}; }
-  })();
-  const LANG = (() => {
-    const l = document.documentElement.lang;
-    return l && !l.includes('{') ? l : 'ru';
-  })();
-
-  /** The catalogue's text for key, with {name} placeholders filled in. */
-  function t(key, params) {
-    const s = Object.prototype.hasOwnProperty.call(STRINGS, key) ? STRINGS[key] : key;
-    return String(s).replace(/\{(\w+)\}/g, (m, name) =>
-      params && params[name] !== undefined && params[name] !== null ? String(params[name]) : m);
-  }
-
-  function applyStrings(root) {
-    for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-    for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
-    for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
-    for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
-  }
-
-  const numberFormats = {};
-  function fmtNum(x, digits, signed) {
-    const k = digits + (signed ? 's' : '');
-    if (!numberFormats[k]) {
-      numberFormats[k] = new Intl.NumberFormat(LANG, {
-        minimumFractionDigits: digits, maximumFractionDigits: digits,
-        signDisplay: signed ? 'exceptZero' : 'auto',
-      });
-    }
-    return numberFormats[k].format(x).replace('-', '\u2212');   // a real minus sign
-  }
-
-  /** Seconds as m:ss (h:mm:ss past an hour); pad gives mm:ss for the clock. */
-  function fmtTime(seconds, pad) {
-    if (typeof seconds !== 'number' || !isFinite(seconds)) return seconds == null ? '' : String(seconds);
-    const total = Math.max(0, Math.floor(seconds));
-    const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
-    const ss = String(s).padStart(2, '0');
-    if (h > 0) return `${h}:${String(m).padStart(2, '0')}:${ss}`;
-    return `${pad ? String(m).padStart(2, '0') : m}:${ss}`;
-  }
+  const { STRINGS, LANG, t, applyStrings, fmtNum, fmtTime } = window.crosstalkCommon;
 
   // --------------------------------------------------------------- elements
 
@@ -66,7 +23,7 @@
     errorBanner: document.querySelector('[data-testid="error-banner"]'),
     errorText: $('error-text'), errorClose: $('error-close'),
     connBanner: document.querySelector('[data-testid="connection-banner"]'),
-    showTitle: $('show-title'), who: $('who'), signout: $('signout'),
+    showTitle: $('show-title'), who: $('who'), signout: $('signout'), deskLink: $('desk-link'),
     loading: $('loading'), studio: $('studio'), signedOut: $('signed-out'),
     turn: $('turn'),
     details: $('details'), title: $('title'), titleError: $('title-error'),
@@ -257,6 +214,7 @@
     el.who.textContent = t('me.signedInAs', { name: me.name || '' });
     el.host.value = me.name || '';
     el.signout.hidden = false;
+    el.deskLink.hidden = me.role !== 'comms';   // comms run the show from the desk
     if (me.turn && me.turn.next) { S.turn = me.turn; learnDepartments(me.turn); renderTurn(); }
     try {
       await loadTurn();

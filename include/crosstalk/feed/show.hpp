@@ -117,6 +117,7 @@ struct Subscriber {
   std::string name;
   std::string token_sha256;  // lowercase hex
   Time added{};
+  std::string department;    // may be empty: for the listening figures by department
   bool operator==(const Subscriber&) const = default;
 };
 

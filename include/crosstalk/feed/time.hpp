@@ -27,4 +27,8 @@ std::string format_rfc2822(Time t, std::string_view zone);     // Tue, 01 Dec 20
 std::string format_local(Time t, std::string_view zone);       // 2026-12-01 10:00 MSK
 Time now();
 
+// How people name the zone's time on screen: "время Москвы" / "Moscow time"
+// for Europe/Moscow (language "ru" or anything else).
+std::string zone_label(std::string_view zone, std::string_view language);
+
 }  // namespace crosstalk::feed

@@ -21,8 +21,10 @@ struct NewSubscriber {
   std::string page_url;  // base_url + "s/<token>/"
 };
 
-// Refuses a public show, an empty or duplicate name.
-Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view name, feed::Time now);
+// Refuses a public show, an empty or duplicate name, a department the show
+// does not have.
+Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view name, feed::Time now,
+                                     std::string_view department = {});
 Result<std::vector<feed::Subscriber>> list_subscribers(const ShowFolder& folder);
 Result<void> revoke_subscriber(const ShowFolder& folder, std::string_view name);
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/filesystem/path.hpp>
 
@@ -73,9 +74,15 @@ Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_vi
                                         std::string_view when);
 Result<feed::Episode> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now);
 Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_view ref);
+// Removes a draft (audio, MP3, sidecar); scheduled and published episodes
+// are refused. Numbers are never reused, except the highest one: deleting
+// the newest draft frees its number and gives the turn back to its
+// department (nobody outside comms has seen a draft). docs/show-folder.md.
+Result<feed::Episode> delete_episode(const ShowFolder& folder, std::string_view ref);
 
 struct EditOptions {
   std::optional<std::string> title, description, host, note;
+  std::optional<std::vector<std::string>> chapter_titles;  // one per chapter, in order
   // Asked under the lock, with the episode as it is then (e.g. "only the
   // host's own drafts"): an error refuses the edit.
   std::function<Result<void>(const feed::Episode&)> allowed;

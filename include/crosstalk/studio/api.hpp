@@ -3,6 +3,7 @@
 // a Beast request into a Request and sends the Response back.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,11 +15,15 @@
 
 namespace crosstalk::studio {
 
+namespace detail {
+class Versions;
+}
+
 struct Request {
   std::string method;  // "GET", "POST", …
   std::string target;  // origin form: "/api/me"
   std::string body;
-  std::string cookie, user_header, origin, host, csrf, accept_language, range, content_type;
+  std::string cookie, user_header, origin, host, csrf, accept_language, range, content_type, if_match;
   std::string peer;  // the TCP peer's address
 };
 
@@ -32,6 +37,7 @@ struct Response {
 class Api {
  public:
   Api(std::string show_dir, Accounts& accounts, Recordings& recordings);
+  ~Api();
 
   Response handle(const Request& request);
 
@@ -48,12 +54,12 @@ class Api {
   Response sign_in(const Request& request);
   Response me(const Identity& who);
   Response turn(const Identity& who);
-  Response episode_request(const Request& request, const Identity& who, std::string_view rest);
   Response recording_state(const Identity& who, const std::string& id);
 
   std::string show_dir_;
   Accounts& accounts_;
   Recordings& recordings_;
+  std::unique_ptr<detail::Versions> versions_;  // what each handed-out version was (409s say what changed)
 };
 
 // An episode as the page sees it (docs/studio-protocol.md).

@@ -1,0 +1,240 @@
+// /api/episodes…: the list (filtered, paged), one episode, its audio, and
+// the changes — each a publisher:: call under the show lock.
+#include <boost/filesystem/operations.hpp>
+#include <fstream>
+
+#include "api_util.hpp"
+#include "crosstalk/feed/time.hpp"
+#include "crosstalk/publisher/workflow.hpp"
+#include "crosstalk/server/static_files.hpp"
+#include "episodes_api.hpp"
+
+namespace fs = boost::filesystem;
+using nlohmann::json;
+
+namespace crosstalk::studio::detail {
+
+namespace {
+
+// A host may see and change their own drafts; comms everything.
+Result<void> may_edit(const Identity& who, const feed::Episode& e) {
+  if (is_comms(who)) return {};
+  if (e.recorded_by != who.member.name)
+    return bad_input("episode " + std::to_string(e.number) + " is not yours to change; ask comms");
+  if (e.state != feed::State::Draft)
+    return bad_input("episode " + std::to_string(e.number) + " is " + std::string(feed::to_string(e.state)) +
+                     " already; only comms can change it now");
+  return {};
+}
+
+std::string read_part(const fs::path& path, std::uint64_t first, std::uint64_t length) {
+  std::ifstream in(path.string(), std::ios::binary);
+  std::string out(length, '\0');
+  in.seekg(static_cast<std::streamoff>(first));
+  in.read(out.data(), static_cast<std::streamsize>(length));
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return out;
+}
+
+Response audio(const Request& r, const publisher::ShowFolder& folder, const feed::Episode& e, bool mp3) {
+  const fs::path path = mp3 ? folder.mp3(e) : folder.audio(e);
+  boost::system::error_code ec;
+  const std::uint64_t size = fs::file_size(path, ec);
+  if (ec) return error(404, "episode " + std::to_string(e.number) + " has no " + (mp3 ? "MP3" : "Opus") + " file");
+  // The player asks for ranges; an open range is answered in parts of at
+  // most 4 MiB (a 206 shorter than asked, as HTTP allows).
+  server::ByteRange range{0, size ? size - 1 : 0};
+  Response res;
+  res.content_type = mp3 ? "audio/mpeg" : "audio/ogg";
+  res.headers.push_back({"Accept-Ranges", "bytes"});
+  const auto kind = r.range.empty() ? server::RangeKind::None : server::parse_range(r.range, size, range);
+  if (kind == server::RangeKind::Unsatisfiable) {
+    res.status = 416;
+    res.headers.push_back({"Content-Range", "bytes */" + std::to_string(size)});
+    return res;
+  }
+  if (kind == server::RangeKind::Satisfiable) {
+    range.last = std::min(range.last, range.first + (4u << 20) - 1);
+    res.status = 206;
+    res.headers.push_back({"Content-Range", "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) +
+                                                "/" + std::to_string(size)});
+    res.body = read_part(path, range.first, range.last - range.first + 1);
+  } else {
+    res.body = read_part(path, 0, size);
+  }
+  return res;
+}
+
+Response list(const Request& r, const publisher::ShowFolder& folder, const std::string& language, Versions& versions) {
+  auto episodes = publisher::load_library(folder);
+  if (!episodes) return from_error(episodes.error());
+  const std::string query = r.target.find('?') == std::string::npos ? "" : r.target.substr(r.target.find('?') + 1);
+  const std::string state = query_value(query, "state"), department = query_value(query, "department");
+  const int page = parse_number(query_value(query, "page")).value_or(1);
+  const int per = std::min(500, parse_number(query_value(query, "per")).value_or(50));
+  json items = json::array();
+  int total = 0;
+  for (auto it = episodes->rbegin(); it != episodes->rend(); ++it) {  // newest first
+    if (!state.empty() && feed::to_string(it->state) != state) continue;
+    if (!department.empty() && it->department != department) continue;
+    if (total >= (page - 1) * per && total < page * per) {
+      versions.remember(*it);
+      items.push_back(episode_object(*it, folder.show));
+    }
+    ++total;
+  }
+  return json_response(200, {{"total", total},
+                             {"page", page},
+                             {"per", per},
+                             {"timezone", folder.show.timezone},
+                             {"zoneLabel", feed::zone_label(folder.show.timezone, language)},
+                             {"episodes", items}});
+}
+
+// 409: what changed between the version the page had and the episode now.
+Response conflict(const feed::Episode& now, const std::optional<feed::Episode>& then) {
+  json changed = json::object();
+  if (then) {
+    auto field = [&](const char* name, const std::string& was, const std::string& is) {
+      if (was != is) changed[name] = {{"was", was}, {"now", is}};
+    };
+    field("title", then->title, now.title);
+    field("description", then->description, now.description);
+    field("host", then->host, now.host);
+    field("state", std::string(feed::to_string(then->state)), std::string(feed::to_string(now.state)));
+    field("note", then->note, now.note);
+    std::string chapters_then, chapters_now;
+    for (const auto& c : then->chapters) chapters_then += c.title + "\n";
+    for (const auto& c : now.chapters) chapters_now += c.title + "\n";
+    field("chapters", chapters_then, chapters_now);
+  }
+  std::string what;
+  for (auto& [k, v] : changed.items()) what += (what.empty() ? "" : ", ") + k;
+  Response res = json_response(
+      409, {{"error", "episode " + std::to_string(now.number) + " was changed by someone else since you opened it" +
+                          (what.empty() ? "" : " (" + what + ")") + "; reload it and make your change again"},
+            {"changed", changed},
+            {"version", version_of(now)}});
+  return res;
+}
+
+}  // namespace
+
+Response episodes_request(const Request& r, const Identity& who, std::string_view rest, const std::string& show_dir,
+                          const std::string& language, Versions& versions) {
+  auto folder = publisher::open_show(show_dir);
+  if (!folder) return from_error(folder.error());
+  if (rest.empty() || rest.front() == '?') {
+    if (r.method != "GET") return error(405, "use GET");
+    if (!is_comms(who)) return error(403, "the episode list is for comms");
+    return list(r, *folder, language, versions);
+  }
+  rest.remove_prefix(1);  // the '/' before the number
+  const auto slash = rest.find('/');
+  auto number = parse_number(rest.substr(0, std::min(slash, rest.find('?'))));
+  std::string action = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
+  const std::string query = action.find('?') == std::string::npos ? "" : action.substr(action.find('?') + 1);
+  action = action.substr(0, action.find('?'));
+  if (!number) return error(404, "no such episode");
+  const std::string ref = std::to_string(*number);
+  auto answer = [&](const Result<feed::Episode>& e) {
+    if (!e) return from_error(e.error());
+    versions.remember(*e);
+    Response res = json_response(200, episode_object(*e, folder->show));
+    res.headers.push_back({"ETag", "\"" + version_of(*e) + "\""});
+    return res;
+  };
+
+  if (r.method == "POST" && action.empty()) {  // edit: a host their own drafts, comms any
+    json body = json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) return error(400, "send the fields to change as a JSON object");
+    publisher::EditOptions o;
+    for (auto [key, field] : {std::pair{"title", &o.title}, {"description", &o.description}, {"host", &o.host}, {"note", &o.note}}) {
+      if (!body.contains(key)) continue;
+      if (!body[key].is_string()) return error(400, std::string(key) + " must be text");
+      *field = body[key].get<std::string>();
+    }
+    if (body.contains("chapters")) {
+      if (!body["chapters"].is_array()) return error(400, "chapters must be a list of titles");
+      o.chapter_titles.emplace();
+      for (const auto& t : body["chapters"]) {
+        if (!t.is_string()) return error(400, "chapters must be a list of titles");
+        o.chapter_titles->push_back(t.get<std::string>());
+      }
+    }
+    std::string if_match = r.if_match;
+    if_match.erase(std::remove(if_match.begin(), if_match.end(), '"'), if_match.end());
+    enum class Refusal { None, Rule, Conflict } refused = Refusal::None;
+    std::optional<feed::Episode> current;
+    o.allowed = [&](const feed::Episode& e) -> Result<void> {
+      if (auto ok = may_edit(who, e); !ok) {
+        refused = Refusal::Rule;
+        return ok;
+      }
+      if (!if_match.empty() && if_match != version_of(e)) {
+        refused = Refusal::Conflict;
+        current = e;
+        return failure("changed since");
+      }
+      return {};
+    };
+    auto e = publisher::edit_episode(*folder, ref, o);
+    if (!e && refused == Refusal::Rule) return error(403, e.error().message);
+    if (!e && refused == Refusal::Conflict) return conflict(*current, versions.find(if_match));
+    return answer(e);
+  }
+  if (r.method == "POST" || r.method == "DELETE") {  // comms' actions
+    if (!is_comms(who)) return error(403, "only comms can do this");
+    if (r.method == "DELETE" && action.empty()) {
+      auto e = publisher::delete_episode(*folder, ref);
+      if (!e) return e.error().kind == ErrorKind::BadInput && e.error().message.find("only drafts") != std::string::npos
+                         ? error(409, e.error().message)
+                         : from_error(e.error());
+      Response res;
+      res.status = 204;
+      return res;
+    }
+    if (r.method == "POST" && action == "publish") return answer(publisher::publish_episode(*folder, ref, feed::now()));
+    if (r.method == "POST" && action == "unpublish") return answer(publisher::unpublish_episode(*folder, ref));
+    if (r.method == "POST" && action == "schedule") {
+      json body = json::parse(r.body, nullptr, false);
+      if (body.is_discarded() || !body.contains("at") || !body["at"].is_string())
+        return error(400, "send {\"at\": \"2026-12-01T10:00\"} (the show's time zone)");
+      const std::string at = body["at"].get<std::string>();
+      auto when = feed::parse_time(at, folder->show.timezone);
+      if (!when) return from_error(when.error());
+      if (*when <= feed::now())
+        return error(400, at + " has passed already (" + feed::zone_label(folder->show.timezone, language) +
+                              "); pick a later time, or publish now");
+      auto s = publisher::schedule_episode(*folder, ref, at);
+      if (!s) return from_error(s.error());
+      return answer(s->episode);
+    }
+    return error(404, "no such action");
+  }
+  if (r.method != "GET") return error(405, "use GET");
+  auto episodes = publisher::load_library(*folder);
+  if (!episodes) return from_error(episodes.error());
+  auto found = publisher::find_episode(*episodes, ref);
+  if (!found) return error(404, "no episode " + ref);
+  const feed::Episode& e = **found;
+  if (!is_comms(who) && e.recorded_by != who.member.name) return error(403, "episode " + ref + " is not yours");
+  if (action.empty()) return answer(e);
+  if (action == "audio") return audio(r, *folder, e, query_value(query, "format") == "mp3");
+  if (action == "preview") {
+    std::string date = e.published_at ? feed::format_local(*e.published_at, folder->show.timezone)
+                       : e.publish_at ? feed::format_local(*e.publish_at, folder->show.timezone)
+                                      : feed::format_local(feed::now(), folder->show.timezone);
+    return json_response(200, {{"show", folder->show.title},
+                               {"title", e.title},
+                               {"description", e.description},
+                               {"cover", folder->show.cover.empty() ? json(nullptr) : json("/api/cover")},
+                               {"duration", e.duration_seconds},
+                               {"date", date.substr(0, 16)},
+                               {"department", e.department},
+                               {"host", e.host}});
+  }
+  return error(404, "no such resource");
+}
+
+}  // namespace crosstalk::studio::detail
