@@ -94,8 +94,8 @@ Result<void> run_encode(const EncodeArgs& a) {
 
 void register_encode(CLI::App& root, Action& action) {
   auto args = std::make_shared<EncodeArgs>();
-  CLI::App* cmd = root.add_subcommand("encode", "Encode a WAV/FLAC/AIFF file into a tagged Ogg Opus (or MP3) file");
-  cmd->add_option("IN", args->in, "input audio file (WAV, FLAC or AIFF, 8-192 kHz)")->required();
+  CLI::App* cmd = root.add_subcommand("encode", "Encode an audio file (WAV, FLAC, MP3, M4A, a video's sound, …) into a tagged Ogg Opus (or MP3) file");
+  cmd->add_option("IN", args->in, "input audio (WAV, FLAC, AIFF, MP3, M4A, Ogg, WMA, or an MP4/MOV/MKV/WebM video; 8-192 kHz)")->required();
   cmd->add_option("OUT", args->out, "output .opus file, or .mp3 for an MP3 alone (written atomically)")->required();
   cmd->add_option("--bitrate", args->bitrate_kbps, "kbit/s (default 64 mono, 96 stereo)")
       ->check(CLI::Range(6.0, 512.0));

@@ -81,7 +81,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     auto o = std::make_shared<publisher::ImportOptions>();
     auto file = std::make_shared<std::string>();
     auto out_of_turn = std::make_shared<bool>(false);
-    auto* cmd = root.add_subcommand("import", "Add an episode from a WAV/FLAC/AIFF file");
+    auto* cmd = root.add_subcommand("import", "Add an episode from an audio file (WAV, FLAC, MP3, M4A, a video's sound, …)");
     cmd->add_option("FILE", *file, "the recording")->required();
     cmd->add_option("--title", o->title, "episode title")->required()->check(xml_text());
     cmd->add_option("--description", o->description, "episode description")->check(xml_text());

@@ -1,4 +1,4 @@
-// The file-to-episode pipeline: read (libsndfile) → downmix → resample to
+// The file-to-episode pipeline: read (AudioFileReader) → downmix → resample to
 // 48 kHz (libsoxr) → OggOpusWriter → tag (TagLib) → atomic rename.
 // `crosstalk encode` and `crosstalk import` both run it.
 #pragma once
