@@ -83,9 +83,9 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     auto out_of_turn = std::make_shared<bool>(false);
     auto* cmd = root.add_subcommand("import", "Add an episode from an audio file (WAV, FLAC, MP3, M4A, a video's sound, …)");
     cmd->add_option("FILE", *file, "the recording")->required();
-    cmd->add_option("--title", o->title, "episode title")->required()->check(xml_text());
+    cmd->add_option("--title", o->title, "episode title (default: the file's title tag)")->check(xml_text());
     cmd->add_option("--description", o->description, "episode description")->check(xml_text());
-    cmd->add_option("--host", o->host, "who hosts it")->check(xml_text());
+    cmd->add_option("--host", o->host, "who hosts it (default: the file's artist tag)")->check(xml_text());
     cmd->add_option("--department", o->department, "default: whose turn it is");
     cmd->add_flag("--out-of-turn", *out_of_turn, "allow the department that spoke last");
     cmd->add_option("--publish-at", o->publish_at, "schedule it: ISO 8601 time (show's time zone if no offset)");
@@ -102,6 +102,11 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
         if (r->episode.mp3_size_bytes)
           std::printf(" (+ MP3, %llu bytes)", static_cast<unsigned long long>(*r->episode.mp3_size_bytes));
         std::printf("\n");
+        if (r->title_from_file || r->host_from_file)
+          std::printf("from the file's tags: %s%s%s\n", r->title_from_file ? "title" : "",
+                      r->title_from_file && r->host_from_file ? ", " : "",
+                      r->host_from_file ? ("host " + r->episode.host).c_str() : "");
+        print_input_notes(*file, r->encode.input);
         print_loudness(*file, r->encode.loudness);
         if (r->publish_time_passed)
           std::printf("note: its publish time has passed; it goes live at the next 'crosstalk build'\n");

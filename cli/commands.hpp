@@ -8,6 +8,7 @@
 #include <string>
 
 #include "crosstalk/error.hpp"
+#include "crosstalk/recorder/audio_file_reader.hpp"
 #include "crosstalk/recorder/loudness.hpp"
 
 namespace crosstalk::cli {
@@ -21,6 +22,8 @@ const CLI::Validator& xml_text();
 void register_encode(CLI::App& root, Action& action);
 // One line of loudness figures, and a warning line for silent or very quiet input.
 void print_loudness(const std::string& source, const recorder::LoudnessReport& loudness);
+// What the user should know of the input on stderr: which of several audio streams was used.
+void print_input_notes(const std::string& source, const recorder::AudioFileInfo& input);
 // `show_dir` holds the -C/--show folder once parsed.
 void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
 void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);

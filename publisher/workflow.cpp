@@ -8,6 +8,7 @@
 #include "crosstalk/publisher/nginx_config.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/read_file.hpp"
+#include "crosstalk/util/xml_text.hpp"
 
 namespace fs = boost::filesystem;
 
@@ -298,13 +299,51 @@ Result<ImportResult> encode_and_add(const ShowFolder& folder, const fs::path& fi
 }
 }  // namespace
 
+namespace {
+// A tag, trimmed, as the default of an option: refused when a feed could
+// not carry it.
+Result<std::string> tag_as_default(const fs::path& file, const char* what, std::string tag) {
+  const auto first = tag.find_first_not_of(" \t\r\n");
+  tag = first == std::string::npos ? std::string() : tag.substr(first, tag.find_last_not_of(" \t\r\n") - first + 1);
+  if (auto problem = util::xml_text_problem(tag))
+    return bad_input(file.string() + ": its " + what + " tag contains " + *problem + "; give --" +
+                     (std::string(what) == "title" ? "title" : "host") + " instead");
+  return tag;
+}
+}  // namespace
+
 Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& file,
-                                    const ImportOptions& o) {
+                                    const ImportOptions& options) {
+  // The file's own title and artist stand in for --title and --host.
+  ImportOptions o = options;
+  bool title_from_file = false, host_from_file = false;
+  if (o.title.empty() || o.host.empty()) {
+    auto tags = recorder::read_input_tags(file);
+    if (!tags) return std::unexpected(tags.error());
+    auto title = tag_as_default(file, "title", tags->title);
+    auto artist = tag_as_default(file, "artist", tags->artist);
+    if (o.title.empty()) {
+      if (!title) return std::unexpected(title.error());
+      if (title->empty())
+        return bad_input(file.string() + ": has no title tag; give the episode a title with --title \"…\"");
+      o.title = *title;
+      title_from_file = true;
+    }
+    if (o.host.empty() && artist && !artist->empty()) {
+      o.host = *artist;
+      host_from_file = true;
+    }
+  }
   auto prepared = prepare(folder, o);
   if (!prepared) return std::unexpected(prepared.error());
   feed::Episode draft;
   draft.recorded_at = feed::now();
-  return encode_and_add(folder, file, o, *prepared, std::move(draft));
+  auto result = encode_and_add(folder, file, o, *prepared, std::move(draft));
+  if (result) {
+    result->title_from_file = title_from_file;
+    result->host_from_file = host_from_file;
+  }
+  return result;
 }
 
 Result<ImportResult> import_recording(const ShowFolder& folder, const fs::path& lossless, const ImportOptions& o,

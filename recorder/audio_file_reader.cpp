@@ -20,6 +20,24 @@ bool sndfile_magic(std::string_view magic) {
     if (magic == m) return true;
   return false;
 }
+
+// The checks before any decoder sees the file; then whether it is one for
+// libsndfile. It only sees the containers it is exact for: given an MP3,
+// its decoder (mpg123) writes notes to stderr.
+Result<bool> for_sndfile(const fs::path& path) {
+  const std::string name = path.string();
+  boost::system::error_code ec;
+  auto status = fs::status(path, ec);
+  if (!fs::exists(status)) return bad_input(name + ": no such file (check the path)");
+  if (fs::is_directory(status)) return bad_input(name + ": is a folder, not an audio file");
+  std::FILE* probe = std::fopen(name.c_str(), "rb");
+  if (!probe) return bad_input(name + ": cannot read the file (check its permissions)");
+  char magic[4] = {};
+  const bool sndfile_kind = std::fread(magic, 1, 4, probe) == 4 && sndfile_magic(std::string_view(magic, 4));
+  std::fclose(probe);
+  return sndfile_kind;
+}
+
 }  // namespace
 
 struct AudioFileReader::Impl {
@@ -35,20 +53,10 @@ AudioFileReader::~AudioFileReader() = default;
 
 Result<AudioFileReader> AudioFileReader::open(const fs::path& path) {
   const std::string name = path.string();
-  boost::system::error_code ec;
-  auto status = fs::status(path, ec);
-  if (!fs::exists(status)) return bad_input(name + ": no such file (check the path)");
-  if (fs::is_directory(status)) return bad_input(name + ": is a folder, not an audio file");
-  std::FILE* probe = std::fopen(name.c_str(), "rb");
-  if (!probe) return bad_input(name + ": cannot read the file (check its permissions)");
-  char magic[4] = {};
-  const bool sndfile_kind = std::fread(magic, 1, 4, probe) == 4 && sndfile_magic(std::string_view(magic, 4));
-  std::fclose(probe);
-
-  // libsndfile only sees the containers it is exact for: given an MP3, its
-  // decoder (mpg123) writes notes to stderr.
+  auto sndfile_kind = for_sndfile(path);
+  if (!sndfile_kind) return std::unexpected(sndfile_kind.error());
   Result<std::unique_ptr<AudioSource>> source = nullptr;
-  if (sndfile_kind) source = open_with_sndfile(name);
+  if (*sndfile_kind) source = open_with_sndfile(name);
   if (source && !*source) source = open_with_ffmpeg(name);
   if (!source) return std::unexpected(source.error());
   const AudioFileInfo& info = (*source)->info();
@@ -66,6 +74,19 @@ Result<AudioFileReader> AudioFileReader::another() const {
   auto source = impl_->source->another();
   if (!source) return std::unexpected(source.error());
   return AudioFileReader(std::make_unique<Impl>(Impl{std::move(*source), impl_->path}));
+}
+
+Result<InputTags> read_input_tags(const fs::path& path) {
+  auto sndfile_kind = for_sndfile(path);
+  if (!sndfile_kind) return std::unexpected(sndfile_kind.error());
+  if (*sndfile_kind) {
+    auto source = open_with_sndfile(path.string());
+    if (!source) return std::unexpected(source.error());
+    if (*source) return InputTags{(*source)->info().title, (*source)->info().artist};
+  }
+  auto info = probe_with_ffmpeg(path.string());
+  if (!info) return std::unexpected(info.error());
+  return InputTags{info->title, info->artist};
 }
 
 const AudioFileInfo& AudioFileReader::info() const { return impl_->source->info(); }

@@ -33,5 +33,7 @@ Result<std::unique_ptr<AudioSource>> open_with_sndfile(const std::string& path);
 // Decodes the whole file once to learn its exact length (and find damage
 // before any work is done); reads are streamed, a frame at a time.
 Result<std::unique_ptr<AudioSource>> open_with_ffmpeg(const std::string& path);
+// What FFmpeg learns on opening the file (frames: 0, not counted).
+Result<AudioFileInfo> probe_with_ffmpeg(const std::string& path);
 
 }  // namespace crosstalk::recorder

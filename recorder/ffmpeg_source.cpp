@@ -361,4 +361,11 @@ Result<std::unique_ptr<AudioSource>> open_with_ffmpeg(const std::string& path) {
   return std::make_unique<FfmpegSource>(path, std::move(*reading), std::move(info));
 }
 
+Result<AudioFileInfo> probe_with_ffmpeg(const std::string& path) {
+  Probe probe;
+  auto decoder = Decoder::open(path, &probe);
+  if (!decoder) return std::unexpected(decoder.error());
+  return probe.info;
+}
+
 }  // namespace crosstalk::recorder

@@ -42,9 +42,11 @@ struct ImportResult {
   feed::Episode episode;
   recorder::EncodeReport encode;
   bool publish_time_passed = false;
+  bool title_from_file = false, host_from_file = false;  // the file's tags stood in for them
 };
 
-// The `encode` pipeline into library/, then a number and a sidecar.
+// The `encode` pipeline into library/, then a number and a sidecar. An
+// empty title or host: the file's title or artist tag (no title: refused).
 Result<ImportResult> import_episode(const ShowFolder& folder, const boost::filesystem::path& file,
                                     const ImportOptions& options);
 

@@ -55,4 +55,11 @@ class AudioFileReader {
   std::unique_ptr<Impl> impl_;
 };
 
+// The title and artist tags of an input file, read without decoding it
+// (the defaults `import` offers); the file's problems as open() says them.
+struct InputTags {
+  std::string title, artist;
+};
+Result<InputTags> read_input_tags(const boost::filesystem::path& path);
+
 }  // namespace crosstalk::recorder
