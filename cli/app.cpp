@@ -22,6 +22,13 @@ const CLI::Validator& xml_text() {
   return validator;
 }
 
+void add_max_gain(CLI::App& cmd, std::optional<double>& max_gain_db) {
+  cmd.add_option_function<double>("--max-gain", [&max_gain_db](const double& db) { max_gain_db = db; },
+                                  "raise a quiet recording by at most this, dB (default: the show's, 20); "
+                                  "a recording that needs more is refused")
+      ->check(CLI::Range(0.0, 60.0));
+}
+
 int run(int argc, char** argv) {
   util::platform::report_file_size_limit_as_error();
   CLI::App root{"crosstalk — the studio for the company podcast", "crosstalk"};

@@ -54,8 +54,9 @@ void print_delivered(const feed::Episode& e) {
 }
 
 // Delivers what earlier recordings left in the spool (into `into` when given,
-// an absolute path); the number still waiting.
-int deliver_pending(bool verbose, const std::string& into = {}) {
+// an absolute path; raised by up to `max_gain_db` when given); the number
+// still waiting.
+int deliver_pending(bool verbose, const std::string& into = {}, std::optional<double> max_gain_db = {}) {
   auto items = publisher::load_spool();
   if (!items) {
     std::fprintf(stderr, "warning: %s\n", items.error().message.c_str());
@@ -64,6 +65,7 @@ int deliver_pending(bool verbose, const std::string& into = {}) {
   int waiting = 0;
   for (auto& item : *items) {
     if (!into.empty()) item.show_dir = into;
+    if (max_gain_db) item.options.max_gain_db = max_gain_db;
     auto e = publisher::deliver(item);
     if (e) {
       std::printf("delivered %s → ", item.audio.filename().string().c_str());
@@ -113,6 +115,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
     cmd->add_option("--rate", *rate, "capture rate to ask the device for (default 48000; resampled to 48 kHz)")
         ->check(CLI::Range(8000.0, 192000.0));
     cmd->add_option("--publish-at", o->publish_at, "schedule it: ISO 8601 time (show's time zone if no offset)");
+    add_max_gain(*cmd, o->max_gain_db);
     cmd->callback([&action, o, out_of_turn, device, duration, channels, rate, show_dir] {
       action = [o, out_of_turn, device, duration, channels, rate, show_dir]() -> Result<void> {
         o->turns = *out_of_turn ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
@@ -239,6 +242,9 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
           std::printf("normalising loudness…\n");
           std::fflush(stdout);
         });
+        if (!e && e.error().kind == ErrorKind::BadInput)  // e.g. too quiet: the host decides
+          return bad_input("the recording is safe in " + item.audio.string() + " but did not reach the show: " +
+                           e.error().message + "; then 'crosstalk upload' (it takes --max-gain too) delivers it");
         if (!e)
           return failure("the recording is safe in " + item.audio.string() + " but did not reach the show: " +
                          e.error().message + "; 'crosstalk upload' delivers it later");
@@ -283,10 +289,12 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
   }
   {
     auto into = std::make_shared<std::string>();
+    auto max_gain = std::make_shared<std::optional<double>>();
     auto* cmd = root.add_subcommand("upload", "Deliver recordings waiting in the local spool to their shows");
     cmd->add_option("--into", *into, "deliver them into this show folder instead of the one each was recorded for");
-    cmd->callback([&action, into] {
-      action = [into]() -> Result<void> {
+    add_max_gain(*cmd, *max_gain);
+    cmd->callback([&action, into, max_gain] {
+      action = [into, max_gain]() -> Result<void> {
         std::string target;
         if (!into->empty()) {
           auto folder = publisher::open_show(*into);
@@ -294,7 +302,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
           boost::system::error_code ec;
           target = fs::absolute(*into, ec).lexically_normal().string();
         }
-        const int waiting = deliver_pending(true, target);
+        const int waiting = deliver_pending(true, target, *max_gain);
         if (waiting) return failure(std::to_string(waiting) + " recording(s) still in the spool (see above)");
         std::printf("nothing left in the spool\n");
         return {};

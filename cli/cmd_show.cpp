@@ -89,6 +89,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_option("--department", o->department, "default: whose turn it is");
     cmd->add_flag("--out-of-turn", *out_of_turn, "allow the department that spoke last");
     cmd->add_option("--publish-at", o->publish_at, "schedule it: ISO 8601 time (show's time zone if no offset)");
+    add_max_gain(*cmd, o->max_gain_db);
     cmd->callback([&action, o, file, out_of_turn, show_dir] {
       action = [o, file, out_of_turn, show_dir]() -> Result<void> {
         auto folder = open(*show_dir);

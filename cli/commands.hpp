@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "crosstalk/error.hpp"
@@ -18,6 +19,10 @@ using Action = std::function<Result<void>()>;
 // For options whose text reaches feeds, tags or show files: refuses what
 // XML 1.0 cannot carry (util::xml_text_problem), naming the option (exit 2).
 const CLI::Validator& xml_text();
+
+// --max-gain of import, record and upload: how far a quiet recording may be
+// raised; beyond it the import is refused with a line saying so.
+void add_max_gain(CLI::App& cmd, std::optional<double>& max_gain_db);
 
 void register_encode(CLI::App& root, Action& action);
 // One line of loudness figures, and a warning line for silent or very quiet input.

@@ -284,6 +284,8 @@ Result<ImportResult> encode_and_add(const ShowFolder& folder, const fs::path& fi
   recorder::EncodeOptions encode = encode_options(folder);
   encode.tags.title = o.title;
   encode.mp3_path = incoming_mp3;
+  encode.loudness.quiet_input = recorder::QuietInput::Refuse;
+  if (o.max_gain_db) encode.loudness.max_gain_db = *o.max_gain_db;
   auto report = recorder::encode_file(file, incoming, encode);
   if (!report) return std::unexpected(report.error());
   draft.duration_seconds = report->seconds();

@@ -346,6 +346,8 @@ Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const Encod
     lr.input = *figures;
     lr.silent = is_silent(*figures);
     lr.gain_db = normalization_gain_db(*figures, loudness, &lr.gain_capped);
+    if (lr.gain_capped && loudness.quiet_input == QuietInput::Refuse)
+      return bad_input(too_quiet_message(in.string(), *figures, loudness));
     lr.normalized = !lr.silent;
     if (lr.normalized)
       if (auto r = settle_gain(*reader, report.channels, ceiling, lr); !r) return std::unexpected(r.error());

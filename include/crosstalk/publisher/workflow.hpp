@@ -36,6 +36,9 @@ struct ImportOptions {
   std::string department;  // empty: whose turn it is
   Turns turns = Turns::Enforce;
   std::string publish_at;  // empty: a draft
+  // Raise a quiet recording by up to this much (default: the show's cap);
+  // beyond the cap an import is refused, not published too quiet.
+  std::optional<double> max_gain_db;
 };
 
 struct ImportResult {
