@@ -482,6 +482,12 @@ Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out, const 
   return encode(in, out, options);
 }
 
+Result<LoudnessFigures> measure_loudness(const fs::path& path) {
+  auto reader = AudioFileReader::open(path);
+  if (!reader) return std::unexpected(reader.error());
+  return measure(*reader, reader->info().channels);
+}
+
 Result<EncodeReport> encode_mp3_file(const fs::path& in, const EncodeOptions& options) {
   if (options.mp3_path.empty()) return bad_input("no MP3 file named");
   return encode(in, fs::path(), options);

@@ -11,7 +11,7 @@ import subprocess
 
 from mutagen.oggopus import OggOpus
 
-from show_support import spool_item
+from show_support import spool_item, write_episodes
 from support import TempDirTest, run, slurp, speech, tool
 
 TEXT = ("Маркетинг рассказывает продажам о кампании, которая не взлетела, "
@@ -191,3 +191,24 @@ class TooQuietToImport(TempDirTest):
         run(["upload", "--max-gain", "50"], env=env, check=0)
         self.assertEqual(self.library(), ["0001-marketing.mp3", "0001-marketing.opus", "0001-marketing.xml"])
         self.assertEqual(os.listdir(spool), [])
+
+    def test_check_flags_every_episode_more_than_2_lu_off_the_target(self):
+        run(["-C", self.show, "import", self.path("s.wav"), "--title", "Нормально"], check=0)
+        run(["-C", self.show, "check"], check=0)
+        # An episode that came in without figures (a recovered recording, an
+        # older crosstalk) is measured: this one was never normalised.
+        run(["encode", self.quiet, self.path("q.opus"), "--no-normalize", "--title", "Тихо"], check=0)
+        write_episodes(self.show, self.path("q.opus"), 1, "Тихо", start=2, state="draft", normalized=False)
+        proc = run(["-C", self.show, "check"])
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        flagged = [l for l in proc.stdout.splitlines() if "target" in l]
+        self.assertEqual(len(flagged), 1, proc.stdout)
+        self.assertRegex(flagged[0], r"0002-sales\.opus: -6\d\.\d LUFS, 4\d\.\d LU under the show's target of -16 LUFS")
+        xml = os.path.join(self.show, "show.xml")  # a show that moves its target: every episode is off
+        with open(xml, encoding="utf-8") as f:
+            text = f.read().replace('target-lufs="-16"', 'target-lufs="-23"')
+        with open(xml, "w", encoding="utf-8") as f:
+            f.write(text)
+        report = json.loads(run(["-C", self.show, "check", "--json"]).stdout)
+        off = sorted(p["path"].rsplit("/", 1)[1] for p in report["problems"] if "target of -23" in p["problem"])
+        self.assertEqual(off, ["0001-marketing.opus", "0002-sales.opus"])

@@ -60,4 +60,8 @@ Result<EncodeReport> encode_mp3_file(const boost::filesystem::path& in, const En
 
 int default_mp3_bitrate_kbps(int channels);
 
+// The integrated loudness (and range, sample peak) of an audio file as it
+// is, all its channels measured (e.g. an episode's Opus file).
+Result<LoudnessFigures> measure_loudness(const boost::filesystem::path& path);
+
 }  // namespace crosstalk::recorder
