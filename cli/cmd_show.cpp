@@ -33,6 +33,14 @@ void print_json(const nlohmann::json& j) {
 
 Result<ShowFolder> open(const std::string& dir) { return publisher::open_show(dir); }
 
+// --now: the real time, or the one pretended (ISO 8601, the show's zone).
+Result<feed::Time> now_option(const std::string& text, const ShowFolder& folder) {
+  if (text.empty()) return feed::now();
+  auto parsed = feed::parse_time(text, folder.show.timezone);
+  if (!parsed) return std::unexpected(Error{ErrorKind::BadInput, "--now: " + parsed.error().message});
+  return *parsed;
+}
+
 void print_build(const ShowFolder& folder, const publisher::BuildReport& r) {
   for (int n : r.newly_published) std::printf("published episode %d\n", n);
   std::printf("public/: %zu episode(s) published; %zu file(s) updated, %zu removed\n", r.published,
@@ -171,14 +179,18 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
   {
     auto ep = std::make_shared<std::string>();
     auto at = std::make_shared<std::string>();
-    auto* cmd = root.add_subcommand("schedule", "Schedule an episode");
+    auto now = std::make_shared<std::string>();
+    auto* cmd = root.add_subcommand("schedule", "Schedule an episode (a time to come; 'publish' is for now)");
     cmd->add_option("EP", *ep, "episode number or stem")->required();
     cmd->add_option("--at", *at, "ISO 8601 time (show's time zone if no offset)")->required();
-    cmd->callback([&action, ep, at, show_dir] {
-      action = [ep, at, show_dir]() -> Result<void> {
+    cmd->add_option("--now", *now, "pretend it is this time (ISO 8601), as 'build --now' does");
+    cmd->callback([&action, ep, at, now, show_dir] {
+      action = [ep, at, now, show_dir]() -> Result<void> {
         auto folder = open(*show_dir);
         if (!folder) return std::unexpected(folder.error());
-        auto r = publisher::schedule_episode(*folder, *ep, *at);
+        auto t = now_option(*now, *folder);
+        if (!t) return std::unexpected(t.error());
+        auto r = publisher::schedule_episode(*folder, *ep, *at, *t);
         if (!r) return std::unexpected(r.error());
         std::printf("scheduled %s\n", describe(folder->show, r->episode).c_str());
         if (r->in_the_past)
@@ -238,12 +250,8 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
       action = [now, show_dir]() -> Result<void> {
         auto folder = open(*show_dir);
         if (!folder) return std::unexpected(folder.error());
-        feed::Time t = feed::now();
-        if (!now->empty()) {
-          auto parsed = feed::parse_time(*now, folder->show.timezone);
-          if (!parsed) return std::unexpected(Error{ErrorKind::BadInput, "--now: " + parsed.error().message});
-          t = *parsed;
-        }
+        auto t = now_option(*now, *folder);
+        if (!t) return std::unexpected(t.error());
         // Renditions first (minutes on a big show, unlocked while encoding),
         // so the build that follows lists them in the MP3 feeds.
         auto made = publisher::make_missing_renditions(
@@ -252,7 +260,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
                            feed::format_duration(e.duration_seconds).c_str());
             });
         if (!made) return std::unexpected(made.error());
-        auto r = publisher::build_public(*folder, t);
+        auto r = publisher::build_public(*folder, *t);
         if (!r) return std::unexpected(r.error());
         print_build(*folder, *r);
         return {};

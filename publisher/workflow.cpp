@@ -385,9 +385,13 @@ Result<feed::Episode> add_recording(const ShowFolder& folder, const fs::path& op
 }
 
 Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_view ref,
-                                        std::string_view when) {
+                                        std::string_view when, feed::Time now) {
   auto t = feed::parse_time(when, folder.show.timezone);
   if (!t) return std::unexpected(Error{ErrorKind::BadInput, "--at: " + t.error().message});
+  if (*t <= now)  // a typo that would publish within seconds under `serve`
+    return bad_input("--at " + std::string(when) + " is in the past (it is " +
+                     feed::format_local(now, folder.show.timezone) + "); to publish now, use 'crosstalk publish " +
+                     std::string(ref) + "'");
   return change_episode(folder, ref, [&](feed::Episode& e) -> Result<ScheduleResult> {
     if (e.state == feed::State::Published)
       return bad_input("episode " + std::to_string(e.number) +

@@ -113,7 +113,12 @@ class Workflow(ShowTest):
         proc = self.ct("build", check=0)
         self.assertIn("published episode 1", proc.stdout)
         self.imp("Будущее")
-        proc = self.ct("schedule", "0002-sales", "--at", "2020-01-01T10:00+03:00", check=0)
+        # A past time is a typo (under `serve` it would publish within
+        # seconds): refused, pointing at `publish`; --now pretends otherwise.
+        self.assertOneLineError(self.ct("schedule", "0002-sales", "--at", "2020-01-01T10:00+03:00"), 2,
+                                "--at 2020-01-01T10:00+03:00 is in the past", "crosstalk publish 0002-sales")
+        proc = self.ct("schedule", "0002-sales", "--at", "2020-01-01T10:00+03:00", "--now", "2019-12-31T10:00",
+                       check=0)
         self.assertIn("next 'crosstalk build'", proc.stdout)
 
     def test_unpublish_removes_it_everywhere(self):
@@ -259,7 +264,7 @@ class DaylightSaving(ShowTest):
         self.imp("Весна")
         proc = self.ct("schedule", "1", "--at", "2026-03-29T02:30")
         self.assertOneLineError(proc, 2, "does not exist")
-        self.ct("schedule", "1", "--at", "2026-03-29T03:00", check=0)  # = 01:00Z
+        self.ct("schedule", "1", "--at", "2026-03-29T03:00", "--now", "2026-03-28T00:00", check=0)  # = 01:00Z
         self.ct("build", "--now", "2026-03-29T01:59", check=0)          # = 00:59Z, before the jump
         self.assertFalse(os.path.exists(self.public("episodes", "0001-marketing.opus")))
         self.ct("build", "--now", "2026-03-29T01:00:00Z", check=0)

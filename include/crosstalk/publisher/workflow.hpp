@@ -71,10 +71,11 @@ Result<ImportResult> import_recording(const ShowFolder& folder, const boost::fil
 
 struct ScheduleResult {
   feed::Episode episode;
-  bool in_the_past = false;  // publishes at the next build
+  bool in_the_past = false;  // (now was pretended) publishes at the next build
 };
+// A time not after `now` is refused: 'publish' is for now.
 Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_view ref,
-                                        std::string_view when);
+                                        std::string_view when, feed::Time now);
 Result<feed::Episode> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now);
 Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_view ref);
 
