@@ -15,6 +15,7 @@
 #include "crosstalk/recorder/live_recorder.hpp"
 #include "crosstalk/recorder/recover.hpp"
 #include "crosstalk/util/platform.hpp"
+#include "crosstalk/util/words.hpp"
 
 namespace fs = boost::filesystem;
 
@@ -134,8 +135,8 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
           auto episodes = publisher::load_library(*folder);
           if (episodes) {
             const std::string dep = o->department.empty() ? publisher::whose_turn(folder->show, *episodes).next : o->department;
-            heading = "Episode " + std::to_string(publisher::highest_number(*folder, *episodes) + 1) + " — " + dep +
-                      (dep.back() == 's' ? "' turn" : "'s turn");
+            heading = "Episode " + std::to_string(publisher::highest_number(*folder, *episodes) + 1) + " — " +
+                      util::possessive(dep) + " turn";
           }
         } else {
           std::fprintf(stderr, "warning: %s — recording to the local spool; 'crosstalk upload' delivers it later\n",

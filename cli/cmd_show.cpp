@@ -11,6 +11,7 @@
 #include "crosstalk/publisher/check.hpp"
 #include "crosstalk/publisher/renditions.hpp"
 #include "crosstalk/publisher/workflow.hpp"
+#include "crosstalk/util/words.hpp"
 
 namespace crosstalk::cli {
 
@@ -171,7 +172,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
                       feed::format_duration(e.duration_seconds).c_str(), lufs, e.title.c_str());
         }
         auto turn = publisher::whose_turn(folder->show, *episodes);
-        std::printf("next: %s's turn\n", turn.next.c_str());
+        std::printf("next: %s turn\n", util::possessive(turn.next).c_str());
         return {};
       };
     });

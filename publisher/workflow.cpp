@@ -8,6 +8,7 @@
 #include "crosstalk/publisher/nginx_config.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/read_file.hpp"
+#include "crosstalk/util/words.hpp"
 #include "crosstalk/util/xml_text.hpp"
 
 namespace fs = boost::filesystem;
@@ -55,7 +56,7 @@ Result<void> check_turn(const feed::Show& show, const std::vector<feed::Episode>
   std::string last = turn.last ? turn.last->department + " spoke last (episode " +
                                      std::to_string(turn.last->number) + ")"
                                : "no one has spoken yet";
-  return bad_input("it is " + turn.next + "'s turn, not " + department + "'s: " + last +
+  return bad_input("it is " + util::possessive(turn.next) + " turn, not " + util::possessive(department) + ": " + last +
                    "; add --out-of-turn to record anyway");
 }
 

@@ -35,11 +35,12 @@ class Workflow(ShowTest):
     def test_out_of_turn_is_refused_naming_who_spoke_last(self):
         self.imp("Первый")
         proc = self.imp("Снова маркетинг", "--department", "marketing", check=None)
-        self.assertOneLineError(proc, 2, "sales's turn", "marketing spoke last (episode 1)", "--out-of-turn")
+        self.assertOneLineError(proc, 2, "it is sales' turn, not marketing's", "marketing spoke last (episode 1)",
+                                "--out-of-turn")
         self.assertEqual(len(self.library()), 3)  # .opus, .mp3, .xml
         self.imp("Снова маркетинг", "--department", "marketing", "--out-of-turn")
         self.assertIn("0002-marketing.opus", self.library())
-        self.assertIn("sales's turn", self.ct("list", check=0).stdout)
+        self.assertIn("next: sales' turn", self.ct("list", check=0).stdout)
 
     def test_eight_concurrent_imports_get_eight_consecutive_numbers(self):
         procs = [subprocess.Popen([BIN, "-C", self.show, "import", self.wav, "--title", f"Параллельно {i}"],
