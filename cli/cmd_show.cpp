@@ -212,7 +212,14 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
         auto r = publish ? publisher::publish_episode(*folder, *ep, feed::now())
                          : publisher::unpublish_episode(*folder, *ep);
         if (!r) return std::unexpected(r.error());
-        std::printf("%s %s\n", publish ? "published" : "unpublished", describe(folder->show, *r).c_str());
+        const feed::Episode& e = r->episode;
+        if (r->already && publish)
+          std::printf("episode %d (%s) is already published, since %s: nothing to do\n", e.number, e.stem().c_str(),
+                      feed::format_local(e.published_at.value_or(e.recorded_at), folder->show.timezone).c_str());
+        else if (r->already)
+          std::printf("episode %d (%s) is already a draft: nothing to do\n", e.number, e.stem().c_str());
+        else
+          std::printf("%s %s\n", publish ? "published" : "unpublished", describe(folder->show, r->episode).c_str());
         return {};
       };
     });

@@ -404,27 +404,31 @@ Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_vi
   });
 }
 
-Result<feed::Episode> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now) {
-  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
-    if (e.state != feed::State::Published) {
+Result<StateChange> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now) {
+  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<StateChange> {
+    const bool already = e.state == feed::State::Published;
+    if (!already) {
       e.state = feed::State::Published;
       e.publish_at = now;
       e.published_at = now;
       if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
     }
     if (auto r = build_public_locked(folder, now); !r) return std::unexpected(r.error());
-    return e;
+    return StateChange{e, already};
   });
 }
 
-Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_view ref) {
-  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
-    e.state = feed::State::Draft;
-    e.publish_at.reset();
-    e.published_at.reset();
-    if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+Result<StateChange> unpublish_episode(const ShowFolder& folder, std::string_view ref) {
+  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<StateChange> {
+    const bool already = e.state == feed::State::Draft;
+    if (!already) {
+      e.state = feed::State::Draft;
+      e.publish_at.reset();
+      e.published_at.reset();
+      if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+    }
     if (auto r = build_public_locked(folder, feed::now()); !r) return std::unexpected(r.error());
-    return e;
+    return StateChange{e, already};
   });
 }
 

@@ -137,6 +137,17 @@ class Workflow(ShowTest):
                 self.assertNotIn("0002-sales", f.read(), feed)
         self.assertEqual(json.loads(self.ct("list", "--json", check=0).stdout)[1]["state"], "draft")
 
+    def test_publishing_twice_and_unpublishing_a_draft_say_already(self):
+        self.imp("Первый")
+        self.assertIn("published episode 1", self.ct("publish", "1", check=0).stdout)
+        published_at = json.loads(self.ct("list", "--json", check=0).stdout)[0]["published_at"]
+        proc = self.ct("publish", "1", check=0)
+        self.assertRegex(proc.stdout, r"^episode 1 \(0001-marketing\) is already published, since 2\d{3}-.*: nothing to do")
+        self.assertEqual(json.loads(self.ct("list", "--json", check=0).stdout)[0]["published_at"], published_at)
+        self.assertIn("unpublished episode 1", self.ct("unpublish", "1", check=0).stdout)
+        proc = self.ct("unpublish", "1", check=0)
+        self.assertEqual(proc.stdout, "episode 1 (0001-marketing) is already a draft: nothing to do\n")
+
     def test_edit_retags_and_updates_the_feed(self):
         self.imp("Старое название")
         self.ct("publish", "1", check=0)

@@ -76,8 +76,14 @@ struct ScheduleResult {
 // A time not after `now` is refused: 'publish' is for now.
 Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_view ref,
                                         std::string_view when, feed::Time now);
-Result<feed::Episode> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now);
-Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_view ref);
+// `already`: the episode was published (a draft) before; public/ is built
+// either way.
+struct StateChange {
+  feed::Episode episode;
+  bool already = false;
+};
+Result<StateChange> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now);
+Result<StateChange> unpublish_episode(const ShowFolder& folder, std::string_view ref);
 
 struct EditOptions {
   std::optional<std::string> title, description, host;
