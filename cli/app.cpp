@@ -27,6 +27,13 @@ const CLI::Validator& xml_text() {
   return validator;
 }
 
+Result<publisher::ShowFolder> ShowDir::open() const {
+  auto folder = publisher::open_show(path);
+  if (!folder && !origin.empty())
+    return std::unexpected(Error{folder.error().kind, folder.error().message + "; that folder comes from " + origin});
+  return folder;
+}
+
 void add_max_gain(CLI::App& cmd, std::optional<double>& max_gain_db) {
   cmd.add_option_function<double>("--max-gain", [&max_gain_db](const double& db) { max_gain_db = db; },
                                   "raise a quiet recording by at most this, dB (default: the show's, 20); "
@@ -75,8 +82,11 @@ int run(int argc, char** argv) {
   root.set_version_flag("--version", std::string("crosstalk ") + kVersion);
   root.require_subcommand(1);
   root.fallthrough();  // -C DIR works before or after the subcommand
-  auto show_dir = std::make_shared<std::string>(".");
-  root.add_option("-C,--show", *show_dir, "the show folder (default: the current folder)");
+  auto show_dir = std::make_shared<ShowDir>();
+  CLI::Option* show_option = root.add_option(
+      "-C,--show", show_dir->path,
+      "the show folder (default: the current folder if it is one, else $CROSSTALK_SHOW, else 'show = DIR' in " +
+          publisher::user_config_file().string() + ")");
   Action action;
   register_encode(root, action);
   register_show_commands(root, action, show_dir);
@@ -103,6 +113,11 @@ int run(int argc, char** argv) {
     return 2;
   }
   if (!action) return 2;
+  if (show_option->count() == 0) {
+    auto located = publisher::locate_show();
+    show_dir->path = located.dir.string();
+    show_dir->origin = located.origin;
+  }
   try {
     auto result = action();
     if (!result) {

@@ -81,7 +81,7 @@ int deliver_pending(bool verbose, const std::string& into = {}, std::optional<do
 
 }  // namespace
 
-void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir) {
+void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   {
     auto* cmd = root.add_subcommand("devices", "List the microphones and other inputs");
     cmd->callback([&action] {
@@ -123,12 +123,12 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
         if (auto r = publisher::check_title(o->title); !r) return r;
         deliver_pending(false);
         boost::system::error_code ec;
-        const std::string show_abs = fs::absolute(*show_dir, ec).lexically_normal().string();
-        auto folder = publisher::open_show(*show_dir);
+        const std::string show_abs = fs::absolute(show_dir->path, ec).lexically_normal().string();
+        auto folder = show_dir->open();
         std::string heading = "Recording";
         // A folder that is there but is no show: 'upload' could never deliver
         // to it (a missing one may be a share not mounted yet).
-        if (!folder && fs::is_directory(*show_dir, ec) && !fs::exists(fs::path(*show_dir) / "show.xml", ec))
+        if (!folder && fs::is_directory(show_dir->path, ec) && !fs::exists(fs::path(show_dir->path) / "show.xml", ec))
           return std::unexpected(folder.error());
         if (folder) {
           if (auto r = publisher::check_recording(*folder, *o); !r) return r;

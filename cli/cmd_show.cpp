@@ -32,8 +32,6 @@ void print_json(const nlohmann::json& j) {
   std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
-Result<ShowFolder> open(const std::string& dir) { return publisher::open_show(dir); }
-
 // --now: the real time, or the one pretended (ISO 8601, the show's zone).
 Result<feed::Time> now_option(const std::string& text, const ShowFolder& folder) {
   if (text.empty()) return feed::now();
@@ -53,7 +51,7 @@ void print_build(const ShowFolder& folder, const publisher::BuildReport& r) {
 
 }  // namespace
 
-void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir) {
+void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   {
     auto o = std::make_shared<publisher::InitOptions>();
     auto dir = std::make_shared<std::string>();
@@ -101,7 +99,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     add_max_gain(*cmd, o->max_gain_db);
     cmd->callback([&action, o, file, out_of_turn, show_dir] {
       action = [o, file, out_of_turn, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         o->turns = *out_of_turn ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
         auto r = publisher::import_episode(*folder, *file, *o);
@@ -130,7 +128,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_flag("--json", *json, "machine-readable output");
     cmd->callback([&action, json, show_dir] {
       action = [json, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto episodes = publisher::load_library(*folder);
         if (!episodes) return std::unexpected(episodes.error());
@@ -187,7 +185,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_option("--now", *now, "pretend it is this time (ISO 8601), as 'build --now' does");
     cmd->callback([&action, ep, at, now, show_dir] {
       action = [ep, at, now, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto t = now_option(*now, *folder);
         if (!t) return std::unexpected(t.error());
@@ -207,7 +205,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_option("EP", *ep, "episode number or stem")->required();
     cmd->callback([&action, ep, publish, show_dir] {
       action = [ep, publish, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto r = publish ? publisher::publish_episode(*folder, *ep, feed::now())
                          : publisher::unpublish_episode(*folder, *ep);
@@ -241,7 +239,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
       action = [ep, o, show_dir]() -> Result<void> {
         if (!o->title && !o->description && !o->host)
           return bad_input("nothing to change: give --title, --description or --host");
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto r = publisher::edit_episode(*folder, *ep, *o);
         if (!r) return std::unexpected(r.error());
@@ -256,7 +254,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_option("--now", *now, "pretend it is this time (ISO 8601)");
     cmd->callback([&action, now, show_dir] {
       action = [now, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto t = now_option(*now, *folder);
         if (!t) return std::unexpected(t.error());
@@ -281,7 +279,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_flag("--json", *json, "machine-readable output");
     cmd->callback([&action, json, show_dir] {
       action = [json, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto r = publisher::check_show(*folder);
         if (*json) {

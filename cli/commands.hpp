@@ -9,6 +9,7 @@
 #include <string>
 
 #include "crosstalk/error.hpp"
+#include "crosstalk/publisher/show_folder.hpp"
 #include "crosstalk/recorder/audio_file_reader.hpp"
 #include "crosstalk/recorder/loudness.hpp"
 
@@ -29,10 +30,18 @@ void register_encode(CLI::App& root, Action& action);
 void print_loudness(const std::string& source, const recorder::LoudnessReport& loudness);
 // What the user should know of the input on stderr: which of several audio streams was used.
 void print_input_notes(const std::string& source, const recorder::AudioFileInfo& input);
-// `show_dir` holds the -C/--show folder once parsed.
-void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
-void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
-void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
-void register_serve(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir);
+// The show folder: -C/--show, or where publisher::locate_show() found it.
+struct ShowDir {
+  std::string path = ".";
+  std::string origin;  // "" (-C or the current folder), "CROSSTALK_SHOW" or the config file
+  // A failure says where the folder came from when -C did not name it.
+  Result<publisher::ShowFolder> open() const;
+};
+
+// `show_dir` holds the show folder once parsed.
+void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
+void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
+void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
+void register_serve(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
 
 }  // namespace crosstalk::cli

@@ -104,6 +104,17 @@ boost::filesystem::path user_data_dir() {
 #endif
 }
 
+boost::filesystem::path user_config_dir() {
+  const char* home = std::getenv("HOME");
+  const boost::filesystem::path base = home && *home ? home : "/tmp";
+#ifdef __APPLE__
+  return base / "Library" / "Application Support";
+#else
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg == '/') return xdg;
+  return base / ".config";
+#endif
+}
+
 std::string error_text(int error_number) { return std::strerror(error_number); }
 
 Result<void> sync_path(const boost::filesystem::path& path) {

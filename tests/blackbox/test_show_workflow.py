@@ -269,6 +269,55 @@ class Checks(ShowTest):
             subprocess.run(["umount", self.public()], check=True)
 
 
+class ShowLocation(ShowTest):
+    """Forgetting -C: the message says first what to do; a person can name
+    their show once, in CROSSTALK_SHOW or in ~/.config/crosstalk/config,
+    used when there is no -C and the current folder is not a show."""
+
+    def setUp(self):
+        super().setUp()
+        self.elsewhere = self.path("elsewhere")
+        os.mkdir(self.elsewhere)
+        self.config_home = self.path("config")
+        self.env = {k: v for k, v in os.environ.items() if k != "CROSSTALK_SHOW"}
+        self.env["XDG_CONFIG_HOME"] = self.config_home
+
+    def list_in(self, cwd, **env):
+        return run(["list"], cwd=cwd, env=dict(self.env, **env))
+
+    def write_config(self, text):
+        os.makedirs(os.path.join(self.config_home, "crosstalk"), exist_ok=True)
+        with open(os.path.join(self.config_home, "crosstalk", "config"), "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def test_outside_a_show_the_message_starts_with_what_to_do(self):
+        proc = self.list_in(self.elsewhere)
+        self.assertOneLineError(proc, 2, "is not a show folder", "crosstalk init")
+        self.assertTrue(proc.stderr.startswith(
+            f"crosstalk: run this inside a show folder or give -C SHOW: the current folder ({self.elsewhere})"),
+            proc.stderr)
+
+    def test_crosstalk_show_and_the_config_file_name_the_show(self):
+        self.imp("Первый")
+        other = self.path("other")
+        run(["init", other, "--title", "Другой"], check=0)
+        self.assertIn("Первый", self.list_in(self.elsewhere, CROSSTALK_SHOW=self.show).stdout)
+        self.write_config(f"# my show\nshow = {self.show}\n")
+        self.assertIn("Первый", self.list_in(self.elsewhere).stdout)
+        self.assertIn("no episodes yet", self.list_in(self.elsewhere, CROSSTALK_SHOW=other).stdout)  # env first
+        self.assertIn("no episodes yet", self.list_in(other).stdout)  # a show folder here: that one
+        proc = run(["-C", other, "list"], cwd=self.elsewhere, env=self.env)
+        self.assertIn("no episodes yet", proc.stdout)  # -C above all
+        proc = run(["import", self.wav, "--title", "Второй"], cwd=self.elsewhere, env=self.env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("Второй", self.list_in(self.elsewhere).stdout)
+        self.write_config(f"show = {self.elsewhere}\n")
+        self.assertOneLineError(self.list_in(self.path(".")), 2, "is not a show folder",
+                                "that folder comes from " + os.path.join(self.config_home, "crosstalk", "config"))
+        self.assertOneLineError(self.list_in(self.elsewhere, CROSSTALK_SHOW=self.path("gone")), 2, "no such folder",
+                                "that folder comes from CROSSTALK_SHOW")
+
+
 class DaylightSaving(ShowTest):
     timezone = "Europe/Berlin"
 
