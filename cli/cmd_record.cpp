@@ -196,7 +196,10 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         auto report = recorder::record_live(**capture, item.audio, lossless, ls, control, [&](const recorder::Levels& l) {
           for (int key; keyboard && (key = keyboard->poll()) >= 0;) {
             if (key == ' ') control.paused = !control.paused;
-            else if (key == 'm' || key == 'M') ++control.chapter_marks;
+            else if (key == 'm' || key == 'M') {
+              const int chapter = ++control.chapter_marks;
+              std::printf("\r\033[Kchapter %d marked at %s\n", chapter, clock_text(l.seconds).c_str());
+            }
             else if (key == 'q' || key == 'Q' || key == '\n' || key == '\r') control.stop = true;
           }
           const char* warn = l.clipping ? "  CLIPPING: move back from the mic"
@@ -243,7 +246,8 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
           std::printf("normalising loudness…\n");
           std::fflush(stdout);
         });
-        if (!e && e.error().kind == ErrorKind::BadInput)  // e.g. too quiet: the host decides
+        // The show was there, the recording was refused (e.g. too quiet): the host decides.
+        if (!e && folder && e.error().kind == ErrorKind::BadInput)
           return bad_input("the recording is safe in " + item.audio.string() + " but did not reach the show: " +
                            e.error().message + "; then 'crosstalk upload' (it takes --max-gain too) delivers it");
         if (!e)
