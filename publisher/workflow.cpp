@@ -317,7 +317,8 @@ Result<std::string> tag_as_default(const fs::path& file, const char* what, std::
 
 Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& file,
                                     const ImportOptions& options) {
-  // The file's own title and artist stand in for --title and --host.
+  // The file's own title and artist stand in for --title and --host (an
+  // artist tag a feed could not carry is left out: a host is optional).
   ImportOptions o = options;
   bool title_from_file = false, host_from_file = false;
   if (o.title.empty() || o.host.empty()) {

@@ -235,12 +235,16 @@ class Decoder {
       return bad_input(path_ + ": its sound changes rate or channels at " + clock_text(decoded_, rate_) +
                        "; convert it to WAV or FLAC first");
     if (!resampler_) {
-      AVChannelLayout out{};
-      av_channel_layout_default(&out, channels_);
+      // Only the sample format changes: the channels stay as the decoder
+      // gives them, in and out the same layout (one it leaves unnamed, as
+      // some WMA does, taken as the default for that count), no remixing.
+      AVChannelLayout layout{};
+      if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) av_channel_layout_default(&layout, channels_);
+      else av_channel_layout_copy(&layout, &f->ch_layout);
       SwrContext* swr = nullptr;
-      int r = swr_alloc_set_opts2(&swr, &out, AV_SAMPLE_FMT_FLT, rate_, &f->ch_layout,
+      int r = swr_alloc_set_opts2(&swr, &layout, AV_SAMPLE_FMT_FLT, rate_, &layout,
                                   static_cast<AVSampleFormat>(f->format), rate_, 0, nullptr);
-      av_channel_layout_uninit(&out);
+      av_channel_layout_uninit(&layout);
       resampler_.reset(swr);
       if (r < 0 || (r = swr_init(swr)) < 0) return failure(path_ + ": cannot convert its samples (" + why(r) + ")");
       format_of_first_ = f->format;

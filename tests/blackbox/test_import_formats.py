@@ -45,8 +45,9 @@ FORMATS = [
     ("Ogg Vorbis (sox)", "d.ogg", lambda s, o: tool(["sox", s, o]), 2048, True),
     ("Ogg Opus", "e.opus", lambda s, o: ffmpeg("-i", s, "-c:a", "libopus", o), 882, True),
     ("WMA", "f.wma", lambda s, o: ffmpeg("-i", s, "-c:a", "wmav2", "-b:a", "64k", o), 2048, False),
-    ("MP4 video (H.264 + AAC)", "g.mp4",
-     lambda s, o: ffmpeg(*VIDEO, "-i", s, "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-c:a", "aac", o), 1024, True),
+    ("MP4 video call (H.264 + AAC stereo 48 kHz)", "g.mp4",
+     lambda s, o: ffmpeg(*VIDEO, "-i", s, "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-c:a", "aac", "-ac", "2",
+                         "-ar", "48000", o), 941, True),
     ("MOV video (MPEG-4 + AAC)", "h.mov",
      lambda s, o: ffmpeg(*VIDEO, "-i", s, "-map", "0:v", "-map", "1:a", "-c:v", "mpeg4", "-c:a", "aac", o), 1024, True),
     ("MKV video (MPEG-4 + Vorbis)", "i.mkv",
@@ -138,7 +139,7 @@ class ImportFormats(ShowTest):
                 at_zero = correlation(decoded, self.reference)
                 lag = best_lag(decoded, self.reference, frame48 * 2)
                 at_lag = correlation(shifted(decoded, lag), self.reference)
-                self.figures.append(f"{label:30s} length error {error:+6d} samples at 48 kHz (one frame: {frame48}), "
+                self.figures.append(f"{label:44s} length error {error:+6d} samples at 48 kHz (one frame: {frame48}), "
                                     f"correlation {at_zero:.4f} at zero lag, {at_lag:.4f} at lag {lag:+d}")
                 if delay_declared:
                     self.assertLessEqual(abs(error), frame48, "within one codec frame of the source")
