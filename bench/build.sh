@@ -44,7 +44,7 @@ json.dump({"show": show, "episodes": eps}, open(sys.argv[1], "w"), ensure_ascii=
 : >"$work/full.txt"; : >"$work/noop.txt"; : >"$work/npm.txt"
 for i in $(seq "$runs"); do
   "$crosstalk" -C "$work/show" unpublish "$new" >/dev/null
-  "$crosstalk" -C "$work/show" schedule "$new" --at 2026-01-02T10:00 >/dev/null
+  "$crosstalk" -C "$work/show" schedule "$new" --at 2026-01-02T10:00 --now 2026-01-01T10:00 >/dev/null
   timed "$crosstalk" -C "$work/show" build >>"$work/full.txt"
   timed "$crosstalk" -C "$work/show" build >>"$work/noop.txt"
   timed node "$work/node/podcast_peer.js" "$work/episodes.json" "$work/npm-feed.xml" >>"$work/npm.txt"

@@ -2,11 +2,16 @@
 // place where errors become text and exit codes.
 #include "app.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 #include "commands.hpp"
 #include "crosstalk/util/platform.hpp"
+#include "crosstalk/util/words.hpp"
 #include "crosstalk/util/xml_text.hpp"
 #include "crosstalk/version.hpp"
 
@@ -22,14 +27,66 @@ const CLI::Validator& xml_text() {
   return validator;
 }
 
+Result<publisher::ShowFolder> ShowDir::open() const {
+  auto folder = publisher::open_show(path);
+  if (!folder && !origin.empty())
+    return std::unexpected(Error{folder.error().kind, folder.error().message + "; that folder comes from " + origin});
+  return folder;
+}
+
+void add_max_gain(CLI::App& cmd, std::optional<double>& max_gain_db) {
+  cmd.add_option_function<double>("--max-gain", [&max_gain_db](const double& db) { max_gain_db = db; },
+                                  "raise a quiet recording by at most this, dB (default: the show's, 20); "
+                                  "a recording that needs more is refused")
+      ->check(CLI::Range(0.0, 60.0));
+}
+
+namespace {
+// A mistyped or missing command (or subcommand, as in 'spool lst'): the one
+// line to print, naming the commands there are and the likely one. Options
+// and -C's value are stepped over; a command's own arguments end the walk.
+std::optional<std::string> command_problem(CLI::App& root, int argc, char** argv) {
+  CLI::App* app = &root;
+  std::string where = "crosstalk";
+  for (int i = 1;; ++i) {
+    auto subs = app->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) return std::nullopt;
+    std::vector<std::string> names;
+    std::string list;
+    for (const CLI::App* sub : subs) {
+      names.push_back(sub->get_name());
+      list += (list.empty() ? "" : ", ") + sub->get_name();
+    }
+    while (i < argc && std::string_view(argv[i]).starts_with("-")) {
+      const std::string_view arg = argv[i];
+      if (arg == "--help" || arg == "-h" || arg == "--version") return std::nullopt;  // CLI11 answers these
+      i += arg == "-C" || arg == "--show" ? 2 : 1;
+    }
+    if (i >= argc)
+      return where + ": give a command; commands are: " + list + " (see '" + where + " --help')";
+    const std::string word = argv[i];
+    if (std::find(names.begin(), names.end(), word) == names.end()) {
+      auto guess = util::closest_match(word, names);
+      return where + ": unknown command '" + word + "'; commands are: " + list +
+             (guess ? " (did you mean '" + *guess + "'?)" : "");
+    }
+    app = app->get_subcommand(word);
+    where += " " + word;
+  }
+}
+}  // namespace
+
 int run(int argc, char** argv) {
   util::platform::report_file_size_limit_as_error();
   CLI::App root{"crosstalk — the studio for the company podcast", "crosstalk"};
   root.set_version_flag("--version", std::string("crosstalk ") + kVersion);
   root.require_subcommand(1);
   root.fallthrough();  // -C DIR works before or after the subcommand
-  auto show_dir = std::make_shared<std::string>(".");
-  root.add_option("-C,--show", *show_dir, "the show folder (default: the current folder)");
+  auto show_dir = std::make_shared<ShowDir>();
+  CLI::Option* show_option = root.add_option(
+      "-C,--show", show_dir->path,
+      "the show folder (default: the current folder if it is one, else $CROSSTALK_SHOW, else 'show = DIR' in " +
+          publisher::user_config_file().string() + ")");
   Action action;
   register_encode(root, action);
   register_show_commands(root, action, show_dir);
@@ -39,12 +96,9 @@ int run(int argc, char** argv) {
   register_staff(root, action, show_dir);
   register_studio(root, action, show_dir);
 
-  if (argc > 1 && argv[1][0] != '-') {
-    auto known = root.get_subcommands([&](CLI::App* sub) { return sub->get_name() == argv[1]; });
-    if (known.empty()) {
-      std::fprintf(stderr, "crosstalk: unknown command '%s' (see 'crosstalk --help')\n", argv[1]);
-      return 2;
-    }
+  if (auto problem = command_problem(root, argc, argv)) {
+    std::fprintf(stderr, "%s\n", problem->c_str());
+    return 2;
   }
   try {
     root.parse(argc, argv);
@@ -61,6 +115,11 @@ int run(int argc, char** argv) {
     return 2;
   }
   if (!action) return 2;
+  if (show_option->count() == 0) {
+    auto located = publisher::locate_show();
+    show_dir->path = located.dir.string();
+    show_dir->origin = located.origin;
+  }
   try {
     auto result = action();
     if (!result) {

@@ -52,6 +52,12 @@ void print_loudness(const std::string& source, const recorder::LoudnessReport& l
                  source.c_str(), lufs(l.input.integrated_lufs).c_str(), l.gain_db);
 }
 
+void print_input_notes(const std::string& source, const recorder::AudioFileInfo& input) {
+  if (input.audio_streams > 1)
+    std::fprintf(stderr, "note: %s has %d audio streams; used the first (%s, %d Hz, %d ch), not the others\n",
+                 source.c_str(), input.audio_streams, input.format.c_str(), input.sample_rate, input.channels);
+}
+
 namespace {
 
 Result<void> run_encode(const EncodeArgs& a) {
@@ -86,6 +92,7 @@ Result<void> run_encode(const EncodeArgs& a) {
     std::printf("%s: MP3, %.3f s, %s, %d kbit/s CBR, %llu bytes\n", options.mp3_path.string().c_str(), r.seconds(),
                 r.channels == 1 ? "mono" : "stereo", r.mp3->bitrate_kbps,
                 static_cast<unsigned long long>(r.mp3_file_bytes));
+  print_input_notes(a.in, r.input);
   print_loudness(a.in, r.loudness);
   return {};
 }
@@ -94,8 +101,8 @@ Result<void> run_encode(const EncodeArgs& a) {
 
 void register_encode(CLI::App& root, Action& action) {
   auto args = std::make_shared<EncodeArgs>();
-  CLI::App* cmd = root.add_subcommand("encode", "Encode a WAV/FLAC/AIFF file into a tagged Ogg Opus (or MP3) file");
-  cmd->add_option("IN", args->in, "input audio file (WAV, FLAC or AIFF, 8-192 kHz)")->required();
+  CLI::App* cmd = root.add_subcommand("encode", "Encode an audio file (WAV, FLAC, MP3, M4A, a video's sound, …) into a tagged Ogg Opus (or MP3) file");
+  cmd->add_option("IN", args->in, "input audio (WAV, FLAC, AIFF, MP3, M4A, Ogg, WMA, or an MP4/MOV/MKV/WebM video; 8-192 kHz)")->required();
   cmd->add_option("OUT", args->out, "output .opus file, or .mp3 for an MP3 alone (written atomically)")->required();
   cmd->add_option("--bitrate", args->bitrate_kbps, "kbit/s (default 64 mono, 96 stereo)")
       ->check(CLI::Range(6.0, 512.0));

@@ -16,6 +16,7 @@
 #include "crosstalk/recorder/live_recorder.hpp"
 #include "crosstalk/recorder/recover.hpp"
 #include "crosstalk/util/platform.hpp"
+#include "crosstalk/util/words.hpp"
 
 namespace fs = boost::filesystem;
 
@@ -55,8 +56,9 @@ void print_delivered(const feed::Episode& e) {
 }
 
 // Delivers what earlier recordings left in the spool (into `into` when given,
-// an absolute path); the number still waiting.
-int deliver_pending(bool verbose, const std::string& into = {}) {
+// an absolute path; raised by up to `max_gain_db` when given); the number
+// still waiting.
+int deliver_pending(bool verbose, const std::string& into = {}, std::optional<double> max_gain_db = {}) {
   auto items = publisher::load_spool();
   if (!items) {
     std::fprintf(stderr, "warning: %s\n", items.error().message.c_str());
@@ -65,6 +67,7 @@ int deliver_pending(bool verbose, const std::string& into = {}) {
   int waiting = 0;
   for (auto& item : *items) {
     if (!into.empty()) item.show_dir = into;
+    if (max_gain_db) item.options.max_gain_db = max_gain_db;
     auto e = publisher::deliver(item);
     if (e) {
       std::printf("delivered %s → ", item.audio.filename().string().c_str());
@@ -79,7 +82,7 @@ int deliver_pending(bool verbose, const std::string& into = {}) {
 
 }  // namespace
 
-void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir) {
+void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   {
     auto* cmd = root.add_subcommand("devices", "List the microphones and other inputs");
     cmd->callback([&action] {
@@ -114,17 +117,17 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
     cmd->add_option("--rate", *rate, "capture rate to ask the device for (default 48000; resampled to 48 kHz)")
         ->check(CLI::Range(8000.0, 192000.0));
     cmd->add_option("--publish-at", o->publish_at, "schedule it: ISO 8601 time (show's time zone if no offset)");
+    add_max_gain(*cmd, o->max_gain_db);
     cmd->callback([&action, o, out_of_turn, device, duration, channels, rate, show_dir] {
       action = [o, out_of_turn, device, duration, channels, rate, show_dir]() -> Result<void> {
         o->turns = *out_of_turn ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
         deliver_pending(false);
-        auto plan = publisher::plan_recording(*show_dir, *o);
+        auto plan = publisher::plan_recording(show_dir->path, *o);
         if (!plan) return std::unexpected(plan.error());
         publisher::SpoolItem& item = plan->item;
         std::string heading = "Recording";
         if (plan->number)
-          heading = "Episode " + std::to_string(plan->number) + " — " + plan->department +
-                    (plan->department.back() == 's' ? "' turn" : "'s turn");
+          heading = "Episode " + std::to_string(plan->number) + " — " + util::possessive(plan->department) + " turn";
         if (!plan->folder)
           std::fprintf(stderr, "warning: %s — recording to the local spool; 'crosstalk upload' delivers it later\n",
                        plan->unreachable.c_str());
@@ -166,7 +169,10 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
                                             [&](const recorder::Levels& l) {
           for (int key; keyboard && (key = keyboard->poll()) >= 0;) {
             if (key == ' ') control.paused = !control.paused;
-            else if (key == 'm' || key == 'M') ++control.chapter_marks;
+            else if (key == 'm' || key == 'M') {
+              const int chapter = ++control.chapter_marks;
+              std::printf("\r\033[Kchapter %d marked at %s\n", chapter, clock_text(l.seconds).c_str());
+            }
             else if (key == 'q' || key == 'Q' || key == '\n' || key == '\r') control.stop = true;
           }
           const char* warn = l.clipping ? "  CLIPPING: move back from the mic"
@@ -205,6 +211,10 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
           std::printf("normalising loudness…\n");
           std::fflush(stdout);
         });
+        // The show was there, the recording was refused (e.g. too quiet): the host decides.
+        if (!e && plan->folder && e.error().kind == ErrorKind::BadInput)
+          return bad_input("the recording is safe in " + item.audio.string() + " but did not reach the show: " +
+                           e.error().message + "; then 'crosstalk upload' (it takes --max-gain too) delivers it");
         if (!e)
           return failure("the recording is safe in " + item.audio.string() + " but did not reach the show: " +
                          e.error().message + "; 'crosstalk upload' delivers it later");
@@ -249,10 +259,12 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
   }
   {
     auto into = std::make_shared<std::string>();
+    auto max_gain = std::make_shared<std::optional<double>>();
     auto* cmd = root.add_subcommand("upload", "Deliver recordings waiting in the local spool to their shows");
     cmd->add_option("--into", *into, "deliver them into this show folder instead of the one each was recorded for");
-    cmd->callback([&action, into] {
-      action = [into]() -> Result<void> {
+    add_max_gain(*cmd, *max_gain);
+    cmd->callback([&action, into, max_gain] {
+      action = [into, max_gain]() -> Result<void> {
         std::string target;
         if (!into->empty()) {
           auto folder = publisher::open_show(*into);
@@ -260,7 +272,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<st
           boost::system::error_code ec;
           target = fs::absolute(*into, ec).lexically_normal().string();
         }
-        const int waiting = deliver_pending(true, target);
+        const int waiting = deliver_pending(true, target, *max_gain);
         if (waiting) return failure(std::to_string(waiting) + " recording(s) still in the spool (see above)");
         std::printf("nothing left in the spool\n");
         return {};

@@ -9,7 +9,7 @@
 
 namespace crosstalk::cli {
 
-void register_serve(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir) {
+void register_serve(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   auto listen = std::make_shared<std::string>("127.0.0.1:8080");
   auto* cmd = root.add_subcommand("serve", "Serve public/ over HTTP and publish what falls due");
   cmd->add_option("--listen", *listen, "HOST:PORT (default 127.0.0.1:8080)");
@@ -17,7 +17,7 @@ void register_serve(CLI::App& root, Action& action, std::shared_ptr<std::string>
     action = [listen, show_dir]() -> Result<void> {
       auto options = server::parse_listen(*listen);
       if (!options) return std::unexpected(options.error());
-      auto folder = publisher::open_show(*show_dir);
+      auto folder = show_dir->open();
       if (!folder) return std::unexpected(folder.error());
       std::printf("serving %s at http://%s:%u/ (feed: http://%s:%u/feed.xml); Ctrl-C stops\n",
                   folder->public_dir().string().c_str(), options->address.c_str(), options->port,

@@ -11,6 +11,7 @@
 #include "crosstalk/publisher/check.hpp"
 #include "crosstalk/publisher/renditions.hpp"
 #include "crosstalk/publisher/workflow.hpp"
+#include "crosstalk/util/words.hpp"
 
 namespace crosstalk::cli {
 
@@ -31,7 +32,13 @@ void print_json(const nlohmann::json& j) {
   std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
-Result<ShowFolder> open(const std::string& dir) { return publisher::open_show(dir); }
+// --now: the real time, or the one pretended (ISO 8601, the show's zone).
+Result<feed::Time> now_option(const std::string& text, const ShowFolder& folder) {
+  if (text.empty()) return feed::now();
+  auto parsed = feed::parse_time(text, folder.show.timezone);
+  if (!parsed) return std::unexpected(Error{ErrorKind::BadInput, "--now: " + parsed.error().message});
+  return *parsed;
+}
 
 void print_build(const ShowFolder& folder, const publisher::BuildReport& r) {
   for (int n : r.newly_published) std::printf("published episode %d\n", n);
@@ -44,7 +51,7 @@ void print_build(const ShowFolder& folder, const publisher::BuildReport& r) {
 
 }  // namespace
 
-void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir) {
+void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   {
     auto o = std::make_shared<publisher::InitOptions>();
     auto dir = std::make_shared<std::string>();
@@ -81,17 +88,18 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     auto o = std::make_shared<publisher::ImportOptions>();
     auto file = std::make_shared<std::string>();
     auto out_of_turn = std::make_shared<bool>(false);
-    auto* cmd = root.add_subcommand("import", "Add an episode from a WAV/FLAC/AIFF file");
+    auto* cmd = root.add_subcommand("import", "Add an episode from an audio file (WAV, FLAC, MP3, M4A, a video's sound, …)");
     cmd->add_option("FILE", *file, "the recording")->required();
-    cmd->add_option("--title", o->title, "episode title")->required()->check(xml_text());
+    cmd->add_option("--title", o->title, "episode title (default: the file's title tag)")->check(xml_text());
     cmd->add_option("--description", o->description, "episode description")->check(xml_text());
-    cmd->add_option("--host", o->host, "who hosts it")->check(xml_text());
+    cmd->add_option("--host", o->host, "who hosts it (default: the file's artist tag)")->check(xml_text());
     cmd->add_option("--department", o->department, "default: whose turn it is");
     cmd->add_flag("--out-of-turn", *out_of_turn, "allow the department that spoke last");
     cmd->add_option("--publish-at", o->publish_at, "schedule it: ISO 8601 time (show's time zone if no offset)");
+    add_max_gain(*cmd, o->max_gain_db);
     cmd->callback([&action, o, file, out_of_turn, show_dir] {
       action = [o, file, out_of_turn, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         o->turns = *out_of_turn ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
         auto r = publisher::import_episode(*folder, *file, *o);
@@ -102,6 +110,11 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
         if (r->episode.mp3_size_bytes)
           std::printf(" (+ MP3, %llu bytes)", static_cast<unsigned long long>(*r->episode.mp3_size_bytes));
         std::printf("\n");
+        if (r->title_from_file || r->host_from_file)
+          std::printf("from the file's tags: %s%s%s\n", r->title_from_file ? "title" : "",
+                      r->title_from_file && r->host_from_file ? ", " : "",
+                      r->host_from_file ? ("host " + r->episode.host).c_str() : "");
+        print_input_notes(*file, r->encode.input);
         print_loudness(*file, r->encode.loudness);
         if (r->publish_time_passed)
           std::printf("note: its publish time has passed; it goes live at the next 'crosstalk build'\n");
@@ -115,7 +128,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_flag("--json", *json, "machine-readable output");
     cmd->callback([&action, json, show_dir] {
       action = [json, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto episodes = publisher::load_library(*folder);
         if (!episodes) return std::unexpected(episodes.error());
@@ -159,7 +172,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
                       e.cut_short ? "  [cut short]" : "", e.note.empty() ? "" : ("  [note: " + e.note + "]").c_str());
         }
         auto turn = publisher::whose_turn(folder->show, *episodes);
-        std::printf("next: %s's turn\n", turn.next.c_str());
+        std::printf("next: %s turn\n", util::possessive(turn.next).c_str());
         return {};
       };
     });
@@ -167,14 +180,18 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
   {
     auto ep = std::make_shared<std::string>();
     auto at = std::make_shared<std::string>();
-    auto* cmd = root.add_subcommand("schedule", "Schedule an episode");
+    auto now = std::make_shared<std::string>();
+    auto* cmd = root.add_subcommand("schedule", "Schedule an episode (a time to come; 'publish' is for now)");
     cmd->add_option("EP", *ep, "episode number or stem")->required();
     cmd->add_option("--at", *at, "ISO 8601 time (show's time zone if no offset)")->required();
-    cmd->callback([&action, ep, at, show_dir] {
-      action = [ep, at, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+    cmd->add_option("--now", *now, "pretend it is this time (ISO 8601), as 'build --now' does");
+    cmd->callback([&action, ep, at, now, show_dir] {
+      action = [ep, at, now, show_dir]() -> Result<void> {
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
-        auto r = publisher::schedule_episode(*folder, *ep, *at);
+        auto t = now_option(*now, *folder);
+        if (!t) return std::unexpected(t.error());
+        auto r = publisher::schedule_episode(*folder, *ep, *at, *t);
         if (!r) return std::unexpected(r.error());
         std::printf("scheduled %s\n", describe(folder->show, r->episode).c_str());
         if (r->in_the_past)
@@ -190,12 +207,19 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_option("EP", *ep, "episode number or stem")->required();
     cmd->callback([&action, ep, publish, show_dir] {
       action = [ep, publish, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto r = publish ? publisher::publish_episode(*folder, *ep, feed::now())
                          : publisher::unpublish_episode(*folder, *ep);
         if (!r) return std::unexpected(r.error());
-        std::printf("%s %s\n", publish ? "published" : "unpublished", describe(folder->show, *r).c_str());
+        const feed::Episode& e = r->episode;
+        if (r->already && publish)
+          std::printf("episode %d (%s) is already published, since %s: nothing to do\n", e.number, e.stem().c_str(),
+                      feed::format_local(e.published_at.value_or(e.recorded_at), folder->show.timezone).c_str());
+        else if (r->already)
+          std::printf("episode %d (%s) is already a draft: nothing to do\n", e.number, e.stem().c_str());
+        else
+          std::printf("%s %s\n", publish ? "published" : "unpublished", describe(folder->show, r->episode).c_str());
         return {};
       };
     });
@@ -206,7 +230,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_option("EP", *ep, "episode number or stem")->required();
     cmd->callback([&action, ep, show_dir] {
       action = [ep, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto r = publisher::delete_episode(*folder, *ep);
         if (!r) return std::unexpected(r.error());
@@ -232,7 +256,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
       action = [ep, o, show_dir]() -> Result<void> {
         if (!o->title && !o->description && !o->host)
           return bad_input("nothing to change: give --title, --description or --host");
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto r = publisher::edit_episode(*folder, *ep, *o);
         if (!r) return std::unexpected(r.error());
@@ -247,14 +271,10 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_option("--now", *now, "pretend it is this time (ISO 8601)");
     cmd->callback([&action, now, show_dir] {
       action = [now, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
-        feed::Time t = feed::now();
-        if (!now->empty()) {
-          auto parsed = feed::parse_time(*now, folder->show.timezone);
-          if (!parsed) return std::unexpected(Error{ErrorKind::BadInput, "--now: " + parsed.error().message});
-          t = *parsed;
-        }
+        auto t = now_option(*now, *folder);
+        if (!t) return std::unexpected(t.error());
         // Renditions first (minutes on a big show, unlocked while encoding),
         // so the build that follows lists them in the MP3 feeds.
         auto made = publisher::make_missing_renditions(
@@ -263,7 +283,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
                            feed::format_duration(e.duration_seconds).c_str());
             });
         if (!made) return std::unexpected(made.error());
-        auto r = publisher::build_public(*folder, t);
+        auto r = publisher::build_public(*folder, *t);
         if (!r) return std::unexpected(r.error());
         print_build(*folder, *r);
         return {};
@@ -276,7 +296,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<std:
     cmd->add_flag("--json", *json, "machine-readable output");
     cmd->callback([&action, json, show_dir] {
       action = [json, show_dir]() -> Result<void> {
-        auto folder = open(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto r = publisher::check_show(*folder);
         if (*json) {

@@ -9,7 +9,7 @@
 
 namespace crosstalk::cli {
 
-void register_staff(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir) {
+void register_staff(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   auto* group = root.add_subcommand("staff", "Who may enter the browser studio: add, list, revoke");
   group->require_subcommand(1);
   {
@@ -25,7 +25,7 @@ void register_staff(CLI::App& root, Action& action, std::shared_ptr<std::string>
     cmd->add_option("--email", a->email, "their e-mail (also matched by a single-sign-on proxy's header)")->check(xml_text());
     cmd->callback([&action, a, show_dir] {
       action = [a, show_dir]() -> Result<void> {
-        auto folder = publisher::open_show(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto added = publisher::add_staff(*folder, a->name, a->role == "comms" ? feed::Role::Comms : feed::Role::Host,
                                           a->department, a->email, feed::now());
@@ -41,7 +41,7 @@ void register_staff(CLI::App& root, Action& action, std::shared_ptr<std::string>
     auto* cmd = group->add_subcommand("list", "Who may enter the studio");
     cmd->callback([&action, show_dir] {
       action = [show_dir]() -> Result<void> {
-        auto folder = publisher::open_show(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto list = publisher::list_staff(*folder);
         if (!list) return std::unexpected(list.error());
@@ -60,7 +60,7 @@ void register_staff(CLI::App& root, Action& action, std::shared_ptr<std::string>
     cmd->add_option("NAME", *name, "as given to 'staff add'")->required();
     cmd->callback([&action, name, show_dir] {
       action = [name, show_dir]() -> Result<void> {
-        auto folder = publisher::open_show(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         if (auto r = publisher::revoke_staff(*folder, *name); !r) return r;
         std::printf("revoked %s: their link and sessions stop working at their next request\n", name->c_str());

@@ -11,7 +11,7 @@
 
 namespace crosstalk::cli {
 
-void register_studio(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir) {
+void register_studio(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   struct Args {
     std::string listen = "127.0.0.1:8090";
     studio::StudioOptions options;
@@ -35,7 +35,7 @@ void register_studio(CLI::App& root, Action& action, std::shared_ptr<std::string
       if (!listen) return std::unexpected(listen.error());
       if (!a->options.user_header.empty() && a->options.trusted_proxies.empty())
         return bad_input("--user-header needs --trust-proxy ADDRESS: the header is believed only from your proxy");
-      auto folder = publisher::open_show(*show_dir);
+      auto folder = show_dir->open();
       if (!folder) return std::unexpected(folder.error());
       studio::StudioOptions o = a->options;
       o.address = listen->address;

@@ -9,7 +9,7 @@
 
 namespace crosstalk::cli {
 
-void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<std::string> show_dir) {
+void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   auto* group = root.add_subcommand("subscribers", "Personal feed URLs of a private show");
   group->require_subcommand(1);
   {
@@ -20,7 +20,7 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<std::s
     cmd->add_option("--department", *department, "their department (for listening figures by department)");
     cmd->callback([&action, name, department, show_dir] {
       action = [name, department, show_dir]() -> Result<void> {
-        auto folder = publisher::open_show(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto added = publisher::add_subscriber(*folder, *name, feed::now(), *department);
         if (!added) return std::unexpected(added.error());
@@ -35,7 +35,7 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<std::s
     auto* cmd = group->add_subcommand("list", "Who has a personal feed URL");
     cmd->callback([&action, show_dir] {
       action = [show_dir]() -> Result<void> {
-        auto folder = publisher::open_show(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto list = publisher::list_subscribers(*folder);
         if (!list) return std::unexpected(list.error());
@@ -54,7 +54,7 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<std::s
     cmd->add_option("NAME", *name, "as given to 'subscribers add'")->required();
     cmd->callback([&action, name, show_dir] {
       action = [name, show_dir]() -> Result<void> {
-        auto folder = publisher::open_show(*show_dir);
+        auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         if (auto r = publisher::revoke_subscriber(*folder, *name); !r) return r;
         std::printf("revoked %s: their URLs stop working at their next request\n", name->c_str());

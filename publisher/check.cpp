@@ -3,11 +3,13 @@
 
 #include <boost/filesystem/operations.hpp>
 #include <cmath>
+#include <cstdio>
 #include <pugixml.hpp>
 
 #include "crosstalk/feed/render.hpp"
 #include "crosstalk/util/xml_text.hpp"
 #include "crosstalk/recorder/audio_tags.hpp"
+#include "crosstalk/recorder/encode_file.hpp"
 #include "crosstalk/recorder/opus_probe.hpp"
 #include "crosstalk/recorder/mp3_probe.hpp"
 #include "crosstalk/publisher/renditions.hpp"
@@ -52,6 +54,39 @@ void check_rendition(const ShowFolder& folder, const feed::Episode& e, Add&& add
     add(pub, "published but not in public/: run 'crosstalk build'");
   if (e.state != feed::State::Published && fs::exists(pub, ec))
     add(pub, std::string("reachable by staff but the episode is ") + std::string(feed::to_string(e.state)));
+}
+
+// Loudness within 2 LU of the show's target when the show normalises: the
+// sidecar's figure, or (an episode delivered without one) a measurement.
+constexpr double kLoudnessToleranceLu = 2.0;
+
+template <class Add>
+void check_loudness(const ShowFolder& folder, const feed::Episode& e, Add&& add) {
+  const feed::Show& show = folder.show;
+  if (!show.normalize) return;
+  double lufs = -HUGE_VAL;
+  if (e.loudness) {
+    lufs = e.loudness->output_lufs;
+  } else {
+    auto measured = recorder::measure_loudness(folder.audio(e));
+    if (!measured) return;  // an unreadable file is reported already
+    lufs = measured->integrated_lufs;
+  }
+  char target[16];
+  std::snprintf(target, sizeof target, "%.0f", show.target_lufs);
+  if (!std::isfinite(lufs) || lufs < -70) {
+    add(folder.audio(e), std::string("silent (nothing above -70 LUFS), the show's target is ") + target +
+                             " LUFS: import it again from a recording that has sound");
+    return;
+  }
+  const double off = lufs - show.target_lufs;
+  if (std::fabs(off) <= kLoudnessToleranceLu) return;
+  char text[200];
+  std::snprintf(text, sizeof text, "%.1f LUFS, %.1f LU %s the show's target of %s LUFS: ", lufs, std::fabs(off),
+                off < 0 ? "under" : "over", target);
+  add(folder.audio(e), std::string(text) + (off < 0 ? "import it again from its recording (--max-gain if it is "
+                                                      "that quiet)"
+                                                    : "import it again from its recording"));
 }
 
 }  // namespace
@@ -105,6 +140,7 @@ CheckReport check_show(const ShowFolder& folder) {
     if (!tags) add(audio, "tags unreadable");
     else if (tags->title != e.title) add(audio, "TITLE tag differs from the sidecar's title");
     check_rendition(folder, e, add);
+    check_loudness(folder, e, add);
     const fs::path pub = folder.public_dir() / "episodes" / e.audio_file();
     bool is_public = fs::exists(pub, ec);
     if (e.state == feed::State::Published) {

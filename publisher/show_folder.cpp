@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
 #include "crosstalk/util/atomic_file.hpp"
 
@@ -35,13 +36,48 @@ Result<ShowFolder> open_show(const fs::path& dir) {
   ShowFolder folder;
   folder.root = dir;
   if (!fs::exists(folder.show_xml(), ec))
-    return bad_input(dir.string() + ": not a show folder (no show.xml); create one with 'crosstalk init DIR --title T'");
+    return bad_input("run this inside a show folder or give -C SHOW: " +
+                     (dir == "." ? "the current folder (" + fs::current_path(ec).string() + ")" : dir.string()) +
+                     " is not a show folder (no show.xml); 'crosstalk init DIR --title T' creates one");
   auto show = feed::load_show(folder.show_xml());
   if (!show) return std::unexpected(show.error());
   folder.show = std::move(*show);
   if (!fs::is_directory(folder.library(), ec))
     return bad_input(folder.library().string() + ": missing; this show folder is damaged (restore library/)");
   return folder;
+}
+
+fs::path user_config_file() { return util::platform::user_config_dir() / "crosstalk" / "config"; }
+
+namespace {
+// The value of `show = …` in the config file; empty when there is none.
+std::string configured_show(const fs::path& file) {
+  std::ifstream in(file.string());
+  std::string line, show;
+  while (std::getline(in, line)) {
+    const auto hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    auto trim = [](std::string s) {
+      const auto first = s.find_first_not_of(" \t\r");
+      return first == std::string::npos ? std::string() : s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+    };
+    if (trim(line.substr(0, eq)) == "show") show = trim(line.substr(eq + 1));
+  }
+  if (show.rfind("~/", 0) == 0)
+    if (const char* home = std::getenv("HOME"); home && *home) show = (fs::path(home) / show.substr(2)).string();
+  return show;
+}
+}  // namespace
+
+ShowLocation locate_show() {
+  boost::system::error_code ec;
+  if (fs::exists(fs::path("show.xml"), ec)) return {".", ""};
+  if (const char* env = std::getenv("CROSSTALK_SHOW"); env && *env) return {env, "CROSSTALK_SHOW"};
+  const fs::path config = user_config_file();
+  if (auto show = configured_show(config); !show.empty()) return {show, config.string()};
+  return {".", ""};
 }
 
 Result<std::vector<feed::Episode>> load_library(const ShowFolder& folder) {

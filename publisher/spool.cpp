@@ -48,6 +48,7 @@ Result<void> save_spool_item(const SpoolItem& item) {
   add("department", item.options.department);
   add("out-of-turn", item.options.turns == Turns::AllowOutOfTurn ? "true" : "false");
   add("publish-at", item.options.publish_at);
+  if (item.options.max_gain_db) add("max-gain", std::to_string(*item.options.max_gain_db));
   add("recorded-at", feed::format_utc(item.recorded_at));
   add("state", item.complete ? "complete" : "recording");
   add("seconds", std::to_string(item.seconds));
@@ -83,6 +84,7 @@ Result<SpoolItem> load_spool_item(const fs::path& meta) {
   item.options.department = text("department");
   item.options.turns = text("out-of-turn") == "true" ? Turns::AllowOutOfTurn : Turns::Enforce;
   item.options.publish_at = text("publish-at");
+  if (auto max_gain = root.child("max-gain")) item.options.max_gain_db = max_gain.text().as_double();
   if (auto t = feed::parse_time(text("recorded-at"), "UTC")) item.recorded_at = *t;
   item.complete = text("state") == "complete";
   item.seconds = root.child("seconds").text().as_double();

@@ -9,6 +9,7 @@
 #include "crosstalk/publisher/nginx_config.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/read_file.hpp"
+#include "crosstalk/util/words.hpp"
 #include "crosstalk/util/xml_text.hpp"
 
 namespace fs = boost::filesystem;
@@ -105,7 +106,7 @@ Result<void> check_turn(const feed::Show& show, const std::vector<feed::Episode>
   std::string last = turn.last ? turn.last->department + " spoke last (episode " +
                                      std::to_string(turn.last->number) + ")"
                                : "no one has spoken yet";
-  return bad_input("it is " + turn.next + "'s turn, not " + department + "'s: " + last +
+  return bad_input("it is " + util::possessive(turn.next) + " turn, not " + util::possessive(department) + ": " + last +
                    "; add --out-of-turn to record anyway");
 }
 
@@ -303,6 +304,8 @@ Result<ImportResult> encode_and_add(const ShowFolder& folder, const fs::path& fi
   recorder::EncodeOptions encode = encode_options(folder);
   encode.tags.title = o.title;
   encode.mp3_path = incoming_mp3;
+  encode.loudness.quiet_input = recorder::QuietInput::Refuse;
+  if (o.max_gain_db) encode.loudness.max_gain_db = *o.max_gain_db;
   auto report = recorder::encode_file(file, incoming, encode);
   if (!report) return std::unexpected(report.error());
   draft.duration_seconds = report->seconds();
@@ -318,13 +321,52 @@ Result<ImportResult> encode_and_add(const ShowFolder& folder, const fs::path& fi
 }
 }  // namespace
 
+namespace {
+// A tag, trimmed, as the default of an option: refused when a feed could
+// not carry it.
+Result<std::string> tag_as_default(const fs::path& file, const char* what, std::string tag) {
+  const auto first = tag.find_first_not_of(" \t\r\n");
+  tag = first == std::string::npos ? std::string() : tag.substr(first, tag.find_last_not_of(" \t\r\n") - first + 1);
+  if (auto problem = util::xml_text_problem(tag))
+    return bad_input(file.string() + ": its " + what + " tag contains " + *problem + "; give --" +
+                     (std::string(what) == "title" ? "title" : "host") + " instead");
+  return tag;
+}
+}  // namespace
+
 Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& file,
-                                    const ImportOptions& o) {
+                                    const ImportOptions& options) {
+  // The file's own title and artist stand in for --title and --host (an
+  // artist tag a feed could not carry is left out: a host is optional).
+  ImportOptions o = options;
+  bool title_from_file = false, host_from_file = false;
+  if (o.title.empty() || o.host.empty()) {
+    auto tags = recorder::read_input_tags(file);
+    if (!tags) return std::unexpected(tags.error());
+    auto title = tag_as_default(file, "title", tags->title);
+    auto artist = tag_as_default(file, "artist", tags->artist);
+    if (o.title.empty()) {
+      if (!title) return std::unexpected(title.error());
+      if (title->empty())
+        return bad_input(file.string() + ": has no title tag; give the episode a title with --title \"…\"");
+      o.title = *title;
+      title_from_file = true;
+    }
+    if (o.host.empty() && artist && !artist->empty()) {
+      o.host = *artist;
+      host_from_file = true;
+    }
+  }
   auto prepared = prepare(folder, o);
   if (!prepared) return std::unexpected(prepared.error());
   feed::Episode draft;
   draft.recorded_at = feed::now();
-  return encode_and_add(folder, file, o, *prepared, std::move(draft));
+  auto result = encode_and_add(folder, file, o, *prepared, std::move(draft));
+  if (result) {
+    result->title_from_file = title_from_file;
+    result->host_from_file = host_from_file;
+  }
+  return result;
 }
 
 Result<ImportResult> import_recording(const ShowFolder& folder, const fs::path& lossless, const ImportOptions& o,
@@ -364,9 +406,13 @@ Result<feed::Episode> add_recording(const ShowFolder& folder, const fs::path& op
 }
 
 Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_view ref,
-                                        std::string_view when) {
+                                        std::string_view when, feed::Time now) {
   auto t = feed::parse_time(when, folder.show.timezone);
   if (!t) return std::unexpected(Error{ErrorKind::BadInput, "--at: " + t.error().message});
+  if (*t <= now)  // a typo that would publish within seconds under `serve`
+    return bad_input("--at " + std::string(when) + " is in the past (it is " +
+                     feed::format_local(now, folder.show.timezone) + "); to publish now, use 'crosstalk publish " +
+                     std::string(ref) + "'");
   return change_episode(folder, ref, [&](feed::Episode& e) -> Result<ScheduleResult> {
     if (e.state == feed::State::Published)
       return bad_input("episode " + std::to_string(e.number) +
@@ -378,16 +424,17 @@ Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_vi
   });
 }
 
-Result<feed::Episode> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now) {
-  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
-    if (e.state != feed::State::Published) {
+Result<StateChange> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now) {
+  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<StateChange> {
+    const bool already = e.state == feed::State::Published;
+    if (!already) {
       e.state = feed::State::Published;
       e.publish_at = now;
       e.published_at = now;
       if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
     }
     if (auto r = build_public_locked(folder, now); !r) return std::unexpected(r.error());
-    return e;
+    return StateChange{e, already};
   });
 }
 
@@ -414,14 +461,17 @@ Result<feed::Episode> delete_episode(const ShowFolder& folder, std::string_view 
   });
 }
 
-Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_view ref) {
-  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
-    e.state = feed::State::Draft;
-    e.publish_at.reset();
-    e.published_at.reset();
-    if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+Result<StateChange> unpublish_episode(const ShowFolder& folder, std::string_view ref) {
+  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<StateChange> {
+    const bool already = e.state == feed::State::Draft;
+    if (!already) {
+      e.state = feed::State::Draft;
+      e.publish_at.reset();
+      e.published_at.reset();
+      if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+    }
     if (auto r = build_public_locked(folder, feed::now()); !r) return std::unexpected(r.error());
-    return e;
+    return StateChange{e, already};
   });
 }
 

@@ -1,4 +1,4 @@
-// encode_file: streams a WAV/FLAC/AIFF file into a tagged Ogg Opus file in
+// encode_file: streams an audio file (AudioFileReader) into a tagged Ogg Opus file in
 // fixed-size blocks, so memory stays flat whatever the input's length.
 #include "crosstalk/recorder/encode_file.hpp"
 
@@ -106,14 +106,14 @@ Result<void> for_each_block(AudioFileReader& reader, int channels, Fn&& fn,
 // Pass 1: loudness of the source as it will be encoded (mixed down). Its
 // true peak comes from the limiter's detector in pass 2, which oversamples
 // anyway (libebur128's true-peak mode would double the cost of this pass).
-Result<LoudnessFigures> measure(const boost::filesystem::path& in, int channels) {
+Result<LoudnessFigures> measure(const AudioFileReader& source, int channels) {
   // Two halves on two threads; libebur128 combines their histograms.
   std::vector<Excerpt> halves(2);
   std::vector<std::optional<LoudnessMeter>> meters(2);
   std::vector<Result<void>> results(2);
   auto measure_half = [&](int h) {
     results[h] = guarded([&]() -> Result<void> {
-      auto reader = AudioFileReader::open(in);
+      auto reader = source.another();
       if (!reader) return std::unexpected(reader.error());
       // Short files in one piece: a half shorter than a 400 ms gating block
       // would measure nothing. (On long ones, the few blocks across the middle
@@ -240,14 +240,14 @@ struct Rehearsal {
   double source_lufs = -HUGE_VAL;
 };
 
-Result<Rehearsal> rehearse(const fs::path& in, int channels, double gain_db, double ceiling,
+Result<Rehearsal> rehearse(const AudioFileReader& source, int channels, double gain_db, double ceiling,
                            const std::vector<Excerpt>& excerpts) {
   const std::size_t parts = excerpts.empty() ? 1 : 2;
   std::vector<Result<ChainResult>> runs(parts);
   std::vector<std::optional<LoudnessMeter>> sources(parts);
   auto run_part = [&](std::size_t p) {
     auto done = guarded([&]() -> Result<void> {
-      auto reader = AudioFileReader::open(in);
+      auto reader = source.another();
       if (!reader) return std::unexpected(reader.error());
       auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Integrated);
       if (!meter) return std::unexpected(meter.error());
@@ -274,16 +274,15 @@ Result<Rehearsal> rehearse(const fs::path& in, int channels, double gain_db, dou
                    LoudnessMeter::combined(inputs).integrated_lufs};
 }
 
-Result<void> settle_gain(const fs::path& in, const AudioFileInfo& info, int channels, double ceiling,
-                         LoudnessReport& report) {
+Result<void> settle_gain(const AudioFileReader& source, int channels, double ceiling, LoudnessReport& report) {
   // A limiter that will not act takes nothing (sample peak + 1 dB for what
   // lies between samples and what resampling adds).
   if (report.input.sample_peak_dbfs + report.gain_db + 1.0 < ceiling) return {};
   const double base = report.gain_db;
-  const auto excerpts = rehearsal_excerpts(info);
+  const auto excerpts = rehearsal_excerpts(source.info());
   double previous_gain = 0, previous_out = 0;
   for (int round = 0; round < 2; ++round) {
-    auto rehearsal = rehearse(in, channels, report.gain_db, ceiling, excerpts);
+    auto rehearsal = rehearse(source, channels, report.gain_db, ceiling, excerpts);
     if (!rehearsal) return std::unexpected(rehearsal.error());
     const double aim = rehearsal->source_lufs + base;  // the target, or less when the gain was capped
     const double out = rehearsal->output_lufs;
@@ -342,14 +341,16 @@ Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const Encod
 
   // Pass 1 (normalising): measure, decide the gain, rehearse the limiter.
   if (loudness.normalize) {
-    auto figures = measure(in, report.channels);
+    auto figures = measure(*reader, report.channels);
     if (!figures) return std::unexpected(figures.error());
     lr.input = *figures;
     lr.silent = is_silent(*figures);
     lr.gain_db = normalization_gain_db(*figures, loudness, &lr.gain_capped);
+    if (lr.gain_capped && loudness.quiet_input == QuietInput::Refuse)
+      return bad_input(too_quiet_message(in.string(), *figures, loudness));
     lr.normalized = !lr.silent;
     if (lr.normalized)
-      if (auto r = settle_gain(in, info, report.channels, ceiling, lr); !r) return std::unexpected(r.error());
+      if (auto r = settle_gain(*reader, report.channels, ceiling, lr); !r) return std::unexpected(r.error());
   }
 
   AudioTags tags = options.tags;
@@ -479,6 +480,12 @@ int default_mp3_bitrate_kbps(int channels) { return channels == 2 ? 96 : 64; }
 
 Result<EncodeReport> encode_file(const fs::path& in, const fs::path& out, const EncodeOptions& options) {
   return encode(in, out, options);
+}
+
+Result<LoudnessFigures> measure_loudness(const fs::path& path) {
+  auto reader = AudioFileReader::open(path);
+  if (!reader) return std::unexpected(reader.error());
+  return measure(*reader, reader->info().channels);
 }
 
 Result<EncodeReport> encode_mp3_file(const fs::path& in, const EncodeOptions& options) {

@@ -5,6 +5,7 @@
 #include <ebur128.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <vector>
 
 namespace crosstalk::recorder {
@@ -85,6 +86,17 @@ double normalization_gain_db(const LoudnessFigures& input, const LoudnessSetting
     gain = s.max_gain_db;
   }
   return gain;
+}
+
+std::string too_quiet_message(const std::string& source, const LoudnessFigures& input, const LoudnessSettings& s) {
+  const double needed = s.target_lufs - input.integrated_lufs;
+  char text[320];
+  std::snprintf(text, sizeof text,
+                ": too quiet to publish (%.1f LUFS: reaching %.0f LUFS needs %+.1f dB, more than the %.0f dB "
+                "allowed); probably a muted microphone or the wrong input: check the recording, or force it "
+                "with --max-gain %.0f",
+                input.integrated_lufs, s.target_lufs, needed, s.max_gain_db, std::ceil(needed));
+  return source + text;
 }
 
 }  // namespace crosstalk::recorder

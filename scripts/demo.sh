@@ -43,9 +43,12 @@ ct import "$demo/audio/3.wav" --title "Тексты <заново>: ×5 заяв
 echo "== recording episode 4 live: crosstalk record, from a virtual microphone =="
 /usr/bin/python3 scripts/demo_record.py "$crosstalk" "$show" "$demo/audio/4.wav" "$demo/spool" -- \
   --title "Клиент вернулся" --host "Борис Иванов" --description "Почему честность оказалась лучшим аргументом."
-ct schedule 1 --at "$(date -d '3 days ago' +%Y-%m-%dT10:00)"
-ct schedule 2 --at "$(date -d '2 days ago' +%Y-%m-%dT10:00)"
-ct schedule 3 --at "$(date -d 'yesterday' +%Y-%m-%dT10:00)"
+# Three "published" in the past days: scheduled as if it were four days ago
+# (schedule refuses a past time; --now pretends, as build's does).
+before="$(date -d '4 days ago' +%Y-%m-%dT10:00)"
+ct schedule 1 --at "$(date -d '3 days ago' +%Y-%m-%dT10:00)" --now "$before"
+ct schedule 2 --at "$(date -d '2 days ago' +%Y-%m-%dT10:00)" --now "$before"
+ct schedule 3 --at "$(date -d 'yesterday' +%Y-%m-%dT10:00)" --now "$before"
 ct schedule 4 --at "$(date -d 'tomorrow' +%Y-%m-%dT10:00)"
 
 echo "== building public/ =="

@@ -12,6 +12,7 @@ PACKAGES=(
   libboost-filesystem-dev libboost-dev libcli11-dev libgtest-dev libpugixml-dev
   libhowardhinnant-date-dev tzdata nlohmann-json3-dev libebur128-dev libssl-dev portaudio19-dev
   libmp3lame-dev libqrencode-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
   # test and benchmark tools: real encoders, decoders and checkers
   opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen python3-feedparser libxml2-utils podget chromium time bc valgrind
   lame python3-podcastparser gpodder zbar-tools

@@ -194,8 +194,12 @@ Response episodes_request(const Request& r, const Identity& who, std::string_vie
       res.status = 204;
       return res;
     }
-    if (r.method == "POST" && action == "publish") return answer(publisher::publish_episode(*folder, ref, feed::now()));
-    if (r.method == "POST" && action == "unpublish") return answer(publisher::unpublish_episode(*folder, ref));
+    auto changed = [&](const Result<publisher::StateChange>& c) -> Response {
+      if (!c) return from_error(c.error());
+      return answer(c->episode);
+    };
+    if (r.method == "POST" && action == "publish") return changed(publisher::publish_episode(*folder, ref, feed::now()));
+    if (r.method == "POST" && action == "unpublish") return changed(publisher::unpublish_episode(*folder, ref));
     if (r.method == "POST" && action == "schedule") {
       json body = json::parse(r.body, nullptr, false);
       if (body.is_discarded() || !body.contains("at") || !body["at"].is_string())
@@ -206,7 +210,7 @@ Response episodes_request(const Request& r, const Identity& who, std::string_vie
       if (*when <= feed::now())
         return error(400, at + " has passed already (" + feed::zone_label(folder->show.timezone, language) +
                               "); pick a later time, or publish now");
-      auto s = publisher::schedule_episode(*folder, ref, at);
+      auto s = publisher::schedule_episode(*folder, ref, at, feed::now());
       if (!s) return from_error(s.error());
       return answer(s->episode);
     }

@@ -93,16 +93,24 @@ int Keyboard::poll() {
 
 bool interactive_terminal() { return ::isatty(0) && ::isatty(1); }
 
-boost::filesystem::path user_data_dir() {
+namespace {
+// $`variable` when it is an absolute path (XDG base directories), else
+// ~/`fallback`; on macOS, ~/Library/Application Support for both.
+boost::filesystem::path xdg_dir([[maybe_unused]] const char* variable, [[maybe_unused]] const char* fallback) {
   const char* home = std::getenv("HOME");
   const boost::filesystem::path base = home && *home ? home : "/tmp";
 #ifdef __APPLE__
   return base / "Library" / "Application Support";
 #else
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg == '/') return xdg;
-  return base / ".local" / "share";
+  if (const char* xdg = std::getenv(variable); xdg && *xdg == '/') return xdg;
+  return base / fallback;
 #endif
 }
+}  // namespace
+
+boost::filesystem::path user_data_dir() { return xdg_dir("XDG_DATA_HOME", ".local/share"); }
+
+boost::filesystem::path user_config_dir() { return xdg_dir("XDG_CONFIG_HOME", ".config"); }
 
 std::string error_text(int error_number) { return std::strerror(error_number); }
 

@@ -305,7 +305,7 @@ class SoakCampaign:
                 self.failures.append(f"worker {w} round {r}: import exited {p.returncode}: {p.stderr.strip()}")
                 continue
             self.imported.append((w, r, int(m.group(1))))
-            for args in (["schedule", m.group(1), "--at", "2026-01-01T10:00"],
+            for args in (["schedule", m.group(1), "--at", "2026-01-01T10:00", "--now", "2025-12-31T10:00"],
                          ["edit", str(rng.randint(1, self.episodes)), "--title", f"Правка {w}/{r}"],
                          ["build"]):
                 p = ct(self.show, *args)
@@ -447,7 +447,7 @@ class DiskFullCampaign:
         if op == "build":  # something for it to do: an episode due
             ct(self.show, "import", self.wav, "--title", f"К сборке {i}", "--out-of-turn", check=0)
             due = max(listed(self.show))
-            ct(self.show, "schedule", str(due), "--at", "2026-01-01T10:00", check=0)
+            ct(self.show, "schedule", str(due), "--at", "2026-01-01T10:00", "--now", "2025-12-31T10:00", check=0)
             before = listed(self.show)
         args = {"import": ["import", self.wav, "--title", f"Импорт {i}", "--out-of-turn"],
                 "build": ["build"], "subscribers add": ["subscribers", "add", f"Сотрудник {i}"]}[op]

@@ -57,11 +57,14 @@ def opus_duration(path):
     return (last - pre_skip) / 48000
 
 
-def write_episodes(show, opus, count, title, start=1, state="published", day="2026-11-01", mp3=None):
+def write_episodes(show, opus, count, title, start=1, state="published", day="2026-11-01", mp3=None,
+                   normalized=True):
     """Adds `count` published episodes by writing library files directly
     (each a hard link to one real Opus file whose TITLE tag is `title`, and
     to its MP3 rendition `mp3` when given), for tests and benchmarks that
-    need many episodes fast."""
+    need many episodes fast. `normalized`: the sidecars say the file is at
+    -16 LUFS, as an import's do (it should be: one made by `import`);
+    otherwise they carry no loudness figures (`check` measures the file)."""
     from xml.sax.saxutils import escape
     lib = os.path.join(show, "library")
     size = os.path.getsize(opus)
@@ -71,6 +74,8 @@ def write_episodes(show, opus, count, title, start=1, state="published", day="20
         stem = f"{n:04d}-{dep}"
         os.link(opus, os.path.join(lib, stem + ".opus"))
         mp3_size = ""
+        figures = ('\n  <loudness normalized="true" input-lufs="-20.00" input-lra="2.00" input-true-peak="-3.00" '
+                   'gain-db="4.00" output-lufs="-16.00" output-true-peak="-2.00" />') if normalized else ""
         if mp3:
             os.link(mp3, os.path.join(lib, stem + ".mp3"))
             mp3_size = f"\n  <mp3-size>{os.path.getsize(mp3)}</mp3-size>"
@@ -88,7 +93,7 @@ def write_episodes(show, opus, count, title, start=1, state="published", day="20
   <guid>{uuid.uuid4()}</guid>
   <state>{state}</state>
   <publish-at>{day}T07:00:00Z</publish-at>
-  <published-at>{day}T07:00:00Z</published-at>
+  <published-at>{day}T07:00:00Z</published-at>{figures}
 </episode>
 """)
 

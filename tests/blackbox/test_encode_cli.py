@@ -19,11 +19,30 @@ class Cli(TempDirTest):
             (["encode", self.wav, self.path("o.opus"), "--frobnicate"], "--frobnicate"),
             (["encode", self.wav, self.path("o.opus"), "--track", "x"], "--track"),
             (["fly"], "fly"),
-            ([], "subcommand"),
+            ([], "give a command; commands are: encode, init, import"),
         ]
         for args, needle in cases:
             with self.subTest(args=args):
                 self.assertOneLineError(run(args), 2, needle)
+
+    def test_unknown_commands_list_the_real_ones_and_guess(self):
+        cases = [
+            (["pubish", "3"], "unknown command 'pubish'; commands are: encode, init, import, list, schedule, "
+                              "publish, unpublish, edit, build, check", "(did you mean 'publish'?)"),
+            (["-C", self.dir, "shedule", "3"], "unknown command 'shedule'", "(did you mean 'schedule'?)"),
+            (["--show", self.dir, "frobnicate"], "unknown command 'frobnicate'; commands are: encode", None),
+            (["spool", "lst"], "crosstalk spool: unknown command 'lst'; commands are: list, discard",
+             "(did you mean 'list'?)"),
+            (["-C", self.dir], "give a command; commands are: encode", None),
+        ]
+        for args, needle, guess in cases:
+            with self.subTest(args=args):
+                proc = run(args)
+                self.assertOneLineError(proc, 2, needle)
+                if guess:
+                    self.assertTrue(proc.stderr.rstrip().endswith(guess), proc.stderr)
+                else:
+                    self.assertNotIn("did you mean", proc.stderr)
 
     def test_help_and_version(self):
         proc = run(["encode", "--help"], check=0)

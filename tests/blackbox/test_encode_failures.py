@@ -41,7 +41,7 @@ class Failures(TempDirTest):
     def test_text_file_renamed_wav(self):
         with open(self.path("notes.wav"), "w") as f:
             f.write("Это просто текст, а не звук.\n")
-        self.expect_bad([self.path("notes.wav"), self.out], "notes.wav", "not a readable WAV")
+        self.expect_bad([self.path("notes.wav"), self.out], "notes.wav", "not a readable audio file")
         self.assertNothingLeft()
 
     def test_truncated_wav(self):

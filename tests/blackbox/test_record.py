@@ -317,6 +317,21 @@ class Normalised(MicTest):
         self.assertEqual(os.listdir(self.spool), [])  # the lossless copy is gone too
         self.ct("check", check=0)
 
+    def test_a_recording_too_quiet_for_the_gain_cap_stays_in_the_spool_until_max_gain(self):
+        whisper = self.path("whisper.wav")
+        tool(["sox", self.played16, whisper, "vol", "0.006"])  # about -65 LUFS: a mic turned all the way down
+        proc = self.record("--title", "Шёпот", "--duration", "5")
+        time.sleep(0.7)
+        self.mic.play(whisper)
+        out, err = proc.communicate(timeout=60)
+        self.assertOneLineError(subprocess.CompletedProcess([], proc.returncode, out, err), 2, "too quiet to publish",
+                                "muted microphone", "--max-gain", "safe in", "crosstalk upload")
+        self.assertEqual(self.library(), [])
+        r = subprocess.run([BIN, "upload", "--max-gain", "60"], env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertTrue(self.episode()["loudness"]["gain_db"] > 40, self.episode())
+        self.assertEqual(os.listdir(self.spool), [])
+
 
 class Keys(MicTest):
     """The host's terminal, through a real pseudo-terminal."""
@@ -348,6 +363,7 @@ class Keys(MicTest):
         self.assertEqual(os.waitstatus_to_exitcode(status), 0, out)
         self.assertIn("PAUSED", out)
         self.assertIn("Episode 1", out)
+        self.assertRegex(out, r"chapter 1 marked at 0:00:0[12]\r?\n")  # said when it is marked
         self.assertGreater(wall, 7.5)  # 6 s recorded + 2 s paused
         e = self.episode()
         self.assertAlmostEqual(e["duration"], 6.0, delta=0.05)

@@ -19,8 +19,8 @@ class Feeds(ShowTest):
         self.imp(NASTY + " один", "--host", "Анна & Co", "--description", description)
         self.imp(NASTY + " два", "--host", "Борис")
         self.imp("Будущее")
-        self.ct("schedule", "1", "--at", "2026-11-01T10:00", check=0)
-        self.ct("schedule", "2", "--at", "2026-11-02T10:00", check=0)
+        self.ct("schedule", "1", "--at", "2026-11-01T10:00", "--now", "2026-10-31T10:00", check=0)
+        self.ct("schedule", "2", "--at", "2026-11-02T10:00", "--now", "2026-10-31T10:00", check=0)
         self.ct("schedule", "3", "--at", "2099-01-01T10:00", check=0)
         self.ct("build", "--now", "2026-11-03T10:00", check=0)
 

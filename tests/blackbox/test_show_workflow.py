@@ -35,11 +35,12 @@ class Workflow(ShowTest):
     def test_out_of_turn_is_refused_naming_who_spoke_last(self):
         self.imp("Первый")
         proc = self.imp("Снова маркетинг", "--department", "marketing", check=None)
-        self.assertOneLineError(proc, 2, "sales's turn", "marketing spoke last (episode 1)", "--out-of-turn")
+        self.assertOneLineError(proc, 2, "it is sales' turn, not marketing's", "marketing spoke last (episode 1)",
+                                "--out-of-turn")
         self.assertEqual(len(self.library()), 3)  # .opus, .mp3, .xml
         self.imp("Снова маркетинг", "--department", "marketing", "--out-of-turn")
         self.assertIn("0002-marketing.opus", self.library())
-        self.assertIn("sales's turn", self.ct("list", check=0).stdout)
+        self.assertIn("next: sales' turn", self.ct("list", check=0).stdout)
 
     def test_eight_concurrent_imports_get_eight_consecutive_numbers(self):
         procs = [subprocess.Popen([BIN, "-C", self.show, "import", self.wav, "--title", f"Параллельно {i}"],
@@ -113,7 +114,12 @@ class Workflow(ShowTest):
         proc = self.ct("build", check=0)
         self.assertIn("published episode 1", proc.stdout)
         self.imp("Будущее")
-        proc = self.ct("schedule", "0002-sales", "--at", "2020-01-01T10:00+03:00", check=0)
+        # A past time is a typo (under `serve` it would publish within
+        # seconds): refused, pointing at `publish`; --now pretends otherwise.
+        self.assertOneLineError(self.ct("schedule", "0002-sales", "--at", "2020-01-01T10:00+03:00"), 2,
+                                "--at 2020-01-01T10:00+03:00 is in the past", "crosstalk publish 0002-sales")
+        proc = self.ct("schedule", "0002-sales", "--at", "2020-01-01T10:00+03:00", "--now", "2019-12-31T10:00",
+                       check=0)
         self.assertIn("next 'crosstalk build'", proc.stdout)
 
     def test_unpublish_removes_it_everywhere(self):
@@ -130,6 +136,17 @@ class Workflow(ShowTest):
             with open(self.public(feed), encoding="utf-8") as f:
                 self.assertNotIn("0002-sales", f.read(), feed)
         self.assertEqual(json.loads(self.ct("list", "--json", check=0).stdout)[1]["state"], "draft")
+
+    def test_publishing_twice_and_unpublishing_a_draft_say_already(self):
+        self.imp("Первый")
+        self.assertIn("published episode 1", self.ct("publish", "1", check=0).stdout)
+        published_at = json.loads(self.ct("list", "--json", check=0).stdout)[0]["published_at"]
+        proc = self.ct("publish", "1", check=0)
+        self.assertRegex(proc.stdout, r"^episode 1 \(0001-marketing\) is already published, since 2\d{3}-.*: nothing to do")
+        self.assertEqual(json.loads(self.ct("list", "--json", check=0).stdout)[0]["published_at"], published_at)
+        self.assertIn("unpublished episode 1", self.ct("unpublish", "1", check=0).stdout)
+        proc = self.ct("unpublish", "1", check=0)
+        self.assertEqual(proc.stdout, "episode 1 (0001-marketing) is already a draft: nothing to do\n")
 
     def test_edit_retags_and_updates_the_feed(self):
         self.imp("Старое название")
@@ -252,6 +269,55 @@ class Checks(ShowTest):
             subprocess.run(["umount", self.public()], check=True)
 
 
+class ShowLocation(ShowTest):
+    """Forgetting -C: the message says first what to do; a person can name
+    their show once, in CROSSTALK_SHOW or in ~/.config/crosstalk/config,
+    used when there is no -C and the current folder is not a show."""
+
+    def setUp(self):
+        super().setUp()
+        self.elsewhere = self.path("elsewhere")
+        os.mkdir(self.elsewhere)
+        self.config_home = self.path("config")
+        self.env = {k: v for k, v in os.environ.items() if k != "CROSSTALK_SHOW"}
+        self.env["XDG_CONFIG_HOME"] = self.config_home
+
+    def list_in(self, cwd, **env):
+        return run(["list"], cwd=cwd, env=dict(self.env, **env))
+
+    def write_config(self, text):
+        os.makedirs(os.path.join(self.config_home, "crosstalk"), exist_ok=True)
+        with open(os.path.join(self.config_home, "crosstalk", "config"), "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def test_outside_a_show_the_message_starts_with_what_to_do(self):
+        proc = self.list_in(self.elsewhere)
+        self.assertOneLineError(proc, 2, "is not a show folder", "crosstalk init")
+        self.assertTrue(proc.stderr.startswith(
+            f"crosstalk: run this inside a show folder or give -C SHOW: the current folder ({self.elsewhere})"),
+            proc.stderr)
+
+    def test_crosstalk_show_and_the_config_file_name_the_show(self):
+        self.imp("Первый")
+        other = self.path("other")
+        run(["init", other, "--title", "Другой"], check=0)
+        self.assertIn("Первый", self.list_in(self.elsewhere, CROSSTALK_SHOW=self.show).stdout)
+        self.write_config(f"# my show\nshow = {self.show}\n")
+        self.assertIn("Первый", self.list_in(self.elsewhere).stdout)
+        self.assertIn("no episodes yet", self.list_in(self.elsewhere, CROSSTALK_SHOW=other).stdout)  # env first
+        self.assertIn("no episodes yet", self.list_in(other).stdout)  # a show folder here: that one
+        proc = run(["-C", other, "list"], cwd=self.elsewhere, env=self.env)
+        self.assertIn("no episodes yet", proc.stdout)  # -C above all
+        proc = run(["import", self.wav, "--title", "Второй"], cwd=self.elsewhere, env=self.env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("Второй", self.list_in(self.elsewhere).stdout)
+        self.write_config(f"show = {self.elsewhere}\n")
+        self.assertOneLineError(self.list_in(self.path(".")), 2, "is not a show folder",
+                                "that folder comes from " + os.path.join(self.config_home, "crosstalk", "config"))
+        self.assertOneLineError(self.list_in(self.elsewhere, CROSSTALK_SHOW=self.path("gone")), 2, "no such folder",
+                                "that folder comes from CROSSTALK_SHOW")
+
+
 class DaylightSaving(ShowTest):
     timezone = "Europe/Berlin"
 
@@ -259,7 +325,7 @@ class DaylightSaving(ShowTest):
         self.imp("Весна")
         proc = self.ct("schedule", "1", "--at", "2026-03-29T02:30")
         self.assertOneLineError(proc, 2, "does not exist")
-        self.ct("schedule", "1", "--at", "2026-03-29T03:00", check=0)  # = 01:00Z
+        self.ct("schedule", "1", "--at", "2026-03-29T03:00", "--now", "2026-03-28T00:00", check=0)  # = 01:00Z
         self.ct("build", "--now", "2026-03-29T01:59", check=0)          # = 00:59Z, before the jump
         self.assertFalse(os.path.exists(self.public("episodes", "0001-marketing.opus")))
         self.ct("build", "--now", "2026-03-29T01:00:00Z", check=0)

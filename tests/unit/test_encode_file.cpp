@@ -11,7 +11,7 @@ using namespace crosstalk::recorder;
 namespace fs = boost::filesystem;
 
 namespace {
-void write_wav(const fs::path& path, int rate, int channels, std::size_t frames) {
+void write_wav(const fs::path& path, int rate, int channels, std::size_t frames, float scale = 1.0f) {
   SF_INFO info{};
   info.samplerate = rate;
   info.channels = channels;
@@ -19,6 +19,7 @@ void write_wav(const fs::path& path, int rate, int channels, std::size_t frames)
   SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
   ASSERT_NE(f, nullptr);
   auto pcm = test::sine(frames, 440, rate, channels);
+  for (float& v : pcm) v *= scale;
   sf_writef_float(f, pcm.data(), static_cast<sf_count_t>(frames));
   sf_close(f);
 }
@@ -61,4 +62,27 @@ TEST(EncodeFile, FailureKeepsAnExistingOutput) {
   auto bytes = test::read_bytes(dir / "out.opus");
   EXPECT_EQ(std::string(bytes.begin(), bytes.end()), "old");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);
+}
+
+TEST(EncodeFile, AQuietInputIsRefusedOrRaisedByTheCapAsAsked) {
+  test::TempDir dir;
+  write_wav(dir / "quiet.wav", 48000, 1, 48000 * 3, 0.003f);  // a 440 Hz tone at about -60 LUFS
+  EncodeOptions options;
+  options.loudness.quiet_input = QuietInput::Refuse;
+  auto refused = encode_file(dir / "quiet.wav", dir / "out.opus", options);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::BadInput);
+  for (const char* says : {"quiet.wav: too quiet to publish (-6", "more than the 20 dB allowed", "--max-gain 4"})
+    EXPECT_NE(refused.error().message.find(says), std::string::npos) << refused.error().message;
+  EXPECT_FALSE(fs::exists(dir / "out.opus"));
+  options.loudness.quiet_input = QuietInput::RaiseByTheCap;
+  auto raised = encode_file(dir / "quiet.wav", dir / "out.opus", options);
+  ASSERT_TRUE(raised) << raised.error().message;
+  EXPECT_TRUE(raised->loudness.gain_capped);
+  EXPECT_DOUBLE_EQ(raised->loudness.gain_db, 20.0);
+  options.loudness.quiet_input = QuietInput::Refuse;
+  options.loudness.max_gain_db = 60;  // forced
+  auto forced = encode_file(dir / "quiet.wav", dir / "out.opus", options);
+  ASSERT_TRUE(forced) << forced.error().message;
+  EXPECT_FALSE(forced->loudness.gain_capped);
 }

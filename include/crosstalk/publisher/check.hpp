@@ -1,6 +1,7 @@
 // `crosstalk check`: verifies the show folder without changing it — files
 // present, sizes and durations match the sidecars, tags readable, public/
-// in step with the library, feeds well-formed.
+// in step with the library, feeds well-formed, every episode within 2 LU of
+// the show's loudness target.
 #pragma once
 
 #include <string>

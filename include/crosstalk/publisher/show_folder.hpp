@@ -31,6 +31,19 @@ struct ShowFolder {
 // Fails with one line when `dir` is not a show folder or show.xml is bad.
 Result<ShowFolder> open_show(const boost::filesystem::path& dir);
 
+// The show folder when -C is not given: the current folder when it is one;
+// else $CROSSTALK_SHOW; else the `show = PATH` line of the per-user config
+// file (user_config_file()); else the current folder (and opening it says
+// what to do). `origin` says which, for messages: "", "CROSSTALK_SHOW" or
+// the config file's path.
+struct ShowLocation {
+  boost::filesystem::path dir;
+  std::string origin;
+};
+ShowLocation locate_show();
+// <user config dir>/crosstalk/config: `show = /path/to/show` (# comments).
+boost::filesystem::path user_config_file();
+
 // Every sidecar in library/, sorted by number; a malformed one is an error
 // naming its file and line.
 Result<std::vector<feed::Episode>> load_library(const ShowFolder& folder);

@@ -38,15 +38,20 @@ struct ImportOptions {
   std::string department;  // empty: whose turn it is
   Turns turns = Turns::Enforce;
   std::string publish_at;  // empty: a draft
+  // Raise a quiet recording by up to this much (default: the show's cap);
+  // beyond the cap an import is refused, not published too quiet.
+  std::optional<double> max_gain_db;
 };
 
 struct ImportResult {
   feed::Episode episode;
   recorder::EncodeReport encode;
   bool publish_time_passed = false;
+  bool title_from_file = false, host_from_file = false;  // the file's tags stood in for them
 };
 
-// The `encode` pipeline into library/, then a number and a sidecar.
+// The `encode` pipeline into library/, then a number and a sidecar. An
+// empty title or host: the file's title or artist tag (no title: refused).
 Result<ImportResult> import_episode(const ShowFolder& folder, const boost::filesystem::path& file,
                                     const ImportOptions& options);
 
@@ -68,12 +73,19 @@ Result<ImportResult> import_recording(const ShowFolder& folder, const boost::fil
 
 struct ScheduleResult {
   feed::Episode episode;
-  bool in_the_past = false;  // publishes at the next build
+  bool in_the_past = false;  // (now was pretended) publishes at the next build
 };
+// A time not after `now` is refused: 'publish' is for now.
 Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_view ref,
-                                        std::string_view when);
-Result<feed::Episode> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now);
-Result<feed::Episode> unpublish_episode(const ShowFolder& folder, std::string_view ref);
+                                        std::string_view when, feed::Time now);
+// `already`: the episode was published (a draft) before; public/ is built
+// either way.
+struct StateChange {
+  feed::Episode episode;
+  bool already = false;
+};
+Result<StateChange> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now);
+Result<StateChange> unpublish_episode(const ShowFolder& folder, std::string_view ref);
 // Removes a draft (audio, MP3, sidecar); scheduled and published episodes
 // are refused. Numbers are never reused, except the highest one: deleting
 // the newest draft frees its number and gives the turn back to its

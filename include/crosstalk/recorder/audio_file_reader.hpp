@@ -1,6 +1,8 @@
-// Reads WAV, FLAC and AIFF files through libsndfile as interleaved float,
-// block by block (never the whole file), with the checks that turn a bad
-// file into one clear message.
+// Reads audio files as interleaved float, block by block (never the whole
+// file): WAV, FLAC, AIFF and Ogg Vorbis/Opus through libsndfile; MP3,
+// M4A (AAC, ALAC), WMA and the sound of MP4/MOV/MKV/WebM videos through
+// FFmpeg's libraries, exact in length (encoder delay and padding dropped as
+// the file declares them). A bad file becomes one clear message.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,9 @@ struct AudioFileInfo {
   int channels = 0;
   std::uint64_t frames = 0;  // per channel
   int bits = 24;             // significant bits (16 for 16-bit PCM, 24 for float)
-  std::string format;        // e.g. "WAV 16-bit"
+  std::string format;        // e.g. "WAV 16-bit", "AAC in MP4"
+  std::string title, artist; // the file's own tags, when it has them
+  int audio_streams = 1;     // in the file; the first is the one read
 };
 
 inline constexpr int kMinInputRate = 8000;
@@ -29,6 +33,10 @@ inline constexpr int kMaxInputChannels = 8;
 class AudioFileReader {
  public:
   static Result<AudioFileReader> open(const boost::filesystem::path& path);
+  // The same file again from its start, with the same info and without
+  // probing it again (FFmpeg inputs are decoded once at open to learn their
+  // exact length): the encoder reads a file several times, on two threads.
+  Result<AudioFileReader> another() const;
   AudioFileReader(AudioFileReader&&) noexcept;
   AudioFileReader& operator=(AudioFileReader&&) noexcept;
   ~AudioFileReader();
@@ -37,7 +45,8 @@ class AudioFileReader {
   // Fills `out` (a multiple of channels) and returns the frames read; 0 at the
   // end. A file shorter than its header says is an error, not a quiet end.
   Result<std::size_t> read(std::span<float> out);
-  // Continues reading at `frame` (0 … frames).
+  // Continues reading at `frame` (0 … frames). FFmpeg inputs decode their
+  // way there (exact, at the cost of decoding what is skipped).
   Result<void> seek(std::uint64_t frame);
 
  private:
@@ -45,5 +54,12 @@ class AudioFileReader {
   explicit AudioFileReader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The title and artist tags of an input file, read without decoding it
+// (the defaults `import` offers); the file's problems as open() says them.
+struct InputTags {
+  std::string title, artist;
+};
+Result<InputTags> read_input_tags(const boost::filesystem::path& path);
 
 }  // namespace crosstalk::recorder

@@ -1,4 +1,4 @@
-// The file-to-episode pipeline: read (libsndfile) → downmix → resample to
+// The file-to-episode pipeline: read (AudioFileReader) → downmix → resample to
 // 48 kHz (libsoxr) → OggOpusWriter → tag (TagLib) → atomic rename.
 // `crosstalk encode` and `crosstalk import` both run it.
 #pragma once
@@ -59,5 +59,9 @@ Result<EncodeReport> encode_file(const boost::filesystem::path& in,
 Result<EncodeReport> encode_mp3_file(const boost::filesystem::path& in, const EncodeOptions& options);
 
 int default_mp3_bitrate_kbps(int channels);
+
+// The integrated loudness (and range, sample peak) of an audio file as it
+// is, all its channels measured (e.g. an episode's Opus file).
+Result<LoudnessFigures> measure_loudness(const boost::filesystem::path& path);
 
 }  // namespace crosstalk::recorder

@@ -6,16 +6,22 @@
 #include <cmath>
 #include <memory>
 #include <span>
+#include <string>
 
 #include "crosstalk/error.hpp"
 
 namespace crosstalk::recorder {
+
+// An input the target is out of reach for within max_gain_db (a muted mic,
+// the wrong input): raised by the cap (with a warning), or refused.
+enum class QuietInput { RaiseByTheCap, Refuse };
 
 struct LoudnessSettings {
   bool normalize = true;
   double target_lufs = -16.0;    // spoken word (AES TD1004, podcast platforms)
   double true_peak_dbtp = -1.0;  // ceiling for the decoded episode
   double max_gain_db = 20.0;     // never raise a near-silent recording further
+  QuietInput quiet_input = QuietInput::RaiseByTheCap;
 };
 
 struct LoudnessFigures {
@@ -61,6 +67,11 @@ class LoudnessMeter {
 // The gain that brings `input` to the target, capped; 0 for silence.
 double normalization_gain_db(const LoudnessFigures& input, const LoudnessSettings& settings,
                              bool* capped = nullptr);
+
+// The one line that refuses a too-quiet `source`: how loud, what is
+// probably wrong, how to force it (--max-gain).
+std::string too_quiet_message(const std::string& source, const LoudnessFigures& input,
+                              const LoudnessSettings& settings);
 
 inline bool is_silent(const LoudnessFigures& f) { return !std::isfinite(f.integrated_lufs) || f.integrated_lufs < -70.0; }
 

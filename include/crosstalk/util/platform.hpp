@@ -143,6 +143,10 @@ class Keyboard {
 // on Linux, ~/Library/Application Support on macOS (%LOCALAPPDATA% on Windows).
 boost::filesystem::path user_data_dir();
 
+// Where a user's settings live: $XDG_CONFIG_HOME or ~/.config on Linux,
+// ~/Library/Application Support on macOS (%APPDATA% on Windows).
+boost::filesystem::path user_config_dir();
+
 // Text of an OS error number, e.g. "No space left on device".
 std::string error_text(int error_number);
 
