@@ -62,6 +62,12 @@ const scenarios = {
   async record(context) {
     const page = await signIn(context);
     await shot(page, 'desktop-idle.png');
+    // The mic test: the meter moves, and no episode is made (the recording
+    // below must still be episode 1).
+    await tid(page, 'mic-test').click();
+    await sleep(2000);
+    const meter = Number(await tid(page, 'meter').getAttribute('aria-valuenow'));
+    await tid(page, 'mic-test').click();
     await startRecording(page, args.title);
     await waitClock(page, '00:03');
     await page.keyboard.press('m');
@@ -73,7 +79,7 @@ const scenarios = {
     await tid(page, 'note-send').click();
     await page.locator('#note-sent').filter({ hasText: /./ }).waitFor({ timeout: 10000 });
     await shot(page, 'desktop-draft.png');
-    return { episode };
+    return { episode, meter };
   },
   // 3 s, 3 s paused, 3 s more.
   async pause(context) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/filesystem/operations.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -42,10 +43,15 @@ struct StudioFixture : ::testing::Test {
   }
 };
 
+// A message of the recording socket: seq, then a 440 Hz tone at 44.1 kHz
+// of amplitude `value` (loud enough to be normalised, not refused as silent).
 std::vector<std::uint8_t> block(std::uint32_t seq, std::size_t samples, float value) {
   std::vector<std::uint8_t> out(4 + samples * 4);
   std::memcpy(out.data(), &seq, 4);
-  for (std::size_t i = 0; i < samples; ++i) std::memcpy(out.data() + 4 + i * 4, &value, 4);
+  for (std::size_t i = 0; i < samples; ++i) {
+    const float v = value * static_cast<float>(std::sin(2 * 3.141592653589793 * 440 * static_cast<double>(seq * samples + i) / 44100));
+    std::memcpy(out.data() + 4 + i * 4, &v, 4);
+  }
   return out;
 }
 
