@@ -28,7 +28,7 @@ class Cli(TempDirTest):
     def test_unknown_commands_list_the_real_ones_and_guess(self):
         cases = [
             (["pubish", "3"], "unknown command 'pubish'; commands are: encode, init, import, list, schedule, "
-                              "publish, unpublish, edit, build, check", "(did you mean 'publish'?)"),
+                              "publish, unpublish, delete, edit, build, check", "(did you mean 'publish'?)"),
             (["-C", self.dir, "shedule", "3"], "unknown command 'shedule'", "(did you mean 'schedule'?)"),
             (["--show", self.dir, "frobnicate"], "unknown command 'frobnicate'; commands are: encode", None),
             (["spool", "lst"], "crosstalk spool: unknown command 'lst'; commands are: list, discard",
