@@ -66,8 +66,13 @@ Result<feed::Episode> finish_recording(RecordingPlan& plan, const recorder::Live
   item.cut_short = report.device_lost;
   const std::string language = plan.folder ? plan.folder->show.language : "en";
   item.chapters.clear();
-  for (std::size_t i = 0; i < report.chapters.size(); ++i)
-    item.chapters.push_back({report.chapters[i], chapter_name(language, i + 1)});
+  // A chapter a second at the most, and 500 in all: marks pressed in a
+  // burst (a stuck key, a hostile page) do not flood the sidecar and tags.
+  std::vector<double> marks;
+  for (double t : report.chapters)
+    if (marks.size() < 500 && (marks.empty() || t - marks.back() >= 1.0)) marks.push_back(t);
+  for (std::size_t i = 0; i < marks.size(); ++i)
+    item.chapters.push_back({marks[i], chapter_name(language, i + 1)});
   if (auto r = save_spool_item(item); !r) return std::unexpected(r.error());
   return deliver(item, before_normalising);
 }

@@ -32,6 +32,14 @@ Result<NewStaffMember> add_staff(const ShowFolder& folder, std::string_view name
   if (!lock) return std::unexpected(lock.error());
   auto list = feed::load_staff(staff_file(folder));
   if (!list) return std::unexpected(list.error());
+  // Names and e-mails are one namespace: the single-sign-on header is
+  // matched against both, and must find one person.
+  for (const auto& s : *list) {
+    const bool clash = s.name == email || (!s.email.empty() && (s.email == name || s.email == email));
+    if (clash && s.name != name)
+      return bad_input("'" + std::string(email.empty() ? name : email) + "' is " + s.name +
+                       "'s name or e-mail already; give each person their own");
+  }
   if (std::any_of(list->begin(), list->end(), [&](const auto& s) { return s.name == name; }))
     return bad_input("'" + std::string(name) +
                      "' has a studio account already; 'crosstalk staff revoke' it first to issue a new link");

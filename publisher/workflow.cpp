@@ -454,8 +454,13 @@ Result<feed::Episode> delete_episode(const ShowFolder& folder, std::string_view 
       clear_pending(folder, e.stem());
       return failure(folder.sidecar(e).string() + ": cannot delete: " + ec.message());
     }
-    fs::remove(folder.audio(e), ec);
-    fs::remove(folder.mp3(e), ec);
+    // Audio left behind keeps the marker: the next build removes it.
+    for (const fs::path& audio : {folder.audio(e), folder.mp3(e)}) {
+      fs::remove(audio, ec);
+      if (ec && fs::exists(audio))
+        return failure(audio.string() + ": cannot delete: " + ec.message() +
+                       "; the draft is gone, 'crosstalk build' removes its audio once it can");
+    }
     clear_pending(folder, e.stem());
     return e;
   });

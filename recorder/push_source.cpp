@@ -21,7 +21,8 @@ bool PushSource::push(std::span<const float> samples) {
 
 bool PushSource::push(StreamEvent event) {
   std::lock_guard lock(mutex_);
-  if (ended_ || stopped_) return false;
+  // Events are bounded too: a page sending marks in a loop is refused.
+  if (ended_ || stopped_ || queue_.size() >= kMaxQueuedEvents) return false;
   queue_.push_back({{}, 0, event});
   return true;
 }

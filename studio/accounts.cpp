@@ -100,6 +100,12 @@ std::optional<Identity> Accounts::identify(const Credentials& c) {
   return Identity{*member, session, it->second.csrf};
 }
 
+bool Accounts::still_there(const std::string& token_sha256) {
+  std::lock_guard lock(mutex_);
+  refresh();
+  return find_by_hash(token_sha256) != nullptr;
+}
+
 void Accounts::sign_out(const std::string& session) {
   std::lock_guard lock(mutex_);
   sessions_.erase(session);

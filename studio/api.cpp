@@ -84,13 +84,13 @@ std::string Api::language(std::string_view header) {
   return best;
 }
 
-bool Api::same_origin(const Request& r) {
+bool Api::same_origin(const Request& r, bool https_only) {
   // Origin "https://studio.intranet:8443" must name the host the request
   // was sent to (the Host header, as a proxy passes it on).
   auto scheme = r.origin.find("://");
   if (r.origin.empty() || r.host.empty() || scheme == std::string::npos) return false;
   const std::string scheme_name = r.origin.substr(0, scheme);
-  if (scheme_name != "http" && scheme_name != "https") return false;
+  if (scheme_name != "https" && (https_only || scheme_name != "http")) return false;
   return r.origin.substr(scheme + 3) == r.host;
 }
 

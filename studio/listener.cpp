@@ -83,7 +83,10 @@ template <class Stream>
 class RecordSocket : public std::enable_shared_from_this<RecordSocket<Stream>> {
  public:
   RecordSocket(Stream&& stream, Context& ctx, Identity who)
-      : ws_(std::move(stream)), tick_(ws_.get_executor()), channel_(ctx.recordings, std::move(who), ctx.show_dir) {}
+      : ws_(std::move(stream)),
+        tick_(ws_.get_executor()),
+        channel_(ctx.recordings, who, ctx.show_dir,
+                 [&accounts = ctx.api.accounts(), hash = who.member.token_sha256] { return accounts.still_there(hash); }) {}
 
   void run(http::request<http::string_body> req) {
     beast::get_lowest_layer(ws_).expires_never();
@@ -108,10 +111,15 @@ class RecordSocket : public std::enable_shared_from_this<RecordSocket<Stream>> {
     if (ec) return finish();
     RecordChannel::Out out;
     const auto data = buffer_.cdata();
-    if (ws_.got_text())
-      out = channel_.on_text(std::string_view(static_cast<const char*>(data.data()), data.size()));
-    else
-      out = channel_.on_binary(std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(data.data()), data.size()));
+    try {
+      if (ws_.got_text())
+        out = channel_.on_text(std::string_view(static_cast<const char*>(data.data()), data.size()));
+      else
+        out = channel_.on_binary(std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(data.data()), data.size()));
+    } catch (const std::exception& e) {  // out of memory or threads: this socket closes, the studio stays up
+      log_line(std::string("recording socket: unexpected failure: ") + e.what());
+      out = {{R"({"type":"error","code":"failed","message":"the studio could not take this message; try again"})"}, true};
+    }
     buffer_.consume(buffer_.size());
     send(std::move(out));
     if (!closing_) read();
@@ -201,7 +209,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       if (path != "/api/record") return respond(req, {404, "application/json", "{\"error\":\"no socket here\"}", {}});
       auto who = ctx_.api.identify(r);
       if (!who) return respond(req, {401, "application/json", "{\"error\":\"sign in first\"}", {}});
-      if (!Api::same_origin(r))
+      if (!ctx_.api.same_origin_here(r))
         return respond(req, {403, "application/json", "{\"error\":\"this socket is for the studio's own page\"}", {}});
       log_line(peer_ + " WS " + path + " 101 " + who->member.name);
       std::make_shared<RecordSocket<Stream>>(std::move(stream_), ctx_, std::move(*who))->run(std::move(req));

@@ -21,8 +21,12 @@ std::string text_field(const json& j, const char* key) {
 }
 }  // namespace
 
-RecordChannel::RecordChannel(Recordings& recordings, Identity who, std::string show_dir)
-    : recordings_(recordings), who_(std::move(who)), show_dir_(std::move(show_dir)) {}
+RecordChannel::RecordChannel(Recordings& recordings, Identity who, std::string show_dir,
+                             std::function<bool()> still_allowed)
+    : recordings_(recordings),
+      who_(std::move(who)),
+      show_dir_(std::move(show_dir)),
+      still_allowed_(std::move(still_allowed)) {}
 
 RecordChannel::~RecordChannel() {
   if (recording_) recording_->detach();
@@ -102,6 +106,8 @@ RecordChannel::Out RecordChannel::on_text(std::string_view message) {
   const std::string type = j["type"].get<std::string>();
   if (type == "ping") return {{ack()}, false};
   if (!recording_) {
+    if ((type == "start" || type == "attach") && !still_allowed_())
+      return {{error_message("forbidden", "your studio access was revoked; ask comms")}, true};
     if (type == "start") return start(std::string(message));
     if (type == "attach") return attach(text_field(j, "id"));
     return {{error_message("bad-input", "start or attach a recording first")}, true};

@@ -8,8 +8,12 @@
 namespace crosstalk::studio {
 
 namespace {
-// A page that stalls (or a hostile one) cannot make the studio hold more.
-constexpr double kMaxQueuedSeconds = 600;
+// What the studio holds of a recording not yet encoded: a page resending
+// after a 60 s network drop fits; more is refused (the page resends later).
+constexpr double kMaxQueuedSeconds = 90;
+// Recordings at once, in all and per person: one host cannot exhaust the
+// studio's threads, memory or disk by starting recordings in a loop.
+constexpr std::size_t kMaxRecordings = 32;
 // Hours: a recording that never stops ends here.
 constexpr double kMaxRecordingSeconds = 4 * 3600;
 }  // namespace
@@ -38,6 +42,17 @@ Recording::~Recording() {
 }
 
 void Recording::run() {
+  try {
+    record_and_deliver();
+  } catch (const std::exception& e) {  // never the whole studio: this recording fails, the spool keeps it
+    std::lock_guard lock(mutex_);
+    message_ = std::string("unexpected failure: ") + e.what() + "; what arrived is in the studio's spool";
+    state_ = RecordingState::Failed;
+    std::fprintf(stderr, "crosstalk studio: %s: %s\n", id().c_str(), message_.c_str());
+  }
+}
+
+void Recording::record_and_deliver() {
   plan_.settings.max_seconds = kMaxRecordingSeconds;
   auto report = recorder::record_live(source_, plan_.item.audio, plan_.lossless, plan_.settings, control_, {});
   if (!report) {
@@ -145,6 +160,19 @@ Result<std::shared_ptr<Recording>> Recordings::start(const StartRequest& request
   if (!(request.rate >= 8000 && request.rate <= 192000))
     return bad_input("the page's sample rate " + std::to_string(request.rate) + " is not 8000-192000 Hz");
   if (request.channels != 1 && request.channels != 2) return bad_input("channels must be 1 or 2");
+  {
+    std::lock_guard lock(mutex_);
+    std::size_t mine = 0, all = 0;
+    for (const auto& [id, r] : recordings_)
+      if (r->state() == RecordingState::Recording) {
+        ++all;
+        mine += r->owner_hash() == request.by.token_sha256;
+      }
+    if (mine > 0)
+      return bad_input("you are recording already (in another tab or window); stop that one first");
+    if (all >= kMaxRecordings)
+      return failure("the studio is recording " + std::to_string(all) + " episodes at once, its limit; try again in a minute");
+  }
   auto plan = publisher::plan_recording(show_dir_, request.options, request.by.name);
   if (!plan) return std::unexpected(plan.error());
   if (!plan->folder) {  // the studio runs beside its show: unreachable means something is wrong now

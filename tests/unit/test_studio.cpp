@@ -70,6 +70,9 @@ TEST(StudioText, CookieValueLanguageAndOrigin) {
   EXPECT_TRUE(studio::Api::same_origin(r));
   r.origin = "https://evil.example";
   EXPECT_FALSE(studio::Api::same_origin(r));
+  r.origin = "http://studio.intranet:8443";
+  EXPECT_TRUE(studio::Api::same_origin(r));
+  EXPECT_FALSE(studio::Api::same_origin(r, true));  // under TLS an http:// page is another site
   r.origin = "";
   EXPECT_FALSE(studio::Api::same_origin(r));
 }
@@ -123,6 +126,17 @@ TEST_F(StudioFixture, TheSocketDropsDuplicatesRefusesGapsAndDeliversTheEpisode) 
   EXPECT_EQ(reply["episode"], 1);
   EXPECT_EQ(reply["department"], "marketing");
   id = reply["id"];
+  {  // one recording at a time per person: a second tab is refused
+    studio::RecordChannel second(recordings, *who, folder.root.string());
+    auto refused = second.on_text(R"({"type":"start","title":"Вторая","rate":44100,"channels":1})");
+    EXPECT_NE(refused.replies.at(0).find("recording already"), std::string::npos) << refused.replies.at(0);
+  }
+  {  // a revoked person's open socket starts nothing
+    studio::RecordChannel revoked(recordings, *who, folder.root.string(), [] { return false; });
+    auto refused = revoked.on_text(R"({"type":"start","title":"Третья","rate":44100,"channels":1})");
+    EXPECT_TRUE(refused.close);
+    EXPECT_NE(refused.replies.at(0).find("forbidden"), std::string::npos);
+  }
   for (std::uint32_t seq = 0; seq < 10; ++seq) EXPECT_FALSE(channel.on_binary(block(seq, 4410, 0.1f)).close);
   EXPECT_FALSE(channel.on_binary(block(3, 4410, 0.9f)).close);  // resent after a reconnect: dropped
   auto gap = channel.on_binary(block(12, 4410, 0.1f));

@@ -53,6 +53,7 @@ class PushSource final : public SampleSource {
   const int channels_;
   LiveControl& control_;
   const std::size_t max_queued_;
+  static constexpr std::size_t kMaxQueuedEvents = 4096;  // items (sample blocks and events) waiting
   mutable std::mutex mutex_;
   std::deque<Item> queue_;
   std::size_t queued_ = 0;

@@ -48,6 +48,8 @@ class Accounts {
   std::optional<std::string> sign_in(std::string_view token);
   std::optional<Identity> identify(const Credentials& credentials);
   void sign_out(const std::string& session);
+  // Whether the staff member with this token hash is still there (not revoked).
+  bool still_there(const std::string& token_sha256);
 
   // Set-Cookie values: the session, and one that clears it.
   std::string cookie(const std::string& session) const;

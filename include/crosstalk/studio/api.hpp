@@ -44,7 +44,13 @@ class Api {
   // For the recording socket's upgrade: who is asking (nullopt: 401), and
   // whether the page that opened it is the studio's own (else 403).
   std::optional<Identity> identify(const Request& request);
-  static bool same_origin(const Request& request);
+  // With `https_only` (TLS, or a Secure cookie behind a TLS proxy), an
+  // http:// page of the same host is another origin too.
+  static bool same_origin(const Request& request, bool https_only = false);
+  bool same_origin_here(const Request& request) const {
+    return same_origin(request, accounts_.options().secure_cookie);
+  }
+  Accounts& accounts() { return accounts_; }
   // "ru" or "en" from Accept-Language (Russian unless English comes first).
   static std::string language(std::string_view accept_language);
   const std::string& show_dir() const { return show_dir_; }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -17,7 +18,10 @@ namespace crosstalk::studio {
 
 class RecordChannel {
  public:
-  RecordChannel(Recordings& recordings, Identity who, std::string show_dir);
+  // `still_allowed` is asked before a recording is started or taken up
+  // again: a revoked person's open socket starts nothing.
+  RecordChannel(Recordings& recordings, Identity who, std::string show_dir,
+                std::function<bool()> still_allowed = [] { return true; });
   ~RecordChannel();  // lets go of the recording (its cut-short clock starts)
   RecordChannel(const RecordChannel&) = delete;
   RecordChannel& operator=(const RecordChannel&) = delete;
@@ -40,6 +44,7 @@ class RecordChannel {
   Recordings& recordings_;
   Identity who_;
   std::string show_dir_;
+  std::function<bool()> still_allowed_;
   std::shared_ptr<Recording> recording_;
   std::int64_t acked_ = -1;
   RecordingState reported_ = RecordingState::Recording;

@@ -70,6 +70,7 @@ class Recording {
 
  private:
   void run();
+  void record_and_deliver();
   Taken take(std::uint32_t seq);
 
   publisher::RecordingPlan plan_;
