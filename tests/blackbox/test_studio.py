@@ -21,6 +21,7 @@ import numpy as np
 from mutagen.oggopus import OggOpus
 
 from show_support import NASTY, ShowTest, opus_duration
+from http_support import wait_for_port
 from support import BIN, decode, run, speech, tool
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -58,16 +59,11 @@ class Studio:
         self.log = open(log, "ab")
         env = dict(os.environ, CROSSTALK_SPOOL=spool)
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    raise AssertionError(f"studio exited {self.proc.returncode}: {open(log).read()}")
-                time.sleep(0.05)
-        raise AssertionError("studio did not listen")
+        try:
+            wait_for_port(self.port, self.proc)
+        except AssertionError as e:
+            with open(log, encoding="utf-8", errors="replace") as f:
+                raise AssertionError(f"studio: {e}: {f.read()}") from None
 
     @property
     def base(self):
@@ -185,11 +181,15 @@ class StudioTest(ShowTest):
         spread = max(abs(x) for x in shifts)
         detail = f"correlation {corr:.3f}, alignments within {spread} samples of the first; shifts: {shifts}"
         self.assertGreaterEqual(corr, minimum, detail)
-        self.assertLessEqual(spread, SLACK, detail)
+        self.assertLess(spread, DRIFT, detail)
         return corr, spread
 
 
-SLACK = 960  # 20 ms at 48 kHz
+SLACK = 960  # 20 ms at 48 kHz: how far one window may move from the last
+# What Chromium's fake device may slip in all, in 10 ms capture buffers
+# (seen: three in 12 s while offline): under 100 ms, less than the page's
+# smallest message (116 ms), so a lost or doubled message still fails.
+DRIFT = 4800
 
 
 def continuity(recording, source, win=12000):
@@ -198,8 +198,9 @@ def continuity(recording, source, win=12000):
     within 20 ms of where the one before ended (Chromium's fake device may
     slip by a 10 ms capture buffer on a loaded machine); quiet windows just
     continue. A lost or repeated message (about 100 ms of audio) cannot be
-    followed, so the correlation after it collapses, or the shift from the
-    first alignment grows past 20 ms. Returns (correlation, shifts)."""
+    followed, so the correlation after it collapses, and the shift from the
+    first alignment would be a whole message or more. Returns (correlation,
+    shifts)."""
     loop = len(source)
     reference = np.tile(source, int(np.ceil(len(recording) / loop)) + 2)
     _, first = best_alignment(recording[:48000], source)
@@ -460,15 +461,10 @@ class StudioBehindNginx(StudioTest):
                     f" scgi_temp_path {conf_dir}/scgi;\n access_log {conf_dir}/access.log;\n{site}\n}}\n")
         self.nginx = subprocess.Popen(["nginx", "-e", os.path.join(conf_dir, "error.log"), "-c", conf],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.nginx_port), timeout=0.5).close()
-                break
-            except OSError:
-                if self.nginx.poll() is not None or time.time() > deadline:
-                    raise AssertionError(f"nginx did not start: {self.nginx.stderr.read()}")
-                time.sleep(0.05)
+        try:
+            wait_for_port(self.nginx_port, self.nginx)
+        except AssertionError as e:
+            raise AssertionError(f"nginx: {e}: {self.nginx.stderr.read()}") from None
         self.base = f"https://127.0.0.1:{self.nginx_port}/"
 
     def tearDown(self):
