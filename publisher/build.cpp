@@ -4,6 +4,8 @@
 // longer published is removed.
 #include "crosstalk/publisher/build.hpp"
 
+#include "crosstalk/publisher/audit.hpp"
+
 #include <boost/filesystem/operations.hpp>
 #include <ctime>
 #include <cstdio>
@@ -154,7 +156,7 @@ Result<BuildReport> build_public_locked(const ShowFolder& caller, feed::Time now
   std::uint64_t inputs = stamp_hash("show.xml", caller.show_xml());
   auto show = feed::load_show(caller.show_xml());
   if (!show) return std::unexpected(Error{show.error().kind, show.error().message + " (public/ left as it was)"});
-  const ShowFolder folder{caller.root, std::move(*show)};
+  const ShowFolder folder{caller.root, std::move(*show), caller.actor};
   inputs += inputs_hash(folder);
   // Nothing changed since the last build and nothing fell due: done, without
   // reading a single sidecar.
@@ -227,8 +229,10 @@ Result<BuildReport> build_everything(const ShowFolder& folder, feed::Time now) {
   // The sidecars of episodes that just went live.
   for (const feed::Episode& e : published)
     if (std::find(report.newly_published.begin(), report.newly_published.end(), e.number) !=
-        report.newly_published.end())
+        report.newly_published.end()) {
       if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+      audit(folder, {{}, {}, "publish (its time came)", e.number, {}, {{"state", "scheduled", "published"}}});
+    }
 
   const fs::path pub = folder.public_dir();
   const fs::path episodes_dir = pub / "episodes";

@@ -2,6 +2,8 @@
 // by `record` and the studio.
 #include "crosstalk/publisher/recording.hpp"
 
+#include "crosstalk/publisher/audit.hpp"
+
 #include <algorithm>
 #include <boost/filesystem/operations.hpp>
 
@@ -32,6 +34,7 @@ Result<RecordingPlan> plan_recording(const std::string& show_dir, const ImportOp
       plan.number = highest_number(*folder, *episodes) + 1;
     }
     plan.settings.bitrate = folder->show.bitrate_kbps * 1000;
+    if (!recorded_by.empty()) folder->actor = studio_actor(recorded_by);
     plan.folder = std::move(*folder);
   } else {
     plan.unreachable = folder.error().message;

@@ -1,6 +1,8 @@
 // staff add/list/revoke on staff.xml, under the show lock.
 #include "crosstalk/publisher/staff.hpp"
 
+#include "crosstalk/publisher/audit.hpp"
+
 #include <algorithm>
 
 #include "crosstalk/publisher/workflow.hpp"
@@ -49,6 +51,7 @@ Result<NewStaffMember> add_staff(const ShowFolder& folder, std::string_view name
                      folder.show.studio_url + "signin#" + *token};
   list->push_back(out.member);
   if (auto r = save(folder, *list); !r) return std::unexpected(r.error());
+  audit(folder, {{}, {}, "staff add", 0, std::string(name), {{"role", "", std::string(feed::to_string(role))}}});
   return out;
 }
 
@@ -60,7 +63,9 @@ Result<void> revoke_staff(const ShowFolder& folder, std::string_view name) {
   auto list = feed::load_staff(staff_file(folder));
   if (!list) return std::unexpected(list.error());
   if (auto r = remove_by_name(*list, name, "staff member", "staff"); !r) return r;
-  return save(folder, *list);
+  if (auto r = save(folder, *list); !r) return r;
+  audit(folder, {{}, {}, "staff revoke", 0, std::string(name), {}});
+  return {};
 }
 
 Result<std::optional<feed::StaffMember>> staff_by_token(const ShowFolder& folder, std::string_view token) {

@@ -1,6 +1,8 @@
 // subscribers add/list/revoke on subscribers.xml, under the show lock.
 #include "crosstalk/publisher/subscribers.hpp"
 
+#include "crosstalk/publisher/audit.hpp"
+
 #include <algorithm>
 
 #include "crosstalk/publisher/nginx_config.hpp"
@@ -56,6 +58,7 @@ Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view 
   NewSubscriber out{{std::string(name), util::sha256_hex(*token), now, std::string(department)}, {}, {}};
   list->push_back(out.subscriber);
   if (auto r = save(folder, *list); !r) return std::unexpected(r.error());
+  audit(folder, {{}, {}, "subscriber add", 0, std::string(name), department.empty() ? std::vector<AuditChange>{} : std::vector<AuditChange>{{"department", "", std::string(department)}}});
   if (auto r = write_nginx_config(folder); !r) return std::unexpected(r.error());
   out.page_url = subscriber_base_url(folder.show, *token);
   out.feed_url = out.page_url + "feed.xml";
@@ -73,6 +76,7 @@ Result<void> revoke_subscriber(const ShowFolder& folder, std::string_view name) 
   if (!list) return std::unexpected(list.error());
   if (auto r = remove_by_name(*list, name, "subscriber", "subscribers"); !r) return r;
   if (auto r = save(folder, *list); !r) return r;
+  audit(folder, {{}, {}, "subscriber revoke", 0, std::string(name), {}});
   return write_nginx_config(folder);
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/filesystem/operations.hpp>
 
+#include "crosstalk/publisher/audit.hpp"
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/publisher/nginx_config.hpp"
 #include "crosstalk/util/atomic_file.hpp"
@@ -79,8 +80,10 @@ void clear_pending(const ShowFolder& folder, const std::string& stem) {
 
 // The prologue of every change to one episode: take the lock, read the
 // library, find the episode; `fn` changes it while the lock is held.
+// What it changed goes into the audit log as `action` ("delete": the
+// episode is gone afterwards).
 template <class Fn>
-auto change_episode(const ShowFolder& folder, std::string_view ref, Fn&& fn)
+auto change_episode(const ShowFolder& folder, std::string_view ref, const char* action, Fn&& fn)
     -> decltype(fn(std::declval<feed::Episode&>())) {
   auto lock = lock_show(folder);
   if (!lock) return std::unexpected(lock.error());
@@ -88,7 +91,14 @@ auto change_episode(const ShowFolder& folder, std::string_view ref, Fn&& fn)
   if (!episodes) return std::unexpected(episodes.error());
   auto found = find_episode(*episodes, ref);
   if (!found) return std::unexpected(found.error());
-  return fn(**found);
+  const feed::Episode before = **found;
+  auto result = fn(**found);
+  if (result) {
+    const bool gone = std::string_view(action) == "delete";
+    auto changes = episode_changes(&before, gone ? nullptr : *found, folder.show);
+    if (!changes.empty()) audit(folder, {{}, {}, action, before.number, {}, std::move(changes)});
+  }
+  return result;
 }
 
 }  // namespace
@@ -287,6 +297,7 @@ Result<feed::Episode> add_to_library(const ShowFolder& folder, const fs::path& i
     return std::unexpected(r.error());
   }
   clear_pending(folder, e.stem());
+  audit(folder, {{}, {}, e.recording_id.empty() ? "import" : "record", e.number, {}, episode_changes(nullptr, &e, folder.show)});
   return e;
 }
 
@@ -306,6 +317,7 @@ Result<ImportResult> encode_and_add(const ShowFolder& folder, const fs::path& fi
   encode.mp3_path = incoming_mp3;
   encode.loudness.quiet_input = recorder::QuietInput::Refuse;
   if (o.max_gain_db) encode.loudness.max_gain_db = *o.max_gain_db;
+  encode.progress = o.progress;
   auto report = recorder::encode_file(file, incoming, encode);
   if (!report) return std::unexpected(report.error());
   draft.duration_seconds = report->seconds();
@@ -413,7 +425,7 @@ Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_vi
     return bad_input("--at " + std::string(when) + " is in the past (it is " +
                      feed::format_local(now, folder.show.timezone) + "); to publish now, use 'crosstalk publish " +
                      std::string(ref) + "'");
-  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<ScheduleResult> {
+  return change_episode(folder, ref, "schedule", [&](feed::Episode& e) -> Result<ScheduleResult> {
     if (e.state == feed::State::Published)
       return bad_input("episode " + std::to_string(e.number) +
                        " is already published; unpublish it first to schedule it again");
@@ -425,7 +437,7 @@ Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_vi
 }
 
 Result<StateChange> publish_episode(const ShowFolder& folder, std::string_view ref, feed::Time now) {
-  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<StateChange> {
+  return change_episode(folder, ref, "publish", [&](feed::Episode& e) -> Result<StateChange> {
     const bool already = e.state == feed::State::Published;
     if (!already) {
       e.state = feed::State::Published;
@@ -439,7 +451,7 @@ Result<StateChange> publish_episode(const ShowFolder& folder, std::string_view r
 }
 
 Result<feed::Episode> delete_episode(const ShowFolder& folder, std::string_view ref) {
-  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
+  return change_episode(folder, ref, "delete", [&](feed::Episode& e) -> Result<feed::Episode> {
     if (e.state != feed::State::Draft)
       return bad_input("episode " + std::to_string(e.number) + " is " + std::string(feed::to_string(e.state)) +
                        ": only drafts can be deleted ('crosstalk unpublish " + std::to_string(e.number) +
@@ -467,7 +479,7 @@ Result<feed::Episode> delete_episode(const ShowFolder& folder, std::string_view 
 }
 
 Result<StateChange> unpublish_episode(const ShowFolder& folder, std::string_view ref) {
-  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<StateChange> {
+  return change_episode(folder, ref, "unpublish", [&](feed::Episode& e) -> Result<StateChange> {
     const bool already = e.state == feed::State::Draft;
     if (!already) {
       e.state = feed::State::Draft;
@@ -540,7 +552,7 @@ Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view re
   if (o.chapter_titles)
     for (const auto& t : *o.chapter_titles)
       if (auto r = check_text("chapter title", t); !r) return std::unexpected(r.error());
-  return change_episode(folder, ref, [&](feed::Episode& e) -> Result<feed::Episode> {
+  return change_episode(folder, ref, "edit", [&](feed::Episode& e) -> Result<feed::Episode> {
     if (o.allowed)
       if (auto r = o.allowed(e); !r) return std::unexpected(r.error());
     if (o.chapter_titles) {

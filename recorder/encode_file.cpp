@@ -4,6 +4,7 @@
 
 #include <boost/filesystem/operations.hpp>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -22,6 +23,30 @@ namespace crosstalk::recorder {
 namespace {
 
 constexpr std::size_t kBlockFrames = 4096;
+
+// Counts frames done out of a total from any thread, and tells
+// EncodeOptions::progress each time another percent is reached.
+class Progress {
+ public:
+  Progress(const std::function<void(double)>& report, std::uint64_t total) : report_(report), total_(total) {}
+  void add(std::uint64_t frames) {
+    if (!report_ || total_ == 0) return;
+    const std::uint64_t done = done_.fetch_add(frames, std::memory_order_relaxed) + frames;
+    const int percent = static_cast<int>(std::min<std::uint64_t>(100, done * 100 / total_));
+    int last = last_.load(std::memory_order_relaxed);
+    while (percent > last)
+      if (last_.compare_exchange_weak(last, percent)) {
+        report_(percent / 100.0);
+        break;
+      }
+  }
+
+ private:
+  const std::function<void(double)>& report_;
+  std::uint64_t total_;
+  std::atomic<std::uint64_t> done_{0};
+  std::atomic<int> last_{-1};
+};
 
 // Mono: the mean of all channels. Stereo: a stereo source as it is.
 void mix_down(std::span<const float> in, int in_channels, std::size_t frames, int out_channels,
@@ -106,7 +131,7 @@ Result<void> for_each_block(AudioFileReader& reader, int channels, Fn&& fn,
 // Pass 1: loudness of the source as it will be encoded (mixed down). Its
 // true peak comes from the limiter's detector in pass 2, which oversamples
 // anyway (libebur128's true-peak mode would double the cost of this pass).
-Result<LoudnessFigures> measure(const AudioFileReader& source, int channels) {
+Result<LoudnessFigures> measure(const AudioFileReader& source, int channels, Progress* progress = nullptr) {
   // Two halves on two threads; libebur128 combines their histograms.
   std::vector<Excerpt> halves(2);
   std::vector<std::optional<LoudnessMeter>> meters(2);
@@ -125,8 +150,10 @@ Result<LoudnessFigures> measure(const AudioFileReader& source, int channels) {
       auto meter = LoudnessMeter::create(channels, reader->info().sample_rate, MeterMode::Range);
       if (!meter) return std::unexpected(meter.error());
       meters[h].emplace(std::move(*meter));
-      return for_each_block(*reader, channels, [&](std::span<float> pcm) { return meters[h]->add(pcm); },
-                            std::span<const Excerpt>(&halves[h], 1));
+      return for_each_block(*reader, channels, [&](std::span<float> pcm) {
+        if (progress) progress->add(pcm.size() / static_cast<std::size_t>(channels));
+        return meters[h]->add(pcm);
+      }, std::span<const Excerpt>(&halves[h], 1));
     });
   };
   std::thread second(measure_half, 1);
@@ -339,9 +366,12 @@ Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const Encod
   LoudnessReport& lr = report.loudness;
   const double ceiling = loudness.true_peak_dbtp - kCodecHeadroomDb;
 
+  // Progress in source frames: pass 1 reads the file once, pass 2 once more.
+  Progress progress(options.progress, info.frames * (loudness.normalize ? 2 : 1));
+
   // Pass 1 (normalising): measure, decide the gain, rehearse the limiter.
   if (loudness.normalize) {
-    auto figures = measure(*reader, report.channels);
+    auto figures = measure(*reader, report.channels, &progress);
     if (!figures) return std::unexpected(figures.error());
     lr.input = *figures;
     lr.silent = is_silent(*figures);
@@ -407,6 +437,9 @@ Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const Encod
                           if (mp3) {
                             mp3_written = mp3_writer->write(pcm);
                             if (!mp3_written) return mp3_written;
+                            if (!opus)
+                              progress.add(static_cast<std::uint64_t>(static_cast<double>(pcm.size()) *
+                                                                      info.sample_rate / kOpusRate / report.channels));
                           }
                           return {};
                         });
@@ -420,8 +453,10 @@ Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const Encod
   if (opus)
     written = guarded([&]() -> Result<void> {
       Result<void> w;
+      const double source_per_output = static_cast<double>(info.sample_rate) / kOpusRate / report.channels;
       for (std::vector<float> block; opus_queue.pop(block);) {
         w = writer->write(block);
+        progress.add(static_cast<std::uint64_t>(static_cast<double>(block.size()) * source_per_output));
         if (!w) opus_queue.cancel();
       }
       return w;

@@ -4,16 +4,20 @@
 #include "crosstalk/studio/api.hpp"
 
 #include <boost/filesystem/operations.hpp>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "crosstalk/feed/time.hpp"
+#include "crosstalk/publisher/audit.hpp"
+#include "crosstalk/publisher/workflow.hpp"
 #include "crosstalk/server/static_files.hpp"
 #include "crosstalk/studio/web_assets.hpp"
 #include "desk_api.hpp"
 #include "episodes_api.hpp"
+#include "import_jobs.hpp"
 
 namespace fs = boost::filesystem;
 using nlohmann::json;
@@ -55,7 +59,8 @@ Api::Api(std::string show_dir, Accounts& accounts, Recordings& recordings)
     : show_dir_(std::move(show_dir)),
       accounts_(accounts),
       recordings_(recordings),
-      versions_(std::make_unique<detail::Versions>()) {}
+      versions_(std::make_unique<detail::Versions>()),
+      jobs_(std::make_unique<detail::ImportJobs>(show_dir_)) {}
 
 Api::~Api() = default;
 
@@ -177,6 +182,95 @@ Response Api::recording_state(const Identity& who, const std::string& id) {
   return json_response(200, j);
 }
 
+namespace {
+constexpr std::uint64_t kMaxUpload = 4ull << 30;  // 4 GiB: an hour of 48 kHz stereo WAV is 0.7-1 GiB
+
+std::string path_of(const Request& r) { return r.target.substr(0, r.target.find_first_of("?#")); }
+std::string query_of(const Request& r) {
+  const auto q = r.target.find('?');
+  return q == std::string::npos ? "" : r.target.substr(q + 1, r.target.find('#') - q - 1);
+}
+
+// The import's fields, from the upload's query string.
+publisher::ImportOptions import_options(const std::string& query) {
+  using detail::query_value;
+  publisher::ImportOptions o;
+  o.title = query_value(query, "title");
+  o.description = query_value(query, "description");
+  o.host = query_value(query, "host");
+  o.department = query_value(query, "department");
+  o.publish_at = query_value(query, "publishAt");
+  o.turns = query_value(query, "outOfTurn") == "1" ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
+  return o;
+}
+
+// ".wav" from "Запись 1.WAV" (FFmpeg and libsndfile look inside anyway; a
+// name helps FFmpeg guess). Anything odd: none.
+std::string extension_of(const std::string& name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string::npos || name.size() - dot > 6) return "";
+  std::string ext = name.substr(dot);
+  for (std::size_t i = 1; i < ext.size(); ++i) {
+    const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ext[i])));
+    if (!std::isalnum(static_cast<unsigned char>(c))) return "";
+    ext[i] = c;
+  }
+  return ext.size() > 1 ? ext : "";
+}
+}  // namespace
+
+bool Api::is_upload(const Request& r) { return r.method == "POST" && path_of(r) == "/api/import"; }
+
+std::variant<Response, Upload> Api::begin_upload(const Request& r, std::optional<std::uint64_t> length) {
+  auto who = identify(r);
+  if (!who) return error(401, "sign in with your personal link first");
+  if (r.csrf.empty() || r.csrf != who->csrf) return error(403, "the request lacks its CSRF token: reload the page");
+  if (!is_comms(*who)) return error(403, "importing files is the comms desk's; hosts record at /");
+  if (!length) return error(411, "send the file with its length (Content-Length)");
+  if (*length == 0) return error(400, "the file is empty");
+  if (*length > kMaxUpload)
+    return error(413, "the file is larger than 4 GiB; cut it, or import it on the server with 'crosstalk import'");
+  if (jobs_->busy())
+    return error(429, std::to_string(detail::ImportJobs::kMaxRunning) +
+                          " imports are encoding now; try again when one has finished");
+  auto folder = publisher::open_show(show_dir_);
+  if (!folder) return from_error(folder.error());
+  // The checks `import` makes before any audio work, before a byte is sent:
+  // nobody uploads an hour of WAV to hear that it was sales' turn.
+  publisher::ImportOptions o = import_options(query_of(r));
+  publisher::ImportOptions checked = o;
+  if (checked.title.empty()) checked.title = "-";  // the file's title tag stands in (checked after the upload)
+  checked.turns = publisher::Turns::AllowOutOfTurn;
+  if (auto c = publisher::check_recording(*folder, checked); !c) return from_error(c.error());
+  if (!o.department.empty() && o.turns == publisher::Turns::Enforce) {
+    auto episodes = publisher::load_library(*folder);
+    if (!episodes) return from_error(episodes.error());
+    if (auto t = publisher::check_turn(folder->show, *episodes, o.department, o.turns); !t)
+      return json_response(409, {{"error", t.error().message}, {"code", "turn"}});
+  }
+  return Upload{jobs_->upload_path(extension_of(detail::query_value(query_of(r), "filename"))).string(), *length};
+}
+
+Response Api::finish_upload(const Request& r, const Upload& upload, bool complete) {
+  boost::system::error_code ec;
+  auto who = identify(r);
+  if (!complete || !who) {
+    fs::remove(upload.file, ec);
+    return error(400, "the upload was cut short; send the file again");
+  }
+  const std::string id = jobs_->start(upload.file, import_options(query_of(r)), publisher::studio_actor(who->member.name),
+                                      who->member.token_sha256);
+  return json_response(202, {{"job", id}});
+}
+
+std::optional<std::string> Api::job_state(const Request& r, const std::string& id) {
+  auto who = identify(r);
+  if (!who) return std::nullopt;
+  auto state = jobs_->state(id, who->member.token_sha256);
+  if (!state) return std::nullopt;
+  return detail::dump(*state);
+}
+
 Response Api::handle(const Request& r) {
   const std::string_view target = std::string_view(r.target).substr(0, r.target.find('#'));
   const std::string path(target.substr(0, target.find('?')));
@@ -225,6 +319,14 @@ Response Api::handle(const Request& r) {
   if (path == "/api/episodes" || path.rfind("/api/episodes/", 0) == 0)
     return detail::episodes_request(r, *who, target.substr(13), show_dir_, lang, *versions_);
   if (auto desk = detail::desk_request(r, *who, path, show_dir_, lang)) return *desk;
+  if (path.rfind("/api/jobs/", 0) == 0 && r.method == "GET") {
+    auto state = job_state(r, path.substr(10));
+    if (!state) return error(404, "no such import (finished over ten minutes ago, or the studio restarted)");
+    Response res;
+    res.body = std::move(*state);
+    return res;
+  }
+  if (is_upload(r)) return error(400, "send the file itself as the request's body");
   if (path.rfind("/api/recordings/", 0) == 0 && r.method == "GET") return recording_state(*who, path.substr(16));
   return error(404, "no such page");
 }

@@ -5,12 +5,19 @@
 #include <cmath>
 
 #include "crosstalk/feed/time.hpp"
+#include "crosstalk/publisher/audit.hpp"
 #include "crosstalk/server/static_files.hpp"
 #include "crosstalk/util/token.hpp"
 
 using nlohmann::json;
 
 namespace crosstalk::studio::detail {
+
+Result<publisher::ShowFolder> open_show_as(const std::string& show_dir, const Identity& who) {
+  auto folder = publisher::open_show(show_dir);
+  if (folder) folder->actor = publisher::studio_actor(who.member.name);
+  return folder;
+}
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 

@@ -19,6 +19,8 @@ std::string dump(const nlohmann::json& j);
 Response json_response(int status, const nlohmann::json& j);
 Response error(int status, const std::string& message);
 Response from_error(const Error& e);  // BadInput → 400, else 500
+// The show, with changes written to the audit log under `who`'s name.
+Result<publisher::ShowFolder> open_show_as(const std::string& show_dir, const Identity& who);
 inline bool is_comms(const Identity& who) { return who.member.role == feed::Role::Comms; }
 std::optional<int> parse_number(std::string_view s);
 // "a%20b+c" → "a b c" (a query value or a path part).

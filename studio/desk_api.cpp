@@ -1,12 +1,14 @@
 // /api/timeline, /api/subscribers, /api/staff, /api/cover (comms only).
 #include "desk_api.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
 
 #include "crosstalk/feed/render.hpp"
 #include "crosstalk/feed/time.hpp"
+#include "crosstalk/publisher/audit.hpp"
 #include "crosstalk/publisher/staff.hpp"
 #include "crosstalk/publisher/subscribers.hpp"
 #include "crosstalk/publisher/workflow.hpp"
@@ -116,6 +118,26 @@ Response people(const Request& r, const std::string& path, const publisher::Show
   return error(405, "use GET, POST or DELETE");
 }
 
+// The newest entries of the show's audit log (desk and CLI alike).
+Response audit_log(const std::string& query, const publisher::ShowFolder& folder) {
+  const int count = std::clamp(parse_number(query_value(query, "count")).value_or(50), 1, 500);
+  auto entries = publisher::recent_audit(folder, static_cast<std::size_t>(count));
+  if (!entries) return from_error(entries.error());
+  json list = json::array();
+  for (const auto& e : *entries) {
+    json changes = json::array();
+    for (const auto& c : e.changes) changes.push_back({{"field", c.field}, {"before", c.before}, {"after", c.after}});
+    auto at = feed::parse_time(e.at, "UTC");
+    list.push_back({{"at", at ? feed::format_local(*at, folder.show.timezone) : e.at},
+                    {"who", e.who},
+                    {"action", e.action},
+                    {"episode", e.episode},
+                    {"subject", e.subject},
+                    {"changes", changes}});
+  }
+  return json_response(200, {{"entries", list}});
+}
+
 Response cover(const publisher::ShowFolder& folder) {
   if (folder.show.cover.empty()) return error(404, "the show has no cover");
   std::ifstream in((folder.root / folder.show.cover).string(), std::ios::binary);
@@ -133,15 +155,16 @@ Response cover(const publisher::ShowFolder& folder) {
 
 std::optional<Response> desk_request(const Request& r, const Identity& who, const std::string& path,
                                      const std::string& show_dir, const std::string& language) {
-  const bool desk_path = path == "/api/timeline" || path == "/api/cover" || path.rfind("/api/subscribers", 0) == 0 ||
+  const bool desk_path = path == "/api/timeline" || path == "/api/cover" || path == "/api/audit" || path.rfind("/api/subscribers", 0) == 0 ||
                          path.rfind("/api/staff", 0) == 0;
   if (!desk_path) return std::nullopt;
   if (!is_comms(who)) return error(403, "this is the comms desk's; hosts record at /");
-  auto folder = publisher::open_show(show_dir);
+  auto folder = open_show_as(show_dir, who);
   if (!folder) return from_error(folder.error());
   const std::string query = r.target.find('?') == std::string::npos ? "" : r.target.substr(r.target.find('?') + 1);
   if (path == "/api/timeline") return timeline(query, *folder, language);
   if (path == "/api/cover") return cover(*folder);
+  if (path == "/api/audit") return r.method == "GET" ? audit_log(query, *folder) : error(405, "use GET");
   return people(r, path, *folder);
 }
 

@@ -5,6 +5,7 @@
 
 #include "api_util.hpp"
 #include "crosstalk/feed/time.hpp"
+#include "crosstalk/publisher/audit.hpp"
 #include "crosstalk/publisher/workflow.hpp"
 #include "crosstalk/server/static_files.hpp"
 #include "episodes_api.hpp"
@@ -91,29 +92,28 @@ Response list(const Request& r, const publisher::ShowFolder& folder, const std::
                              {"episodes", items}});
 }
 
-// 409: what changed between the version the page had and the episode now.
-Response conflict(const feed::Episode& now, const std::optional<feed::Episode>& then) {
+// 409: what changed between the version the page had and the episode now,
+// and who changed it last (the audit log).
+Response conflict(const feed::Episode& now, const std::optional<feed::Episode>& then,
+                  const publisher::ShowFolder& folder) {
   json changed = json::object();
-  if (then) {
-    auto field = [&](const char* name, const std::string& was, const std::string& is) {
-      if (was != is) changed[name] = {{"was", was}, {"now", is}};
-    };
-    field("title", then->title, now.title);
-    field("description", then->description, now.description);
-    field("host", then->host, now.host);
-    field("state", std::string(feed::to_string(then->state)), std::string(feed::to_string(now.state)));
-    field("note", then->note, now.note);
-    std::string chapters_then, chapters_now;
-    for (const auto& c : then->chapters) chapters_then += c.title + "\n";
-    for (const auto& c : now.chapters) chapters_now += c.title + "\n";
-    field("chapters", chapters_then, chapters_now);
-  }
-  std::string what;
+  if (then)
+    for (const auto& c : publisher::episode_changes(&*then, &now, folder.show))
+      changed[c.field] = {{"was", c.before}, {"now", c.after}};
+  std::string what, who;
   for (auto& [k, v] : changed.items()) what += (what.empty() ? "" : ", ") + k;
+  if (auto recent = publisher::recent_audit(folder, 200))
+    for (const auto& e : *recent)
+      if (e.episode == now.number) {
+        who = e.who;
+        break;
+      }
   Response res = json_response(
-      409, {{"error", "episode " + std::to_string(now.number) + " was changed by someone else since you opened it" +
+      409, {{"error", "episode " + std::to_string(now.number) + " was changed by " +
+                          (who.empty() ? "someone else" : who) + " since you opened it" +
                           (what.empty() ? "" : " (" + what + ")") + "; reload it and make your change again"},
             {"changed", changed},
+            {"by", who},
             {"version", version_of(now)}});
   return res;
 }
@@ -122,7 +122,7 @@ Response conflict(const feed::Episode& now, const std::optional<feed::Episode>& 
 
 Response episodes_request(const Request& r, const Identity& who, std::string_view rest, const std::string& show_dir,
                           const std::string& language, Versions& versions) {
-  auto folder = publisher::open_show(show_dir);
+  auto folder = open_show_as(show_dir, who);
   if (!folder) return from_error(folder.error());
   if (rest.empty() || rest.front() == '?') {
     if (r.method != "GET") return error(405, "use GET");
@@ -180,7 +180,7 @@ Response episodes_request(const Request& r, const Identity& who, std::string_vie
     };
     auto e = publisher::edit_episode(*folder, ref, o);
     if (!e && refused == Refusal::Rule) return error(403, e.error().message);
-    if (!e && refused == Refusal::Conflict) return conflict(*current, versions.find(if_match));
+    if (!e && refused == Refusal::Conflict) return conflict(*current, versions.find(if_match), *folder);
     return answer(e);
   }
   if (r.method == "POST" || r.method == "DELETE") {  // comms' actions

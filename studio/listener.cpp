@@ -13,6 +13,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <cstdio>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -49,16 +50,18 @@ struct Context {
   std::string show_dir;
 };
 
-std::string header(const http::request<http::string_body>& req, beast::string_view name) {
+template <class Body>
+std::string header(const http::request<Body>& req, beast::string_view name) {
   auto it = req.find(name);
   return it == req.end() ? std::string() : std::string(it->value());
 }
 
-Request to_request(const http::request<http::string_body>& req, const std::string& peer, const std::string& user_header) {
+template <class Body>
+Request to_request(const http::request<Body>& req, const std::string& peer, const std::string& user_header) {
   Request r;
   r.method = std::string(req.method_string());
   r.target = server::origin_form(std::string_view(req.target().data(), req.target().size()));
-  r.body = req.body();
+  if constexpr (std::is_same_v<Body, http::string_body>) r.body = req.body();
   r.cookie = header(req, "Cookie");
   if (!user_header.empty()) r.user_header = header(req, user_header);
   r.origin = header(req, "Origin");
@@ -194,10 +197,56 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  private:
   void read() {
     parser_.emplace();
+    file_parser_.reset();
     parser_->header_limit(64 * 1024);  // imports carry their fields in the query
-    parser_->body_limit(64 * 1024);
+    // Beast checks Content-Length against this as the header ends: the
+    // header decides (on_header) what body a request may have.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(60));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpSession::on_header, this->shared_from_this()));
+  }
+
+  // The header decides: an upload streams its body into a file (never into
+  // memory); everything else is read whole (64 KiB at most).
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return close();
+    Request r = to_request(parser_->get(), peer_, options_.user_header);
+    if (Api::is_upload(r) && !websocket::is_upgrade(parser_->get())) return begin_upload(std::move(r));
+    constexpr std::uint64_t kMaxBody = 64 * 1024;  // JSON; files come as uploads
+    if (parser_->content_length().value_or(0) > kMaxBody)  // (a chunked body meets body_limit as it comes)
+      return respond(parser_->get(), {413, "application/json", "{\"error\":\"the request is too large\"}", {}}, true);
+    parser_->body_limit(kMaxBody);
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, this->shared_from_this()));
+  }
+
+  void begin_upload(Request r) {
+    const auto length = parser_->content_length();
+    auto decision = ctx_.api.begin_upload(r, length ? std::optional<std::uint64_t>(*length) : std::nullopt);
+    if (auto* refused = std::get_if<Response>(&decision)) return respond(parser_->get(), std::move(*refused), true);
+    upload_ = std::get<Upload>(decision);
+    upload_request_ = std::move(r);
+    file_parser_.emplace(std::move(*parser_));
+    file_parser_->body_limit(upload_->length);
+    beast::error_code ec;
+    file_parser_->get().body().open(upload_->file.c_str(), beast::file_mode::write, ec);
+    if (ec) {
+      ctx_.api.finish_upload(upload_request_, *upload_, false);
+      return respond(file_parser_->get(), {507, "application/json", "{\"error\":\"the studio cannot store the upload\"}", {}}, true);
+    }
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::hours(2));  // an hour of WAV on a slow link
+    http::async_read(stream_, buffer_, *file_parser_,
+                     beast::bind_front_handler(&HttpSession::on_upload, this->shared_from_this()));
+  }
+
+  void on_upload(beast::error_code ec, std::size_t) {
+    file_parser_->get().body().close();
+    Response res = ctx_.api.finish_upload(upload_request_, *upload_, !ec);
+    if (ec) {
+      log_line(peer_ + " POST /api/import cut short: " + ec.message());
+      return close();
+    }
+    respond(file_parser_->get(), std::move(res));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -215,6 +264,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       std::make_shared<RecordSocket<Stream>>(std::move(stream_), ctx_, std::move(*who))->run(std::move(req));
       return;
     }
+    if (req.method() == http::verb::get && path.rfind("/api/jobs/", 0) == 0 && path.ends_with("/events")) {
+      const std::string id = path.substr(10, path.size() - 10 - 7);
+      if (!ctx_.api.job_state(r, id))
+        return respond(req, {404, "application/json", "{\"error\":\"no such import\"}", {}});
+      return start_events(std::move(r), id);
+    }
     Response res;
     try {
       res = ctx_.api.handle(r);
@@ -225,7 +280,40 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     respond(req, std::move(res));
   }
 
-  void respond(const http::request<http::string_body>& req, Response r) {
+  // Server-sent events: an import's state four times a second until it
+  // has finished; then the connection closes.
+  void start_events(Request r, std::string id) {
+    events_request_ = std::move(r);
+    events_id_ = std::move(id);
+    events_timer_.emplace(stream_.get_executor());
+    log_line(peer_ + " GET /api/jobs/" + events_id_ + "/events 200 (event stream)");
+    auto head = std::make_shared<std::string>(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\n"
+        "X-Accel-Buffering: no\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n");
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+    asio::async_write(stream_, asio::buffer(*head), [self = this->shared_from_this(), head](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->send_event();
+    });
+  }
+
+  void send_event() {
+    auto state = ctx_.api.job_state(events_request_, events_id_);
+    const bool last = !state || state->find("\"state\":\"encoding\"") == std::string::npos;
+    auto event = std::make_shared<std::string>("data: " + state.value_or("{\"state\":\"gone\"}") + "\n\n");
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+    asio::async_write(stream_, asio::buffer(*event), [self = this->shared_from_this(), event, last](beast::error_code ec, std::size_t) {
+      if (ec || last) return self->close();
+      self->events_timer_->expires_after(std::chrono::milliseconds(250));
+      self->events_timer_->async_wait([self](beast::error_code e) {
+        if (!e) self->send_event();
+      });
+    });
+  }
+
+  // `close_after`: the request's body was not read (a refused upload).
+  template <class Body>
+  void respond(const http::request<Body>& req, Response r, bool close_after = false) {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), req.version());
     res->set(http::field::server, std::string("crosstalk/") + kVersion);
     const auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -246,7 +334,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                "img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'");
     const bool head = req.method() == http::verb::head;
     res->body() = std::move(r.body);
-    res->keep_alive(req.keep_alive());
+    res->keep_alive(req.keep_alive() && !close_after);
     res->prepare_payload();
     if (head) res->body().clear();
     const std::string target = std::string(req.target().substr(0, req.target().find('?')));
@@ -267,6 +355,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::file_body>> file_parser_;  // an upload's
+  std::optional<Upload> upload_;
+  Request upload_request_, events_request_;
+  std::string events_id_;
+  std::optional<asio::steady_timer> events_timer_;
   Context& ctx_;
   const StudioOptions& options_;
   std::string peer_;

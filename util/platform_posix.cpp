@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #ifdef __linux__
@@ -113,6 +114,37 @@ boost::filesystem::path user_data_dir() { return xdg_dir("XDG_DATA_HOME", ".loca
 boost::filesystem::path user_config_dir() { return xdg_dir("XDG_CONFIG_HOME", ".config"); }
 
 std::string error_text(int error_number) { return std::strerror(error_number); }
+
+std::string user_name() {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  char buffer[4096];
+  if (::getpwuid_r(::geteuid(), &pw, buffer, sizeof buffer, &found) == 0 && found && found->pw_name[0])
+    return found->pw_name;
+  return "uid " + std::to_string(::geteuid());
+}
+
+Result<void> append_line(const boost::filesystem::path& path, std::string_view line) {
+  std::string text(line);
+  text += '\n';
+  int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return failure(path.string() + ": cannot open to append: " + error_text(errno));
+  struct stat before {};
+  const bool sized = ::fstat(fd, &before) == 0;
+  char last = '\n';  // a line cut short by a crash must not swallow this one
+  if (sized && before.st_size > 0 && ::pread(fd, &last, 1, before.st_size - 1) == 1 && last != '\n')
+    text.insert(text.begin(), '\n');
+  const ssize_t n = ::write(fd, text.data(), text.size());
+  const int err = errno;
+  if (n > 0 && n != static_cast<ssize_t>(text.size()) && sized)
+    (void)!::ftruncate(fd, before.st_size);  // no half line for the next one to run into
+  const bool synced = n >= 0 && ::fsync(fd) == 0;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(text.size()))
+    return failure(path.string() + ": cannot append: " + (n < 0 ? error_text(err) : std::string("the disk is full")));
+  if (!synced) return failure(path.string() + ": cannot sync: " + error_text(errno));
+  return {};
+}
 
 Result<void> sync_path(const boost::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

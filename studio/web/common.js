@@ -15,8 +15,9 @@ window.crosstalkCommon = (() => {
   })();
 
   /** The catalogue's text for key, with {name} placeholders filled in. */
-  function t(key, params) {
-    const s = Object.prototype.hasOwnProperty.call(STRINGS, key) ? STRINGS[key] : key;
+  /** A string of the catalogue; `fallback` (else the key) when it has none. */
+  function t(key, params, fallback) {
+    const s = Object.prototype.hasOwnProperty.call(STRINGS, key) ? STRINGS[key] : (fallback !== undefined ? fallback : key);
     return String(s).replace(/\{(\w+)\}/g, (m, name) =>
       params && params[name] !== undefined && params[name] !== null ? String(params[name]) : m);
   }

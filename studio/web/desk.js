@@ -4,7 +4,7 @@
 // time), editing with If-Match (409 shows what changed), scheduling in the
 // show's time zone, publishing and unpublishing after a confirmation, deleting
 // drafts, importing a file (XMLHttpRequest for the upload's progress, then the
-// encode job polled every 500 ms), whose turn and the next four weeks,
+// encode job's progress as server-sent events), whose turn and the next four weeks,
 // subscribers of a private show and staff accounts (their link and QR shown
 // once), and a preview of the item as a podcast app shows it.
 // Every visible word comes from the catalogue the server inlines as
@@ -377,6 +377,7 @@
       loadTimeline(),
       loadSubscribers(),
       loadStaff(),
+      loadAudit(),
     ]);
   }
 
@@ -489,6 +490,7 @@
   function reloadAfterChange(highlight) {
     loadEpisodes({ highlight });
     loadTimeline();
+    loadAudit();
     loadTurn().catch(() => {});
   }
 
@@ -1031,6 +1033,52 @@
 
   // --------------------------------------------------------------- timeline
 
+  // ------------------------------------------------------------------ audit
+  /** The newest 30 entries of the show's audit log: when, who, what, before → after. */
+  async function loadAudit() {
+    const list = $('audit-list');
+    let data;
+    try {
+      data = await api('GET', '/api/audit?count=30');
+    } catch (e) {
+      failed('desk.audit.failed', e);
+      return;
+    }
+    const entries = (data && Array.isArray(data.entries)) ? data.entries : [];
+    list.replaceChildren();
+    $('audit-empty').hidden = entries.length > 0;
+    for (const a of entries) {
+      const li = document.createElement('li');
+      li.dataset.testid = 'audit-entry';
+      const head = document.createElement('div');
+      head.className = 'audit-head';
+      const when = document.createElement('time');
+      when.textContent = a.at || '';
+      const who = document.createElement('strong');
+      who.textContent = a.who || '';
+      const what = document.createElement('span');
+      const subject = a.episode ? t('desk.audit.episode', { number: a.episode }) : (a.subject || '');
+      what.textContent = `${t('desk.audit.action.' + a.action, {}, a.action)}${subject ? ' · ' + subject : ''}`;
+      head.append(when, ' ', who, ' ', what);
+      li.append(head);
+      for (const c of Array.isArray(a.changes) ? a.changes : []) {
+        const row = document.createElement('div');
+        row.className = 'audit-change';
+        const field = document.createElement('span');
+        field.className = 'audit-field';
+        field.textContent = t('desk.audit.field.' + c.field, {}, c.field) + ': ';
+        const before = document.createElement('del');
+        before.textContent = c.before || '—';
+        const after = document.createElement('ins');
+        after.textContent = c.after || '—';
+        row.append(field, before, ' → ', after);
+        li.append(row);
+      }
+      list.append(li);
+    }
+  }
+  $('audit-reload').addEventListener('click', () => loadAudit());
+
   async function loadTimeline() {
     try {
       const tl = await api('GET', '/api/timeline?days=28');
@@ -1264,7 +1312,7 @@
         setProgress(el.importProgress, el.importProgressText, 1, t('desk.import.sentAll', { total: fmtBytes(file.size) }));
         el.importCancel.hidden = true;
         S.importing.job = String(job);
-        pollJob();
+        watchJob();
         return;
       }
       if (xhr.status === 401) { endImport(); showSignedOut(t('auth.needLink')); return; }
@@ -1292,6 +1340,43 @@
     if (S.importing && S.importing.xhr && !S.importing.job) S.importing.xhr.abort();
   });
 
+  /** The encode's progress: server-sent events from /api/jobs/ID/events;
+   *  if the stream breaks (a proxy that buffers it), GET /api/jobs/ID is polled. */
+  function watchJob() {
+    const imp = S.importing;
+    if (!imp || !imp.job) return;
+    if (typeof EventSource !== 'function') { pollJob(); return; }
+    const es = new EventSource(`/api/jobs/${encodeURIComponent(imp.job)}/events`);
+    imp.events = es;
+    es.onmessage = (m) => {
+      let job = null;
+      try { job = JSON.parse(m.data); } catch (_) { job = null; }
+      if (S.importing !== imp) { es.close(); return; }
+      if (job && jobState(job)) es.close();
+    };
+    es.onerror = () => {
+      es.close();
+      if (S.importing === imp) pollJob();
+    };
+  }
+
+  /** Shows a job's state; true when it has ended (done or failed). */
+  function jobState(job) {
+    job = job || {};
+    const progress = typeof job.progress === 'number' ? job.progress : 0;
+    if (job.state === 'done') {
+      setProgress(el.encodeProgress, el.encodeProgressText, 1);
+      importDone(job.episode);
+      return true;
+    }
+    if (job.state === 'failed' || job.state === 'gone') {
+      importFailed(job.message || t('desk.import.failedUnknown'));
+      return true;
+    }
+    setProgress(el.encodeProgress, el.encodeProgressText, progress);
+    return false;
+  }
+
   function pollJob() {
     const imp = S.importing;
     if (!imp || !imp.job) return;
@@ -1309,17 +1394,7 @@
         return;
       }
       if (S.importing !== imp) return;
-      job = job || {};
-      const progress = typeof job.progress === 'number' ? job.progress : 0;
-      if (job.state === 'done') {
-        setProgress(el.encodeProgress, el.encodeProgressText, 1);
-        importDone(job.episode);
-      } else if (job.state === 'failed') {
-        importFailed(job.message || t('desk.import.failedUnknown'));
-      } else {
-        setProgress(el.encodeProgress, el.encodeProgressText, progress);
-        pollJob();
-      }
+      if (!jobState(job)) pollJob();
     }, JOB_POLL_MS);
   }
 
@@ -1327,6 +1402,7 @@
   function endImport() {
     const imp = S.importing;
     if (imp) clearTimeout(imp.timer);
+    if (imp && imp.events) imp.events.close();
     S.importing = null;
     setImportBusy(false);
     el.importCancel.hidden = true;

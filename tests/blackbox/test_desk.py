@@ -2,14 +2,17 @@
 Chromium) on a private show of 10,000 episodes, and `crosstalk delete`."""
 import datetime
 import glob
+import http.client
 import json
 import os
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 import zoneinfo
 
+from http_support import free_port, wait_for_port
 from show_support import NASTY, ShowTest, write_episodes
-from support import BIN, run
+from support import BIN, run, speech, tool
 from test_studio import ARTIFACTS, HERE, Studio
 
 
@@ -73,6 +76,188 @@ class Desk(ShowTest):
         self.assertIn('department="sales"', subscribers)
         self.assertNotIn(result["subscriberUrl"].split("/")[4], subscribers)  # only the hash is kept
         self.assertIn("Вера", self.ct("staff", "list", check=0).stdout)
+
+
+def item_titles(feed_path):
+    return [i.findtext("title") for i in ET.parse(feed_path).getroot().iter("item")]
+
+
+def audit_entries(show):
+    with open(os.path.join(show, "audit.log"), encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def session(studio, link):
+    """A signed-in session's cookie and CSRF token, without a browser."""
+    res, _ = studio.request("POST", "/api/signin", json.dumps({"token": link.split("#")[1]}),
+                            {"Content-Type": "application/json"})
+    cookie = res.getheader("Set-Cookie").split(";")[0]
+    _, body = studio.request("GET", "/api/me", headers={"Cookie": cookie})
+    return {"Cookie": cookie, "X-CSRF-Token": json.loads(body)["csrf"]}
+
+
+class DeskDay(ShowTest):
+    """A public show with MP3 renditions, served by `crosstalk serve`, run
+    from the desk by two comms people."""
+
+    def link(self, name):
+        out = self.ct("staff", "add", name, "--role", "comms", check=0).stdout
+        return [l.split(": ", 1)[1] for l in out.splitlines() if l.startswith("sign-in link: ")][0]
+
+    def setUp(self):
+        self.base_url = f"http://127.0.0.1:{free_port()}/"
+        super().setUp()
+        self.serve = subprocess.Popen([BIN, "-C", self.show, "serve", "--listen", self.base_url[7:-1]],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(int(self.base_url.rsplit(":", 1)[1][:-1]), self.serve)
+        self.studio = Studio(self.show, self.path("spool"), self.path("studio.log"))
+
+    def tearDown(self):
+        self.studio.stop()
+        self.serve.terminate()
+        self.serve.wait(30)
+        super().tearDown()
+
+    def test_upload_edit_schedule_publish_unpublish_delete(self):
+        link_a, link_b = self.link("Анна Смирнова"), self.link("Борис")
+        wav = self.path("Запись эфира.wav")
+        speech(wav, "Маркетинг рассказывает продажам о победах квартала. " * 3, "ru", 48000, channels=2)
+        sync = self.path("sync")
+        os.makedirs(sync)
+        title, title2 = "Загрузка & <черновик>", NASTY + " (правка)"
+        args = dict(base=self.studio.base, linkA=self.studio.base + link_a[link_a.index("signin#"):],
+                    linkB=self.studio.base + link_b[link_b.index("signin#"):], wav=wav, title=title,
+                    title2=title2, shots=ARTIFACTS, sync=sync)
+        node = subprocess.Popen(["node", os.path.join(HERE, "desk_flow.js"), json.dumps(args)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def wait_file(name, seconds):
+            deadline = time.monotonic() + seconds
+            while not os.path.exists(os.path.join(sync, name)):
+                if node.poll() is not None:
+                    out, err = node.communicate()
+                    self.fail(f"the browser stopped before {name}: {out} {err}")
+                self.assertLess(time.monotonic(), deadline, f"no {name} from the browser")
+                time.sleep(0.1)
+            with open(os.path.join(sync, name), encoding="utf-8") as f:
+                return f.read()
+
+        def answer(name, value):
+            with open(os.path.join(sync, name + ".tmp"), "w", encoding="utf-8") as f:
+                f.write(str(value))
+            os.rename(os.path.join(sync, name + ".tmp"), os.path.join(sync, name))
+
+        try:
+            deadline = time.monotonic() + 120
+            while not glob.glob(os.path.join(self.show, "library", "0001-*.xml")):
+                if node.poll() is not None:
+                    self.fail(f"the browser stopped: {node.communicate()}")
+                self.assertLess(time.monotonic(), deadline, "the upload never became a draft")
+                time.sleep(0.2)
+            answer("number", 1)
+            wait_file("want-at", 90)
+            # The next minute in the show's zone, at least 20 s away (the
+            # picker has no seconds): at most 60 s from now.
+            zone = zoneinfo.ZoneInfo(self.timezone)
+            while datetime.datetime.now(zone).second > 40:
+                time.sleep(0.5)
+            at = (datetime.datetime.now(zone) + datetime.timedelta(minutes=1)).replace(second=0, microsecond=0)
+            answer("at", at.strftime("%Y-%m-%dT%H:%M"))
+            scheduled = float(wait_file("scheduled", 60)) / 1000
+            feeds = [self.public("feed.xml"), self.public("feed-mp3.xml")]
+            while not all(os.path.exists(f) and title2 in item_titles(f) for f in feeds):
+                self.assertLess(time.time() - scheduled, 65, "serve did not publish the scheduled episode in 65 s")
+                time.sleep(0.25)
+            published_after = time.time() - scheduled
+            answer("published", 1)
+            wait_file("unpublished", 60)
+            for f in feeds:
+                self.assertNotIn(title2, item_titles(f))
+            out, err = node.communicate(timeout=120)
+        finally:
+            if node.poll() is None:
+                node.kill()
+                node.wait()
+        result = json.loads(out.strip().splitlines()[-1])
+        self.assertTrue(result.get("ok"), f"{result}\n{err}")
+        self.assertEqual(result["errorsA"] + result["errorsB"], [])
+        # Both bars reached the end; the encode's arrived as events.
+        self.assertEqual(result["seen"]["upload"], 100)
+        self.assertEqual(result["seen"]["encode"], 100)
+        self.assertEqual(result["rowState"], "draft")
+        self.assertIn("1", result["importResult"])
+        # Anna's change stood; Boris was told, and his description went nowhere.
+        self.assertIn("Анна Смирнова", result["conflict"])
+        self.assertLessEqual(published_after, 65)
+        self.assertIn("1", result["unpublishQuestion"])
+        self.assertEqual(glob.glob(os.path.join(self.show, "library", "0001-*")), [])
+        self.assertLessEqual(result["phoneOverflow"], 0)
+        # A published episode cannot be deleted (the server says so).
+        self.imp("Опубликованный")
+        self.ct("publish", "1", check=0)
+        res, body = self.studio.request("DELETE", "/api/episodes/1", headers=session(self.studio, link_a))
+        self.assertEqual(res.status, 409, body)
+        self.assertIn("only drafts", json.loads(body)["error"])
+        self.assertTrue(glob.glob(os.path.join(self.show, "library", "0001-*.xml")))
+        # The audit log: every change, with who made it.
+        entries = audit_entries(self.show)
+        desk = [(e["action"], e.get("episode")) for e in entries if e["who"] == "Анна Смирнова (studio)"]
+        for action in ("staff add",):
+            self.assertIn(action, [e["action"] for e in entries])
+        self.assertEqual(desk[:5], [("import", 1), ("edit", 1), ("schedule", 1), ("unpublish", 1), ("delete", 1)])
+        edit = [e for e in entries if e["action"] == "edit"][0]
+        self.assertEqual(edit["changes"], [{"field": "title", "before": title, "after": title2}])
+        self.assertNotIn("Борис (studio)", [e["who"] for e in entries])  # his save was refused
+        timed = [e for e in entries if e["action"] == "publish (its time came)"]
+        self.assertEqual(len(timed), 1)
+        cli = [e for e in entries if e["action"] == "publish" and e["who"] not in ("Анна Смирнова (studio)",)]
+        self.assertEqual(len(cli), 1)  # the CLI's, as the OS user
+        self.assertIn("Анна Смирнова", result["audit"])
+
+    def test_an_hour_of_wav_streams_to_disk_and_a_host_cannot_upload(self):
+        big = self.path("hour.wav")
+        # An hour of 48 kHz stereo at about -60 LUFS: 660 MiB that import refuses as too quiet after reading it.
+        tool(["sox", "-n", "-r", "48000", "-c", "2", "-b", "16", big, "synth", "3600", "whitenoise", "vol", "0.001"])
+        size = os.path.getsize(big)
+        headers = session(self.studio, self.link("Анна"))
+        out = self.ct("staff", "add", "Ведущий", "--role", "host", check=0).stdout
+        host = session(self.studio, [l.split(": ", 1)[1] for l in out.splitlines() if l.startswith("sign-in link: ")][0])
+
+        def post(hdrs, body, length):
+            conn = http.client.HTTPConnection("127.0.0.1", self.studio.port, timeout=600)
+            conn.request("POST", "/api/import?title=%D0%A7%D0%B0%D1%81&filename=hour.wav", body=body,
+                         headers={**hdrs, "Content-Length": str(length), "Content-Type": "application/octet-stream"})
+            res = conn.getresponse()
+            data = res.read()
+            conn.close()
+            return res.status, json.loads(data)
+
+        # A host is refused from the header alone, before any byte is stored.
+        status, body = post(host, b"x" * 1000, 1000)
+        self.assertEqual(status, 403, body)
+
+        def hwm():
+            with open(f"/proc/{self.studio.proc.pid}/status") as f:
+                return int([l for l in f if l.startswith("VmHWM:")][0].split()[1]) // 1024
+
+        before = hwm()
+        with open(big, "rb") as f:
+            status, body = post(headers, f, size)
+        self.assertEqual(status, 202, body)
+        grew = hwm() - before
+        self.assertLess(grew, 64, f"the studio grew by {grew} MiB while {size >> 20} MiB were uploaded")
+        deadline = time.monotonic() + 600
+        while True:
+            res, data = self.studio.request("GET", "/api/jobs/" + body["job"], headers=headers)
+            job = json.loads(data)
+            if job["state"] != "encoding":
+                break
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(1)
+        self.assertEqual(job["state"], "failed", job)
+        self.assertIn("quiet", job["message"])
+        self.assertEqual(os.listdir(os.path.join(self.show, ".uploads")), [])
+        self.assertEqual(self.library(), [])
 
 
 class DeleteCommand(ShowTest):

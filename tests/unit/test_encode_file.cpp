@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <sndfile.h>
 
+#include <algorithm>
+#include <mutex>
+
 #include "crosstalk/recorder/encode_file.hpp"
 #include "temp_dir.hpp"
 
@@ -85,4 +88,29 @@ TEST(EncodeFile, AQuietInputIsRefusedOrRaisedByTheCapAsAsked) {
   auto forced = encode_file(dir / "quiet.wav", dir / "out.opus", options);
   ASSERT_TRUE(forced) << forced.error().message;
   EXPECT_FALSE(forced->loudness.gain_capped);
+}
+
+TEST(EncodeFile, ProgressRisesToOneThroughBothPasses) {
+  test::TempDir dir;
+  write_wav(dir / "in.wav", 44100, 1, 44100 * 5, 0.3f);
+  for (bool normalize : {true, false}) {
+    std::vector<double> heard;  // one thread reports at a time here: one Opus encoder
+    std::mutex m;
+    EncodeOptions options;
+    options.loudness.normalize = normalize;
+    options.mp3_path = dir / "out.mp3";
+    options.progress = [&](double f) {
+      std::lock_guard lock(m);
+      heard.push_back(f);
+    };
+    auto report = encode_file(dir / "in.wav", dir / "out.opus", options);
+    ASSERT_TRUE(report) << report.error().message;
+    ASSERT_GE(heard.size(), 20u) << "normalize=" << normalize;
+    EXPECT_TRUE(std::is_sorted(heard.begin(), heard.end()));
+    EXPECT_GE(heard.back(), 0.97);  // the resampler's tail is the last percent or so
+    EXPECT_LE(heard.back(), 1.0);
+    if (normalize) {  // halfway once the measuring pass has read the file
+      EXPECT_TRUE(std::any_of(heard.begin(), heard.end(), [](double f) { return f > 0.45 && f < 0.55; }));
+    }
+  }
 }

@@ -18,11 +18,15 @@ namespace crosstalk::publisher {
 struct ShowFolder {
   boost::filesystem::path root;
   feed::Show show;
+  // Who makes the changes, for the audit log: the OS user (open_show's
+  // default), or the person signed in to the studio.
+  std::string actor;
 
   boost::filesystem::path show_xml() const { return root / "show.xml"; }
   boost::filesystem::path library() const { return root / "library"; }
   boost::filesystem::path public_dir() const { return root / "public"; }
   boost::filesystem::path lock_file() const { return root / ".crosstalk.lock"; }
+  boost::filesystem::path audit_log() const { return root / "audit.log"; }
   boost::filesystem::path audio(const feed::Episode& e) const { return library() / e.audio_file(); }
   boost::filesystem::path mp3(const feed::Episode& e) const { return library() / e.mp3_file(); }
   boost::filesystem::path sidecar(const feed::Episode& e) const { return library() / e.sidecar_file(); }

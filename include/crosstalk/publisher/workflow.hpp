@@ -41,6 +41,8 @@ struct ImportOptions {
   // Raise a quiet recording by up to this much (default: the show's cap);
   // beyond the cap an import is refused, not published too quiet.
   std::optional<double> max_gain_db;
+  // How far the encode is (0..1), from an encoder thread (EncodeOptions::progress).
+  std::function<void(double)> progress;
 };
 
 struct ImportResult {

@@ -3,6 +3,7 @@
 // `crosstalk encode` and `crosstalk import` both run it.
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include <boost/filesystem/path.hpp>
@@ -25,6 +26,10 @@ struct EncodeOptions {
   // thread beside the Opus encoder); empty path: none.
   boost::filesystem::path mp3_path;
   int mp3_bitrate_kbps = 0;  // 0: 64 kbit/s mono, 96 stereo
+  // Hears how far the whole job is (0..1: measuring, then encoding), about
+  // every percent, from whichever worker thread gets there; must be cheap
+  // and thread-safe (e.g. store into an atomic). Empty: nobody asks.
+  std::function<void(double fraction)> progress;
 };
 
 // The limiter's ceiling sits this far under the true-peak target: Opus

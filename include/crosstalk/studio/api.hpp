@@ -3,10 +3,12 @@
 // a Beast request into a Request and sends the Response back.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "crosstalk/publisher/show_folder.hpp"
@@ -17,6 +19,7 @@ namespace crosstalk::studio {
 
 namespace detail {
 class Versions;
+class ImportJobs;
 }
 
 struct Request {
@@ -34,12 +37,29 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// An upload the desk may send (POST /api/import): where its body goes.
+struct Upload {
+  std::string file;            // a new file under <show>/.uploads/
+  std::uint64_t length = 0;    // Content-Length
+};
+
 class Api {
  public:
   Api(std::string show_dir, Accounts& accounts, Recordings& recordings);
   ~Api();
 
   Response handle(const Request& request);
+
+  // The desk's import by upload, in two steps so that the file streams to
+  // disk and is never held in memory: `begin_upload` decides from the
+  // request's header alone (sign-in, role, CSRF, size, title, turn) and
+  // says where the body goes — or answers at once; `finish_upload`, once
+  // the body is on disk (or not: `complete` false), starts the import.
+  static bool is_upload(const Request& request);
+  std::variant<Response, Upload> begin_upload(const Request& request, std::optional<std::uint64_t> length);
+  Response finish_upload(const Request& request, const Upload& upload, bool complete);
+  // An import's state as JSON (GET /api/jobs/ID and its event stream); nullopt: 404.
+  std::optional<std::string> job_state(const Request& request, const std::string& id);
 
   // For the recording socket's upgrade: who is asking (nullopt: 401), and
   // whether the page that opened it is the studio's own (else 403).
@@ -65,7 +85,8 @@ class Api {
   std::string show_dir_;
   Accounts& accounts_;
   Recordings& recordings_;
-  std::unique_ptr<detail::Versions> versions_;  // what each handed-out version was (409s say what changed)
+  std::unique_ptr<detail::Versions> versions_;
+  std::unique_ptr<detail::ImportJobs> jobs_;  // what each handed-out version was (409s say what changed)
 };
 
 // An episode as the page sees it (docs/studio-protocol.md).

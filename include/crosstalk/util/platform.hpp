@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/filesystem/path.hpp>
@@ -146,6 +147,14 @@ boost::filesystem::path user_data_dir();
 // Where a user's settings live: $XDG_CONFIG_HOME or ~/.config on Linux,
 // ~/Library/Application Support on macOS (%APPDATA% on Windows).
 boost::filesystem::path user_config_dir();
+
+// Who runs this process: the login name ("anna"), or "uid 1000" when the
+// system has no name for it.
+std::string user_name();
+
+// Appends `line` to the file `path` (created when missing) in one write,
+// so lines of concurrent writers never interleave, and syncs it.
+Result<void> append_line(const boost::filesystem::path& path, std::string_view line);
 
 // Text of an OS error number, e.g. "No space left on device".
 std::string error_text(int error_number);
