@@ -22,6 +22,9 @@ struct RawPage {
 Result<RecoverReport> recover_opus(const boost::filesystem::path& file) {
   auto data = util::read_file(file);
   if (!data) return bad_input(file.string() + ": cannot read it");
+  // (libogg gives no buffer for zero bytes: found by fuzz/recover.cpp)
+  if (data->empty())
+    return bad_input(file.string() + ": the file is empty (cut before anything was written); nothing to recover");
   ogg_sync_state sync;
   ogg_sync_init(&sync);
   char* buffer = ogg_sync_buffer(&sync, static_cast<long>(data->size()));
