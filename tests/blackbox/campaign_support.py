@@ -551,6 +551,7 @@ class DiskFullCampaign:
                 "record": ["record", "--title", f"Запись {i}", "--out-of-turn",
                            "--duration", str(self.record_seconds)]}[op]
         env = dict(self.mic.env() if self.mic else os.environ, CROSSTALK_SPOOL=self.spool)
+        in_spool = set(os.listdir(self.spool))
         limit = None
         if self.root:
             self.fill(free)
@@ -583,7 +584,7 @@ class DiskFullCampaign:
                 if ".tmp-" in n or ".incoming-" in n or ".pending-" in n]
         left += [f"spool/{n}" for n in os.listdir(self.spool) if n.startswith(".")]
         problems += [f"left behind: {n}" for n in left]
-        spooled = sorted(n for n in os.listdir(self.spool) if n.endswith(".opus"))
+        spooled = sorted(n for n in set(os.listdir(self.spool)) - in_spool if n.endswith(".opus"))
         if p.returncode == 0 and spooled:
             problems.append(f"record succeeded and left {spooled} in the spool")
         if os.path.exists(self.filler):
@@ -601,6 +602,8 @@ class DiskFullCampaign:
             delivered_later = len(spooled)
             if os.listdir(self.spool):
                 problems.append(f"the spool still holds {sorted(os.listdir(self.spool))} after upload")
+                for name in os.listdir(self.spool):  # not to trip the next attempts
+                    os.remove(os.path.join(self.spool, name))
         for what in (["list", "--json"], ["subscribers", "list"]):
             r = ct(self.show, *what)
             if r.returncode:
@@ -614,8 +617,10 @@ class DiskFullCampaign:
         if op == "record" and (delivered_later or "lossless copy was dropped" in p.stdout):
             # Delivered without its lossless copy (dropped when the disk
             # filled, or cut short): at its recorded level, by design, so
-            # `check` finds it off the show's loudness target.
-            self.unnormalised |= {os.path.basename(e["files"]["opus"]) for n, e in after.items() if n not in before}
+            # `check` finds it off the show's loudness target (or silent:
+            # cut before the speech began).
+            self.unnormalised |= {os.path.basename(e["files"]["opus"])
+                                  for n, e in after.items() if n not in before}
         problems += self.check()
         if op == "import" and added != (1 if p.returncode == 0 else 0):
             problems.append(f"import exited {p.returncode} and added {added} episodes")
@@ -648,7 +653,7 @@ class DiskFullCampaign:
         found = [line for line in c.stdout.splitlines() if ": " in line]
         other = [line for line in found
                  if not (os.path.basename(line.split(": ", 1)[0]) in self.unnormalised
-                         and re.search(r"LU (under|over) the show's target", line))]
+                         and re.search(r"LU (under|over) the show's target|: silent \(", line))]
         if other or not found:
             return [f"check exited {c.returncode}: {c.stdout.strip()} {c.stderr.strip()}"]
         self.loudness_findings = len(found)
