@@ -195,9 +195,11 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         (*capture)->stop();
         quiet.reset();
         if (tty) std::printf("\n");
-        if (!report && !fs::exists(item.audio, ec)) {
+        // Stopped before a whole page of audio reached the spool (a disk
+        // full from the start): nothing that recover or upload could use.
+        if (!report && (!fs::exists(item.audio, ec) || !recorder::inspect_recording(item.audio))) {
           publisher::discard(item);
-          return failure("recording failed: " + report.error().message);
+          return failure("recording failed: " + report.error().message + "; nothing was recorded");
         }
         if (!report)
           return failure("recording stopped: " + report.error().message + "; what was recorded is kept in " +

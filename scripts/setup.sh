@@ -22,6 +22,8 @@ PACKAGES=(
   pulseaudio pulseaudio-utils libasound2-plugins
   # nginx: the scale-out web server, tested with the same HTTP checks as `crosstalk serve`
   nginx-core
+  # the fuzz targets (fuzz/): clang with libFuzzer and the sanitizers; tl::expected for clang 14
+  clang libclang-rt-14-dev libexpected-dev
 )
 
 # Node.js and npm: Playwright drives Chromium in the studio's tests (and the

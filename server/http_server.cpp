@@ -17,9 +17,9 @@
 #include "crosstalk/feed/time.hpp"
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/server/access_gate.hpp"
+#include "crosstalk/server/answer.hpp"
 #include "crosstalk/server/static_files.hpp"
 #include "crosstalk/util/platform.hpp"
-#include "crosstalk/version.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -31,24 +31,12 @@ namespace crosstalk::server {
 
 namespace {
 
-std::string content_range(const ByteRange& r, std::uint64_t size) {
-  return "bytes " + std::to_string(r.first) + "-" + std::to_string(r.last) + "/" + std::to_string(size);
-}
 std::mutex log_mutex;
 
 void log_line(const std::string& line) {
   std::lock_guard lock(log_mutex);
   std::fprintf(stdout, "%s\n", line.c_str());
   std::fflush(stdout);
-}
-
-template <class Body>
-void common_headers(http::response<Body>& res, unsigned version, bool keep_alive) {
-  res.version(version);
-  res.set(http::field::server, std::string("crosstalk/") + kVersion);
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  res.set(http::field::date, http_date(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
-  res.keep_alive(keep_alive);
 }
 
 // What every session shares: the web root and the private-show gate.
@@ -81,113 +69,36 @@ class Session : public std::enable_shared_from_this<Session> {
       auto status = ec == http::error::header_limit ? http::status::request_header_fields_too_large
                     : ec == http::error::body_limit ? http::status::payload_too_large
                                                     : http::status::bad_request;
-      return send_error(status, 11, false, "-", "-");
+      return send(error_answer(status, 11, false), "-", "-");
     }
-    handle(parser_->release());
+    const auto req = parser_->release();
+    const std::string method(req.method_string());
+    // What the log may show: tokens redacted.
+    const std::string target = redact_for_log(origin_form(std::string_view(req.target().data(), req.target().size())));
+    send(answer(req, site_.root, site_.gate), method, target);
   }
 
-  void handle(const http::request<http::empty_body>& req) {
-    const std::string method(req.method_string());
-    const std::string origin = origin_form(std::string_view(req.target().data(), req.target().size()));
-    const std::string_view raw_target(origin);
-    const std::string target = redact_for_log(raw_target);  // what the log may show
-    const bool keep = req.keep_alive();
-    if (req.method() != http::verb::get && req.method() != http::verb::head)
-      return send_error(http::status::method_not_allowed, req.version(), keep, method, target);
-    if (raw_target == "/_crosstalk/check") {  // nginx's auth_request for private shows
-      auto uri = req.find("X-Original-URI");
-      if (uri == req.end()) return send_error(http::status::not_found, req.version(), keep, method, target);
-      const bool ok = site_.gate.allowed_uri(std::string_view(uri->value().data(), uri->value().size()));
-      auto res = std::make_shared<http::response<http::empty_body>>(
-          ok ? http::status::no_content : http::status::forbidden, req.version());
-      common_headers(*res, req.version(), keep);
-      res->set(http::field::cache_control, "no-store");
-      if (!ok) res->content_length(0);
-      return send(res, method, target, 0);
+  void send(Answer a, const std::string& method, const std::string& target) {
+    log_line(remote() + " " + method + " " + target + " " + std::to_string(a.response.result_int()) + " " +
+             std::to_string(a.length));
+    if (a.file) {
+      send_file(std::make_shared<http::response<http::empty_body>>(std::move(a.response.base())), std::move(*a.file),
+                a.first, a.length);
+      return;
     }
-    const Access access = site_.gate.decide(raw_target);
-    if (!access.allowed) return send_error(http::status::not_found, req.version(), keep, method, target);
-    auto opened = open_target(site_.root, access.path);
-    if (!opened) return send_error(http::status::not_found, req.version(), keep, method, target);
-    const util::platform::ServedFile& file = opened->file;
-    const std::string& name = opened->name;
-    const std::uint64_t size = file.size();
-    const std::string tag = etag(size, file.mtime_ns());
-    const std::int64_t mtime = file.mtime_ns() / 1000000000;
-    const bool head = req.method() == http::verb::head;
-
-    bool not_modified = false;
-    if (auto inm = req.find(http::field::if_none_match); inm != req.end()) {
-      std::string v(inm->value());
-      not_modified = v == "*" || v.find(tag) != std::string::npos;
-    } else if (auto ims = req.find(http::field::if_modified_since); ims != req.end()) {
-      auto since = parse_http_date(std::string(ims->value()));
-      not_modified = since && mtime <= *since;
-    }
-    auto headers = [&](auto& res) {
-      common_headers(res, req.version(), keep);
-      res.set(http::field::content_type, content_type(name));
-      res.set(http::field::etag, tag);
-      res.set(http::field::last_modified, http_date(mtime));
-      res.set(http::field::cache_control, cache_control(name));
-      res.set(http::field::accept_ranges, "bytes");
-    };
-    if (not_modified) {
-      auto res = std::make_shared<http::response<http::empty_body>>(http::status::not_modified, req.version());
-      headers(*res);
-      return send(res, method, target, 0);
-    }
-    const auto extension = fs::path(name).extension();
-    if (!access.from.empty() && (extension == ".xml" || extension == ".html")) {
-      // A subscriber's feed or page: their token in every URL, their QR
-      // codes on the page. Sent whole (a server may ignore Range); feeds
-      // and the page are small.
-      std::string text(size, '\0');
-      if (file.read_at(text.data(), size, 0) != static_cast<std::int64_t>(size))
-        return send_error(http::status::internal_server_error, req.version(), false, method, target);
-      auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, req.version());
-      headers(*res);
-      res->body() = personalise(std::move(text), access);
-      const std::uint64_t length = res->body().size();
-      if (head) res->body().clear();
-      res->content_length(length);
-      return send(res, method, target, head ? 0 : length);
-    }
-    ByteRange range;
-    RangeKind kind = RangeKind::None;
-    if (auto r = req.find(http::field::range); r != req.end()) {
-      kind = parse_range(std::string(r->value()), size, range);
-      if (auto ir = req.find(http::field::if_range); ir != req.end() && std::string(ir->value()) != tag)
-        kind = RangeKind::None;  // changed since: the whole new file
-    }
-    if (kind == RangeKind::Unsatisfiable) {
-      auto res = std::make_shared<http::response<http::empty_body>>(http::status::range_not_satisfiable, req.version());
-      headers(*res);
-      res->set(http::field::content_range, "bytes */" + std::to_string(size));
-      res->content_length(0);
-      return send(res, method, target, 0);
-    }
-    std::uint64_t first = 0, length = size;
-    http::status status = http::status::ok;
-    if (kind == RangeKind::Satisfiable) {
-      first = range.first;
-      length = range.last - range.first + 1;
-      status = http::status::partial_content;
-    }
-    auto res = std::make_shared<http::response<http::empty_body>>(status, req.version());
-    headers(*res);
-    if (status == http::status::partial_content) res->set(http::field::content_range, content_range(range, size));
-    res->content_length(length);
-    if (head) return send(res, method, target, 0);
-    send_file(res, std::move(opened->file), first, length, method, target);
+    auto res = std::make_shared<http::response<http::string_body>>(std::move(a.response));
+    const bool keep = res->keep_alive();
+    stream_.expires_after(std::chrono::seconds(60));
+    http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
+      if (ec || !keep) return self->close();
+      self->read();
+    });
   }
 
   // The header through Beast, then the bytes straight from the file to the
   // socket (sendfile), as fast as the client takes them.
   void send_file(std::shared_ptr<http::response<http::empty_body>> res, util::platform::ServedFile file,
-                 std::uint64_t first, std::uint64_t length, const std::string& method, const std::string& target) {
-    log_line(remote() + " " + method + " " + target + " " + std::to_string(res->result_int()) + " " +
-             std::to_string(length));
+                 std::uint64_t first, std::uint64_t length) {
     const bool keep = res->keep_alive();
     body_.emplace(std::move(file));
     offset_ = first;
@@ -227,30 +138,6 @@ class Session : public std::enable_shared_from_this<Session> {
     body_.reset();
     if (!keep) return close();
     read();
-  }
-
-  void send_error(http::status status, unsigned version, bool keep, const std::string& method,
-                  const std::string& target) {
-    auto res = std::make_shared<http::response<http::string_body>>(status, version);
-    common_headers(*res, version, keep);
-    res->set(http::field::content_type, "text/plain; charset=utf-8");
-    if (status == http::status::method_not_allowed) res->set(http::field::allow, "GET, HEAD");
-    res->body() = std::string(http::obsolete_reason(status)) + "\n";
-    res->prepare_payload();
-    send(res, method, target, res->body().size());
-  }
-
-  template <class Response>
-  void send(std::shared_ptr<Response> res, const std::string& method, const std::string& target,
-            std::uint64_t bytes) {
-    log_line(remote() + " " + method + " " + target + " " + std::to_string(res->result_int()) + " " +
-             std::to_string(bytes));
-    const bool keep = res->keep_alive();
-    stream_.expires_after(std::chrono::seconds(60));
-    http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
-      if (ec || !keep) return self->close();
-      self->read();
-    });
   }
 
   std::string remote() const {

@@ -70,6 +70,30 @@ class DiskFull(ShowTest):
             self.assertGreater(s["ok"], 0, f"{op} never had room")
 
 
+class DiskFullRecord(ShowTest):
+    """`record` from the virtual microphone with the spool and the show on a
+    tmpfs that is full (RLIMIT_FSIZE when not root): with 4 KiB free the
+    recording fails and leaves nothing (it used to leave a spool item that
+    neither `recover` nor `upload` could use); with 128 KiB it is delivered
+    without its lossless copy. Exit 0, or one line and exit 1; what stays
+    in the spool is delivered once by `recover` + `upload`; the show stays
+    consistent."""
+
+    def test_a_full_disk_during_record_leaves_the_show_consistent(self):
+        from vmic import VirtualMic
+        os.makedirs(self.path("full"))
+        with VirtualMic(rate=16000) as mic:
+            full = DiskFullCampaign(self.path("full"), self.wav, ops=("record",), mic=mic)
+            try:
+                full.setup()
+                full.run([4096, 131072])
+            finally:
+                full.close()
+        print("\n".join(full.summary()))
+        self.assertEqual(full.failures, [])
+        self.assertEqual(full.stats["record"]["runs"], 2)
+
+
 class UnfinishedChanges(ShowTest):
     """What the random kills found (issue 11): an import or upload killed
     between moving its audio into library/ and writing the sidecar left

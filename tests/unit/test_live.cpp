@@ -90,6 +90,18 @@ TEST(Recover, CutsAnywhereBecomeCompleteStreams) {
   EXPECT_FALSE(recover_opus(dir / "text.opus"));
 }
 
+// Found by fuzz/recover.cpp: an empty file (killed before the first page)
+// passed libogg's null buffer to memcpy (UBSan: nonnull argument).
+TEST(Recover, AnEmptyFileIsRefusedWithOneLine) {
+  test::TempDir dir;
+  test::write_bytes(dir / "empty.opus", "");
+  auto r = recover_opus(dir / "empty.opus");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::BadInput);
+  EXPECT_NE(r.error().message.find("empty"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
+}
+
 // The recording loop itself, fed by PushSource (the studio's source) the way
 // the browser feeds it: blocks of samples with events in their place.
 #include <sndfile.h>

@@ -19,4 +19,8 @@ struct RecoverReport {
 
 Result<RecoverReport> recover_opus(const boost::filesystem::path& file);
 
+// What recover_opus would keep, the file left as it is (it needs no disk
+// space): an error when no audio can be recovered.
+Result<RecoverReport> inspect_recording(const boost::filesystem::path& file);
+
 }  // namespace crosstalk::recorder

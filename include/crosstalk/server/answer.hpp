@@ -1,0 +1,40 @@
+// What `crosstalk serve` answers to one parsed request, decided without the
+// network: status, headers, and the body (a string, or a byte range of a
+// file for sendfile). http_server.cpp only moves the bytes; the fuzz target
+// fuzz/http_request.cpp calls this directly.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/filesystem/path.hpp>
+
+#include "crosstalk/server/access_gate.hpp"
+#include "crosstalk/util/platform.hpp"
+
+namespace crosstalk::server {
+
+struct Answer {
+  // Headers complete (Content-Length included); the body is this string
+  // (an error's text, a subscriber's feed), or empty when `file` is set.
+  boost::beast::http::response<boost::beast::http::string_body> response;
+  // When set: the body is bytes [first, first + length) of this file.
+  std::optional<util::platform::ServedFile> file;
+  std::uint64_t first = 0;
+  std::uint64_t length = 0;  // body bytes sent (0 for HEAD): for the log
+};
+
+// GET and HEAD of files under `root` (validators, If-None-Match,
+// If-Modified-Since, one byte range with If-Range), private shows through
+// `gate`, nginx's /_crosstalk/check.
+Answer answer(const boost::beast::http::request<boost::beast::http::empty_body>& req,
+              const boost::filesystem::path& root, AccessGate& gate);
+
+// A short plain-text error.
+Answer error_answer(boost::beast::http::status status, unsigned version, bool keep_alive);
+
+}  // namespace crosstalk::server
