@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "crosstalk/feed/time.hpp"
+#include "crosstalk/publisher/access_log.hpp"
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/server/access_gate.hpp"
 #include "crosstalk/server/static_files.hpp"
@@ -51,16 +52,24 @@ void common_headers(http::response<Body>& res, unsigned version, bool keep_alive
   res.keep_alive(keep_alive);
 }
 
-// What every session shares: the web root and the private-show gate.
+// What every session shares: the web root, the private-show gate and the
+// key for hashing client addresses in the log ("" when they are logged).
 struct Site {
   fs::path root;
   AccessGate gate;
+  std::string client_key;
 };
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Site& site)
       : stream_(std::move(socket)), stall_timer_(stream_.get_executor()), site_(site) {}
+
+  ~Session() { flush_log(); }
 
   void start() { read(); }
 
@@ -81,7 +90,10 @@ class Session : public std::enable_shared_from_this<Session> {
       auto status = ec == http::error::header_limit ? http::status::request_header_fields_too_large
                     : ec == http::error::body_limit ? http::status::payload_too_large
                                                     : http::status::bad_request;
-      return send_error(status, 11, false, "-", "-");
+      logged_ = publisher::AccessLine{};
+      logged_.client = client();
+      logged_.method = logged_.path = "-";
+      return send_error(status, 11, false);
     }
     handle(parser_->release());
   }
@@ -90,25 +102,42 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string method(req.method_string());
     const std::string origin = origin_form(std::string_view(req.target().data(), req.target().size()));
     const std::string_view raw_target(origin);
-    const std::string target = redact_for_log(raw_target);  // what the log may show
     const bool keep = req.keep_alive();
+    logged_ = publisher::AccessLine{};  // what the log may show: no token
+    logged_.client = client();
+    logged_.method = method;
+    logged_.path = redact_for_log(raw_target);
+    if (auto r = req.find(http::field::range); r != req.end()) logged_.range = std::string(r->value());
+    if (auto ua = req.find(http::field::user_agent); ua != req.end()) logged_.user_agent = std::string(ua->value());
     if (req.method() != http::verb::get && req.method() != http::verb::head)
-      return send_error(http::status::method_not_allowed, req.version(), keep, method, target);
-    if (raw_target == "/_crosstalk/check") {  // nginx's auth_request for private shows
-      auto uri = req.find("X-Original-URI");
-      if (uri == req.end()) return send_error(http::status::not_found, req.version(), keep, method, target);
-      const bool ok = site_.gate.allowed_uri(std::string_view(uri->value().data(), uri->value().size()));
+      return send_error(http::status::method_not_allowed, req.version(), keep);
+    if (raw_target == "/_crosstalk/check" || raw_target == "/_crosstalk/client") {
+      // nginx's auth_request: a private show's token, and (either) the
+      // client as serve would log it, for nginx's log.
+      std::optional<std::string> subscriber = "-";
+      if (raw_target == "/_crosstalk/check") {
+        auto uri = req.find("X-Original-URI");
+        if (uri == req.end()) return send_error(http::status::not_found, req.version(), keep);
+        subscriber = site_.gate.allowed_uri(std::string_view(uri->value().data(), uri->value().size()));
+      }
       auto res = std::make_shared<http::response<http::empty_body>>(
-          ok ? http::status::no_content : http::status::forbidden, req.version());
+          subscriber ? http::status::no_content : http::status::forbidden, req.version());
       common_headers(*res, req.version(), keep);
       res->set(http::field::cache_control, "no-store");
-      if (!ok) res->content_length(0);
-      return send(res, method, target, 0);
+      if (subscriber) {
+        res->set("X-Crosstalk-Subscriber", *subscriber);
+        if (auto a = req.find("X-Crosstalk-Client-Address"); a != req.end())
+          res->set("X-Crosstalk-Client", publisher::client_for_log(std::string(a->value()), site_.client_key));
+      } else {
+        res->content_length(0);
+      }
+      return send(res, 0);
     }
     const Access access = site_.gate.decide(raw_target);
-    if (!access.allowed) return send_error(http::status::not_found, req.version(), keep, method, target);
+    if (!access.allowed) return send_error(http::status::not_found, req.version(), keep);
+    logged_.subscriber = access.subscriber;
     auto opened = open_target(site_.root, access.path);
-    if (!opened) return send_error(http::status::not_found, req.version(), keep, method, target);
+    if (!opened) return send_error(http::status::not_found, req.version(), keep);
     const util::platform::ServedFile& file = opened->file;
     const std::string& name = opened->name;
     const std::uint64_t size = file.size();
@@ -135,7 +164,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (not_modified) {
       auto res = std::make_shared<http::response<http::empty_body>>(http::status::not_modified, req.version());
       headers(*res);
-      return send(res, method, target, 0);
+      return send(res, 0);
     }
     const auto extension = fs::path(name).extension();
     if (!access.from.empty() && (extension == ".xml" || extension == ".html")) {
@@ -144,14 +173,14 @@ class Session : public std::enable_shared_from_this<Session> {
       // and the page are small.
       std::string text(size, '\0');
       if (file.read_at(text.data(), size, 0) != static_cast<std::int64_t>(size))
-        return send_error(http::status::internal_server_error, req.version(), false, method, target);
+        return send_error(http::status::internal_server_error, req.version(), false);
       auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, req.version());
       headers(*res);
       res->body() = personalise(std::move(text), access);
       const std::uint64_t length = res->body().size();
       if (head) res->body().clear();
       res->content_length(length);
-      return send(res, method, target, head ? 0 : length);
+      return send(res, head ? 0 : length);
     }
     ByteRange range;
     RangeKind kind = RangeKind::None;
@@ -165,7 +194,7 @@ class Session : public std::enable_shared_from_this<Session> {
       headers(*res);
       res->set(http::field::content_range, "bytes */" + std::to_string(size));
       res->content_length(0);
-      return send(res, method, target, 0);
+      return send(res, 0);
     }
     std::uint64_t first = 0, length = size;
     http::status status = http::status::ok;
@@ -178,19 +207,21 @@ class Session : public std::enable_shared_from_this<Session> {
     headers(*res);
     if (status == http::status::partial_content) res->set(http::field::content_range, content_range(range, size));
     res->content_length(length);
-    if (head) return send(res, method, target, 0);
-    send_file(res, std::move(opened->file), first, length, method, target);
+    if (head) return send(res, 0);
+    send_file(res, std::move(opened->file), first, length);
   }
 
   // The header through Beast, then the bytes straight from the file to the
   // socket (sendfile), as fast as the client takes them.
+  // Logged when the body is sent or the connection ends: with the bytes
+  // that actually left (a listener who stops early has not downloaded it).
   void send_file(std::shared_ptr<http::response<http::empty_body>> res, util::platform::ServedFile file,
-                 std::uint64_t first, std::uint64_t length, const std::string& method, const std::string& target) {
-    log_line(remote() + " " + method + " " + target + " " + std::to_string(res->result_int()) + " " +
-             std::to_string(length));
+                 std::uint64_t first, std::uint64_t length) {
+    logged_.status = res->result_int();
+    pending_log_ = true;
     const bool keep = res->keep_alive();
     body_.emplace(std::move(file));
-    offset_ = first;
+    offset_ = first_ = first;
     remain_ = length;
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*res);
     stream_.expires_after(std::chrono::seconds(60));
@@ -225,26 +256,27 @@ class Session : public std::enable_shared_from_this<Session> {
       remain_ -= static_cast<std::uint64_t>(sent);
     }
     body_.reset();
+    flush_log();
     if (!keep) return close();
     read();
   }
 
-  void send_error(http::status status, unsigned version, bool keep, const std::string& method,
-                  const std::string& target) {
+  void send_error(http::status status, unsigned version, bool keep) {
     auto res = std::make_shared<http::response<http::string_body>>(status, version);
     common_headers(*res, version, keep);
     res->set(http::field::content_type, "text/plain; charset=utf-8");
     if (status == http::status::method_not_allowed) res->set(http::field::allow, "GET, HEAD");
     res->body() = std::string(http::obsolete_reason(status)) + "\n";
     res->prepare_payload();
-    send(res, method, target, res->body().size());
+    send(res, res->body().size());
   }
 
   template <class Response>
-  void send(std::shared_ptr<Response> res, const std::string& method, const std::string& target,
-            std::uint64_t bytes) {
-    log_line(remote() + " " + method + " " + target + " " + std::to_string(res->result_int()) + " " +
-             std::to_string(bytes));
+  void send(std::shared_ptr<Response> res, std::uint64_t bytes) {
+    logged_.status = res->result_int();
+    logged_.bytes = bytes;
+    logged_.time = now_seconds();
+    log_line(publisher::format_access_line(logged_));
     const bool keep = res->keep_alive();
     stream_.expires_after(std::chrono::seconds(60));
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
@@ -253,13 +285,22 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  std::string remote() const {
+  std::string client() const {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
-    return ec ? "-" : ep.address().to_string();
+    return ec ? "-" : publisher::client_for_log(ep.address().to_string(), site_.client_key);
+  }
+
+  void flush_log() {
+    if (!pending_log_) return;
+    pending_log_ = false;
+    logged_.bytes = offset_ - first_;
+    logged_.time = now_seconds();
+    log_line(publisher::format_access_line(logged_));
   }
 
   void close() {
+    flush_log();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
@@ -269,8 +310,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::empty_body>> parser_;
   asio::steady_timer stall_timer_;
   std::optional<util::platform::ServedFile> body_;  // the file being sent, if any
-  std::uint64_t offset_ = 0, remain_ = 0;
+  std::uint64_t offset_ = 0, remain_ = 0, first_ = 0;
   Site& site_;
+  publisher::AccessLine logged_;  // the request being answered, as the log shows it
+  bool pending_log_ = false;      // a file being sent: logged when it ends
 };
 
 void accept(tcp::acceptor& acceptor, Site& site, std::shared_ptr<asio::steady_timer> pause, bool failing = false) {
@@ -381,7 +424,9 @@ Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& opti
   tcp::acceptor acceptor(ioc);
   if (auto r = open_listener(acceptor, options.address, options.port, "127.0.0.1:8081"); !r) return r;
   Scheduler scheduler(folder);
-  Site site{folder.public_dir(), AccessGate(folder)};
+  auto key = publisher::client_hash_key(folder);
+  if (!key) return std::unexpected(key.error());
+  Site site{folder.public_dir(), AccessGate(folder), *key};
   util::platform::raise_open_file_limit();
   auto pause = std::make_shared<asio::steady_timer>(ioc);
   accept(acceptor, site, pause);
