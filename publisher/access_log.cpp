@@ -43,13 +43,16 @@ std::string format_access_line(const AccessLine& l) {
   out += ' ';
   out += l.client.empty() ? "-" : l.client;
   out += " \"" + escape_log_field(l.subscriber) + "\" ";
-  out += std::to_string(l.status) + ' ' + std::to_string(l.bytes) + ' ' + escape_log_field(l.method);
+  out +=
+      std::to_string(l.status) + ' ' + std::to_string(l.bytes) + ' ' + escape_log_field(l.method);
   out += " \"" + escape_log_field(l.path) + "\" \"" + escape_log_field(l.range) + "\" \"" +
          escape_log_field(l.user_agent) + '"';
   return out;
 }
 
-std::string subscriber_log_id(std::string_view token_sha256) { return std::string(token_sha256.substr(0, 12)); }
+std::string subscriber_log_id(std::string_view token_sha256) {
+  return std::string(token_sha256.substr(0, 12));
+}
 
 std::string client_for_log(std::string_view address, std::string_view key) {
   if (key.empty()) return std::string(address);
@@ -77,13 +80,18 @@ Result<std::string> client_hash_key(const ShowFolder& folder) {
     if (!text) return failure(path.string() + ": cannot read the key for hashing client addresses");
     std::string key = *text;
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-    if (key.size() < 32) return failure(path.string() + ": the key for hashing client addresses is too short; delete it to make a new one");
+    if (key.size() < 32)
+      return failure(
+          path.string() +
+          ": the key for hashing client addresses is too short; delete it to make a new one");
     return key;
   }
   auto key = util::random_token(32);
   if (!key) return std::unexpected(key.error());
   const std::string text = *key + "\n";
-  if (auto r = util::write_file_atomically(path, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())); !r)
+  if (auto r = util::write_file_atomically(
+          path, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+      !r)
     return std::unexpected(r.error());
   return *key;
 }

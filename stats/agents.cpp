@@ -1,15 +1,16 @@
 // The user-agent list (stats/agents.txt): bots filtered, apps named.
 #include "crosstalk/stats/agents.hpp"
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 namespace crosstalk::stats {
 
 namespace {
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -40,17 +41,22 @@ Result<Agents> Agents::parse(std::string_view text, std::string_view origin) {
       // NAME may hold spaces: everything up to a run of two spaces or a tab.
       auto end = line.find("  ");
       if (auto tab = line.find('\t'); tab < end) end = tab;
-      if (end == std::string_view::npos) return bad_input(where + "'app NAME  REGEX': two spaces or a tab after the name");
+      if (end == std::string_view::npos)
+        return bad_input(where + "'app NAME  REGEX': two spaces or a tab after the name");
       name = std::string(trim(line.substr(0, end)));
       line = trim(line.substr(end));
     } else if (kind != "bot") {
-      return bad_input(where + "each line is 'bot REGEX' or 'app NAME  REGEX', not '" + std::string(kind) + "'");
+      return bad_input(where + "each line is 'bot REGEX' or 'app NAME  REGEX', not '" +
+                       std::string(kind) + "'");
     }
     if (line.empty()) return bad_input(where + "the pattern is missing");
     try {
-      std::regex re(std::string(line), std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
-      if (kind == "bot") a.bots_.push_back(std::move(re));
-      else a.apps_.emplace_back(std::move(name), std::move(re));
+      std::regex re(std::string(line),
+                    std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
+      if (kind == "bot")
+        a.bots_.push_back(std::move(re));
+      else
+        a.apps_.emplace_back(std::move(name), std::move(re));
     } catch (const std::regex_error& e) {
       return bad_input(where + "bad pattern: " + e.what());
     }

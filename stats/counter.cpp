@@ -36,8 +36,8 @@ std::uint64_t download_threshold(std::uint64_t size, std::uint64_t header_bytes,
   return std::min(t, size);
 }
 
-std::uint64_t add_range(std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges, std::uint64_t first,
-                        std::uint64_t end) {
+std::uint64_t add_range(std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges,
+                        std::uint64_t first, std::uint64_t end) {
   if (first < end) {
     auto it = std::lower_bound(ranges.begin(), ranges.end(), std::make_pair(first, first));
     if (it != ranges.begin() && std::prev(it)->second >= first) --it;
@@ -55,7 +55,8 @@ std::uint64_t add_range(std::vector<std::pair<std::uint64_t, std::uint64_t>>& ra
   return covered;
 }
 
-Counter::Counter(FileTable files, const Agents& agents) : files_(std::move(files)), agents_(agents) {}
+Counter::Counter(FileTable files, const Agents& agents)
+    : files_(std::move(files)), agents_(agents) {}
 
 std::uint8_t Counter::app_index(std::string_view app) {
   for (std::size_t i = 0; i < apps.size(); ++i)
@@ -87,7 +88,8 @@ void Counter::add(const LogRecord& r) {
   if (w.start == 0 || r.time >= w.start + kWindow) w = Window{r.time, false, {}};  // a new 24 hours
   if (w.counted) return void(++tally.in_window);
   const std::uint64_t first = r.status == 206 ? range_start(r.range, f.size) : 0;
-  const std::uint64_t covered = add_range(w.ranges[f.mp3], first, std::min(first + r.bytes, std::max(f.size, first)));
+  const std::uint64_t covered =
+      add_range(w.ranges[f.mp3], first, std::min(first + r.bytes, std::max(f.size, first)));
   if (covered < f.threshold) return void(++tally.in_window);
   w.counted = true;
   w.ranges[0].clear();
@@ -99,7 +101,8 @@ void Counter::add(const LogRecord& r) {
 
 void Counter::prune() {
   since_prune_ = 0;
-  std::erase_if(windows, [this](const auto& kv) { return kv.second.start + kWindow + kSlack < latest; });
+  std::erase_if(windows,
+                [this](const auto& kv) { return kv.second.start + kWindow + kSlack < latest; });
 }
 
 }  // namespace crosstalk::stats

@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <boost/filesystem/operations.hpp>
-#include <cstdio>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <optional>
 #include <memory>
+#include <optional>
 
 #include "crosstalk/stats/log_line.hpp"
 
@@ -40,7 +40,8 @@ std::optional<std::uint32_t> gzip_isize(const fs::path& p) {
   const bool ok = std::fseek(f, -4, SEEK_END) == 0 && std::fread(b, 1, 4, f) == 4;
   std::fclose(f);
   if (!ok) return std::nullopt;
-  return static_cast<std::uint32_t>(b[0] | b[1] << 8 | b[2] << 16 | static_cast<std::uint32_t>(b[3]) << 24);
+  return static_cast<std::uint32_t>(b[0] | b[1] << 8 | b[2] << 16 |
+                                    static_cast<std::uint32_t>(b[3]) << 24);
 }
 
 Result<Gz> open(const fs::path& p) {
@@ -81,7 +82,8 @@ std::vector<fs::path> with_rotated(const fs::path& path) {
     const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      if (name.size() > base.size() && name.starts_with(base) && (name[base.size()] == '.' || name[base.size()] == '-') &&
+      if (name.size() > base.size() && name.starts_with(base) &&
+          (name[base.size()] == '.' || name[base.size()] == '-') &&
           fs::is_regular_file(it->path(), ec))
         out.push_back(it->path());
     }
@@ -99,7 +101,8 @@ Result<void> read_new_lines(const std::vector<fs::path>& files, FileMarks& marks
     auto line = first_line(gz->get());
     if (!line) continue;  // empty, or no complete line yet
     Source s{p, fnv1a(*line), 0};
-    if (std::any_of(sources.begin(), sources.end(), [&](const Source& o) { return o.fingerprint == s.fingerprint; }))
+    if (std::any_of(sources.begin(), sources.end(),
+                    [&](const Source& o) { return o.fingerprint == s.fingerprint; }))
       continue;  // the same log twice (a copy, or named twice)
     LogRecord r;
     if (parse_line(*line, r)) s.first_time = r.time;
@@ -112,7 +115,9 @@ Result<void> read_new_lines(const std::vector<fs::path>& files, FileMarks& marks
     std::uint64_t done = marks.count(s.fingerprint) ? marks[s.fingerprint] : 0;
     boost::system::error_code ec;
     if (is_gz(s.path)) {
-      if (auto isize = gzip_isize(s.path); isize && *isize == static_cast<std::uint32_t>(done) && done > 0) continue;
+      if (auto isize = gzip_isize(s.path);
+          isize && *isize == static_cast<std::uint32_t>(done) && done > 0)
+        continue;
     } else {
       const auto size = fs::file_size(s.path, ec);
       if (!ec && size == done) continue;
@@ -120,15 +125,21 @@ Result<void> read_new_lines(const std::vector<fs::path>& files, FileMarks& marks
     }
     auto gz = open(s.path);
     if (!gz) return std::unexpected(gz.error());
-    if (done > 0 && gzseek(gz->get(), static_cast<z_off_t>(done), SEEK_SET) != static_cast<z_off_t>(done))
+    // gzdirect() looks at the header first: for a plain file gzseek is then
+    // an lseek, not a read through everything before `done`.
+    gzdirect(gz->get());
+    if (done > 0 &&
+        gzseek(gz->get(), static_cast<z_off_t>(done), SEEK_SET) != static_cast<z_off_t>(done))
       done = 0, gzrewind(gz->get());
     std::size_t kept = 0;  // bytes of an incomplete line at the buffer's start
     for (;;) {
       if (kept == buffer.size()) buffer.resize(buffer.size() * 2);  // a line longer than the buffer
-      const int n = gzread(gz->get(), buffer.data() + kept, static_cast<unsigned>(buffer.size() - kept));
+      const int n =
+          gzread(gz->get(), buffer.data() + kept, static_cast<unsigned>(buffer.size() - kept));
       if (n < 0) {
         int code = 0;
-        return failure(s.path.string() + ": cannot read the access log: " + gzerror(gz->get(), &code));
+        return failure(s.path.string() +
+                       ": cannot read the access log: " + gzerror(gz->get(), &code));
       }
       if (n == 0) break;
       const std::size_t end = kept + static_cast<std::size_t>(n);

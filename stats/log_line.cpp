@@ -73,7 +73,8 @@ std::uint64_t fnv1a(std::string_view text, std::uint64_t h) {
 
 bool parse_iso_time(std::string_view s, std::int64_t& out) {
   int y, mo, d, h, mi, se;
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return false;
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+    return false;
   if (!digits(s, 0, 4, y) || !digits(s, 5, 2, mo) || !digits(s, 8, 2, d) || !digits(s, 11, 2, h) ||
       !digits(s, 14, 2, mi) || !digits(s, 17, 2, se))
     return false;
@@ -87,13 +88,13 @@ bool parse_iso_time(std::string_view s, std::int64_t& out) {
     offset = 0;
   } else {
     int oh, om;
-    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':' || !digits(zone, 1, 2, oh) ||
-        !digits(zone, 4, 2, om))
+    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':' ||
+        !digits(zone, 1, 2, oh) || !digits(zone, 4, 2, om))
       return false;
     offset = (oh * 3600 + om * 60) * (zone[0] == '-' ? -1 : 1);
   }
-  out = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + se -
-        offset;
+  out = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+        mi * 60 + se - offset;
   return true;
 }
 
@@ -106,8 +107,10 @@ bool parse_line(std::string_view line, LogRecord& r) {
   if (r.subscriber == "-") r.subscriber = {};
   if (!word(rest, status) || !number(status, r.status)) return false;
   if (!word(rest, bytes)) return false;
-  if (bytes == "-") r.bytes = 0;
-  else if (!number(bytes, r.bytes)) return false;
+  if (bytes == "-")
+    r.bytes = 0;
+  else if (!number(bytes, r.bytes))
+    return false;
   if (!word(rest, r.method)) return false;
   if (!quoted(rest, r.path) || !quoted(rest, r.range) || !quoted(rest, r.user_agent)) return false;
   return rest.empty();

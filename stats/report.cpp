@@ -20,8 +20,10 @@ using Set = std::unordered_set<std::uint64_t>;
 // The start of the period holding local day `d`.
 date::local_days period_start(date::local_days d, Period p) {
   switch (p) {
-    case Period::Day: return d;
-    case Period::Week: return d - (date::weekday(d) - date::Monday);
+    case Period::Day:
+      return d;
+    case Period::Week:
+      return d - (date::weekday(d) - date::Monday);
     case Period::Month: {
       const date::year_month_day ymd(d);
       return date::local_days(ymd.year() / ymd.month() / 1);
@@ -32,8 +34,10 @@ date::local_days period_start(date::local_days d, Period p) {
 
 date::local_days next_period(date::local_days d, Period p) {
   switch (p) {
-    case Period::Day: return d + date::days(1);
-    case Period::Week: return d + date::days(7);
+    case Period::Day:
+      return d + date::days(1);
+    case Period::Week:
+      return d + date::days(7);
     case Period::Month: {
       const date::year_month_day ymd(d);
       return date::local_days((ymd.year() / ymd.month() + date::months(1)) / 1);
@@ -50,7 +54,8 @@ double median(std::vector<std::uint64_t> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
-  return n % 2 ? static_cast<double>(v[n / 2]) : (static_cast<double>(v[n / 2 - 1]) + static_cast<double>(v[n / 2])) / 2;
+  return n % 2 ? static_cast<double>(v[n / 2])
+               : (static_cast<double>(v[n / 2 - 1]) + static_cast<double>(v[n / 2])) / 2;
 }
 
 }  // namespace
@@ -78,14 +83,17 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     if (first == 0 || d.time < first) first = d.time;
     last = std::max(last, d.time);
   }
-  rep.from = options.from ? *options.from : first ? to_utc(period_start(local_day(first), Period::Day)) : 0;
+  rep.from = options.from ? *options.from
+             : first      ? to_utc(period_start(local_day(first), Period::Day))
+                          : 0;
   rep.to = options.to ? *options.to : last ? to_utc(local_day(last) + date::days(1)) : 0;
 
   // The periods, empty ones included.
   std::vector<std::int64_t> starts;  // UTC
   std::vector<Set> period_listeners;
   if (rep.to > rep.from) {
-    for (auto d = period_start(local_day(rep.from), rep.period); to_utc(d) < rep.to; d = next_period(d, rep.period)) {
+    for (auto d = period_start(local_day(rep.from), rep.period); to_utc(d) < rep.to;
+         d = next_period(d, rep.period)) {
       rep.series.push_back(Row{label(d, rep.period)});
       starts.push_back(to_utc(d));
     }
@@ -103,7 +111,8 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     episode_index[e.number] = rep.episodes.size();
     rep.episodes.push_back(std::move(row));
   }
-  std::vector<Set> ep_listeners(rep.episodes.size()), ep_7(rep.episodes.size()), ep_30(rep.episodes.size());
+  std::vector<Set> ep_listeners(rep.episodes.size()), ep_7(rep.episodes.size()),
+      ep_30(rep.episodes.size());
   std::vector<Set> app_listeners(counter.apps.size());
   std::vector<std::uint64_t> app_downloads(counter.apps.size());
   Set feed_listeners[2];
@@ -158,7 +167,8 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     }
   }
   rep.listeners = listeners.size();
-  for (std::size_t i = 0; i < rep.series.size(); ++i) rep.series[i].listeners = period_listeners[i].size();
+  for (std::size_t i = 0; i < rep.series.size(); ++i)
+    rep.series[i].listeners = period_listeners[i].size();
   for (std::size_t i = 0; i < rep.episodes.size(); ++i) {
     rep.episodes[i].listeners = ep_listeners[i].size();
     rep.episodes[i].listeners_7_days = ep_7[i].size();
@@ -168,7 +178,8 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     if (app_downloads[i])
       rep.apps.push_back(Row{counter.apps[i].empty() ? "other" : counter.apps[i], app_downloads[i],
                              app_listeners[i].size()});
-  std::stable_sort(rep.apps.begin(), rep.apps.end(), [](const Row& a, const Row& b) { return a.downloads > b.downloads; });
+  std::stable_sort(rep.apps.begin(), rep.apps.end(),
+                   [](const Row& a, const Row& b) { return a.downloads > b.downloads; });
   rep.feeds = {Row{"Opus", feed_downloads[0], feed_listeners[0].size()},
                Row{"MP3", feed_downloads[1], feed_listeners[1].size()}};
 
@@ -191,15 +202,17 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
           cell.heard += k > 0;
         }
         cell.people = counts.size();
-        cell.share = cell.people ? static_cast<double>(cell.heard) / static_cast<double>(cell.people) : 0;
+        cell.share =
+            cell.people ? static_cast<double>(cell.heard) / static_cast<double>(cell.people) : 0;
         cell.median = median(std::move(counts));
       }
   }
   if (show.stats_names) {
     for (std::size_t s = 0; s < subscribers.size(); ++s)
-      rep.names.push_back(
-          NamedListener{subscribers[s].name, subscribers[s].department, heard[s].size(), subscriber_downloads[s]});
-    std::sort(rep.names.begin(), rep.names.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+      rep.names.push_back(NamedListener{subscribers[s].name, subscribers[s].department,
+                                        heard[s].size(), subscriber_downloads[s]});
+    std::sort(rep.names.begin(), rep.names.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
   }
   return rep;
 }

@@ -58,7 +58,8 @@ static_assert(sizeof(Tally) == kTallyFields * sizeof(std::uint64_t));
 
 }  // namespace
 
-std::string encode_state(const FileMarks& marks, std::uint64_t rules, const FileTable& files, const Counter& c) {
+std::string encode_state(const FileMarks& marks, std::uint64_t rules, const FileTable& files,
+                         const Counter& c) {
   Writer w;
   w.out.append(kMagic, sizeof kMagic);
   w.put(rules);
@@ -73,7 +74,8 @@ std::string encode_state(const FileMarks& marks, std::uint64_t rules, const File
   w.put<std::uint64_t>(c.apps.size());
   for (const auto& a : c.apps) w.str(a);
   w.put<std::uint64_t>(c.downloads.size());
-  for (const Download& d : c.downloads) w.put(d.time), w.put(d.listener), w.put(d.episode), w.put(d.mp3), w.put(d.app);
+  for (const Download& d : c.downloads)
+    w.put(d.time), w.put(d.listener), w.put(d.episode), w.put(d.mp3), w.put(d.app);
   w.put<std::uint64_t>(c.windows.size());
   for (const auto& [key, win] : c.windows) {
     w.put(key.listener), w.put(key.episode), w.put(win.start), w.put<std::uint8_t>(win.counted);
@@ -85,9 +87,10 @@ std::string encode_state(const FileMarks& marks, std::uint64_t rules, const File
   return std::move(w.out);
 }
 
-std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules, const FileTable& files,
-                                     Counter& c) {
-  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) return std::nullopt;
+std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules,
+                                     const FileTable& files, Counter& c) {
+  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    return std::nullopt;
   Reader r{bytes.substr(sizeof kMagic)};
   if (r.get<std::uint64_t>() != rules) return std::nullopt;
   Restored out;
@@ -99,7 +102,8 @@ std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules
     const std::string name = r.str();
     const auto size = r.get<std::uint64_t>(), threshold = r.get<std::uint64_t>();
     auto it = files.find(name);
-    if (it != files.end() && (it->second.size != size || it->second.threshold != threshold)) return std::nullopt;
+    if (it != files.end() && (it->second.size != size || it->second.threshold != threshold))
+      return std::nullopt;
   }
   std::uint64_t tally[kTallyFields];
   for (auto& v : tally) v = r.get<std::uint64_t>();

@@ -23,8 +23,10 @@ std::uint64_t header_bytes(const fs::path& audio) {
   std::vector<unsigned char> b(1 << 20);
   const std::size_t n = std::fread(b.data(), 1, b.size(), f);
   std::fclose(f);
-  if (n >= 10 && std::memcmp(b.data(), "ID3", 3) == 0) {  // ID3v2: 10 bytes + a syncsafe size (+ a footer)
-    const std::uint64_t size = (b[6] & 0x7fu) << 21 | (b[7] & 0x7fu) << 14 | (b[8] & 0x7fu) << 7 | (b[9] & 0x7fu);
+  if (n >= 10 &&
+      std::memcmp(b.data(), "ID3", 3) == 0) {  // ID3v2: 10 bytes + a syncsafe size (+ a footer)
+    const std::uint64_t size =
+        (b[6] & 0x7fu) << 21 | (b[7] & 0x7fu) << 14 | (b[8] & 0x7fu) << 7 | (b[9] & 0x7fu);
     return 10 + size + ((b[5] & 0x10) ? 10 : 0);
   }
   std::size_t at = 0;
@@ -41,14 +43,16 @@ std::uint64_t header_bytes(const fs::path& audio) {
   return 0;
 }
 
-FileTable episode_files(const publisher::ShowFolder& folder, const std::vector<feed::Episode>& episodes) {
+FileTable episode_files(const publisher::ShowFolder& folder,
+                        const std::vector<feed::Episode>& episodes) {
   FileTable files;
   for (const feed::Episode& e : episodes) {
     auto add = [&](const fs::path& path, const std::string& name, std::uint64_t size, bool mp3) {
       boost::system::error_code ec;
       const auto real = fs::file_size(path, ec);
       if (!ec) size = real;
-      files[name] = EpisodeFile{e.number, mp3, size, download_threshold(size, header_bytes(path), e.duration_seconds)};
+      files[name] = EpisodeFile{e.number, mp3, size,
+                                download_threshold(size, header_bytes(path), e.duration_seconds)};
     };
     add(folder.audio(e), e.audio_file(), e.size_bytes, false);
     if (e.mp3_size_bytes) add(folder.mp3(e), e.mp3_file(), *e.mp3_size_bytes, true);
@@ -56,7 +60,8 @@ FileTable episode_files(const publisher::ShowFolder& folder, const std::vector<f
   return files;
 }
 
-Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& run, const ReportOptions& options) {
+Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& run,
+                         const ReportOptions& options) {
   auto episodes = publisher::load_library(folder);
   if (!episodes) return std::unexpected(episodes.error());
   auto subscribers = publisher::list_subscribers(folder);
@@ -79,7 +84,9 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   for (const auto& l : run.logs) {
     auto found = with_rotated(l);
     if (found.empty())
-      return bad_input(l.string() + ": no such access log (give --log FILE, or set <nginx access-log=…> in show.xml)");
+      return bad_input(
+          l.string() +
+          ": no such access log (give --log FILE, or set <nginx access-log=…> in show.xml)");
     for (auto& p : found) logs.push_back(std::move(p));
   }
 
@@ -89,20 +96,26 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   FileMarks marks;
   if (!run.full)
     if (auto saved = util::read_file(state_file(folder))) {
-      if (auto restored = decode_state(*saved, rules, files, *kept)) marks = std::move(restored->marks);
-      else kept.emplace(files, agents);  // other rules or files, or damaged: count again from the start
+      if (auto restored = decode_state(*saved, rules, files, *kept))
+        marks = std::move(restored->marks);
+      else
+        kept.emplace(files,
+                     agents);  // other rules or files, or damaged: count again from the start
     }
   Counter& counter = *kept;
   LogRecord record;
   auto read = read_new_lines(logs, marks, [&](std::string_view line) {
-    if (parse_line(line, record)) counter.add(record);
-    else counter.add_malformed();
+    if (parse_line(line, record))
+      counter.add(record);
+    else
+      counter.add_malformed();
   });
   if (!read) return std::unexpected(read.error());
   counter.prune();
   const std::string state = encode_state(marks, rules, files, counter);
   if (auto w = util::write_file_atomically(
-          state_file(folder), std::span(reinterpret_cast<const std::uint8_t*>(state.data()), state.size()));
+          state_file(folder),
+          std::span(reinterpret_cast<const std::uint8_t*>(state.data()), state.size()));
       !w)
     return std::unexpected(w.error());
   return make_report(folder.show, *episodes, *subscribers, counter, options);

@@ -10,8 +10,8 @@
 
 namespace crosstalk::test {
 
-inline void init_private_show(const boost::filesystem::path& dir, const std::string& title, const std::string& timezone,
-                              publisher::ShowFolder& folder) {
+inline void init_private_show(const boost::filesystem::path& dir, const std::string& title,
+                              const std::string& timezone, publisher::ShowFolder& folder) {
   publisher::InitOptions o;
   o.title = title;
   o.base_url = "http://podcast.intranet/";

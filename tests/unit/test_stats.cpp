@@ -38,8 +38,10 @@ const char* const kAnt = "AntennaPod/3.4.0";
 stats::FileTable files() {
   stats::FileTable t;
   t["0001-marketing.opus"] = {1, false, kSize, stats::download_threshold(kSize, kHeader, kSeconds)};
-  t["0001-marketing.mp3"] = {1, true, 2 * kSize, stats::download_threshold(2 * kSize, kHeader, kSeconds)};
-  t["0002-sales.opus"] = {2, false, 40'000, stats::download_threshold(40'000, kHeader, 50)};  // 50 s: the whole file
+  t["0001-marketing.mp3"] = {1, true, 2 * kSize,
+                             stats::download_threshold(2 * kSize, kHeader, kSeconds)};
+  t["0002-sales.opus"] = {2, false, 40'000,
+                          stats::download_threshold(40'000, kHeader, 50)};  // 50 s: the whole file
   return t;
 }
 
@@ -111,7 +113,8 @@ TEST(StatsLogLine, BothServersLineRoundTripsWithHostileText) {
   EXPECT_EQ(rec.user_agent, "Плеер \\\"🎙️\\\" & <x> 'y' \\\\ \\u0009 end");
   EXPECT_EQ(stats::episode_file_of(rec.path), "0001-marketing.opus");
   // nginx's $time_iso8601 carries the local offset.
-  const std::string nginx = "2026-11-18T11:13:20+03:00 10.0.0.1 \"\" 200 5 GET \"/episodes/x.mp3\" \"\" \"curl/7.88.1\"";
+  const std::string nginx =
+      "2026-11-18T11:13:20+03:00 10.0.0.1 \"\" 200 5 GET \"/episodes/x.mp3\" \"\" \"curl/7.88.1\"";
   ASSERT_TRUE(stats::parse_line(nginx, rec));
   EXPECT_EQ(rec.time, 1794989600);  // 08:13:20Z
   EXPECT_TRUE(rec.subscriber.empty());
@@ -134,14 +137,16 @@ TEST(StatsLogLine, SubscriberIdIsNotTheTokenAndClientHashesKeepTheSlash64) {
   EXPECT_EQ(h1, publisher::client_for_log("2001:db8:1:2:ffff::9", key));
   EXPECT_NE(h1, publisher::client_for_log("2001:db8:1:3::5", key));
   EXPECT_NE(publisher::client_for_log("10.0.0.1", key), publisher::client_for_log("10.0.0.2", key));
-  EXPECT_NE(publisher::client_for_log("10.0.0.1", key), publisher::client_for_log("10.0.0.1", std::string(64, 'j')));
+  EXPECT_NE(publisher::client_for_log("10.0.0.1", key),
+            publisher::client_for_log("10.0.0.1", std::string(64, 'j')));
 }
 
 TEST(StatsRules, ThresholdIsHeadersPlusAMinuteAtTheRealBitrate) {
   EXPECT_EQ(stats::download_threshold(kSize, kHeader, kSeconds), kThreshold);
-  EXPECT_EQ(stats::download_threshold(40'000, kHeader, 50), 40'000u);   // shorter than a minute: the whole file
+  EXPECT_EQ(stats::download_threshold(40'000, kHeader, 50),
+            40'000u);  // shorter than a minute: the whole file
   EXPECT_EQ(stats::download_threshold(40'000, kHeader, 60), 40'000u);
-  EXPECT_EQ(stats::download_threshold(40'000, 0, 0), 40'000u);          // unknown duration: the whole file
+  EXPECT_EQ(stats::download_threshold(40'000, 0, 0), 40'000u);  // unknown duration: the whole file
   EXPECT_EQ(count({partial(0, kThreshold - 1)}).downloads.size(), 0u);
   EXPECT_EQ(count({partial(0, kThreshold)}).downloads.size(), 1u);
   Req short_ep;
@@ -154,9 +159,14 @@ TEST(StatsRules, ThresholdIsHeadersPlusAMinuteAtTheRealBitrate) {
 
 TEST(StatsRules, RangesOfOneListenerArePutTogetherNotAdded) {
   // Two halves reach it; the same bytes twice do not; a third range fills the gap.
-  EXPECT_EQ(count({partial(0, 50'000), partial(50'000, kThreshold - 50'000, T0 + 60)}).downloads.size(), 1u);
+  EXPECT_EQ(
+      count({partial(0, 50'000), partial(50'000, kThreshold - 50'000, T0 + 60)}).downloads.size(),
+      1u);
   EXPECT_EQ(count({partial(0, 60'000), partial(0, 60'000, T0 + 60)}).downloads.size(), 0u);
-  EXPECT_EQ(count({partial(0, 60'000), partial(0, 60'000, T0 + 60), partial(60'000, 40'900, T0 + 90)}).downloads.size(), 1u);
+  EXPECT_EQ(
+      count({partial(0, 60'000), partial(0, 60'000, T0 + 60), partial(60'000, 40'900, T0 + 90)})
+          .downloads.size(),
+      1u);
   // Overlapping ranges count their union: 0–70,000 and 30,000–100,900.
   EXPECT_EQ(count({partial(0, 70'000), partial(30'000, 70'900, T0 + 5)}).downloads.size(), 1u);
   EXPECT_EQ(count({partial(0, 70'000), partial(30'000, 70'899, T0 + 5)}).downloads.size(), 0u);
@@ -220,8 +230,9 @@ TEST(StatsRules, ProbesHeadAnd304NeverCount) {
 
 TEST(StatsRules, BotsAndMalformedAgentsAreFiltered) {
   std::vector<Req> requests;
-  for (const char* agent : {"Googlebot/2.1 (+http://www.google.com/bot.html)", "", "-", "python-requests/2.28",
-                            "atc/1.0 watchOS/9.1 model/Watch6,1", "Mozilla/5.0", "UptimeRobot/2.0", "facebookexternalhit/1.1"}) {
+  for (const char* agent : {"Googlebot/2.1 (+http://www.google.com/bot.html)", "", "-",
+                            "python-requests/2.28", "atc/1.0 watchOS/9.1 model/Watch6,1",
+                            "Mozilla/5.0", "UptimeRobot/2.0", "facebookexternalhit/1.1"}) {
     Req r;
     r.agent = agent;
     requests.push_back(r);
@@ -236,13 +247,25 @@ TEST(StatsRules, BotsAndMalformedAgentsAreFiltered) {
   EXPECT_EQ(a.classify("podget").app, "podget/wget");
   EXPECT_EQ(a.classify("Wget/1.21.3").app, "podget/wget");
   EXPECT_EQ(a.classify("curl/7.88.1").app, "curl");
-  EXPECT_EQ(a.classify("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36").app, "Chrome");
-  EXPECT_EQ(a.classify("Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0").app, "Firefox");
-  EXPECT_EQ(a.classify("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1").app, "Safari");
-  EXPECT_TRUE(a.classify("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0 Safari/537.36").filtered);
+  EXPECT_EQ(a.classify("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/120.0.0.0 Safari/537.36")
+                .app,
+            "Chrome");
+  EXPECT_EQ(
+      a.classify("Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0").app,
+      "Firefox");
+  EXPECT_EQ(
+      a.classify("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+                 "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+          .app,
+      "Safari");
+  EXPECT_TRUE(a.classify("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                         "HeadlessChrome/120.0 Safari/537.36")
+                  .filtered);
   EXPECT_FALSE(stats::Agents::parse("robot  x", "list"));
   EXPECT_FALSE(stats::Agents::parse("bot  (", "list"));
-  EXPECT_TRUE(stats::Agents::parse("# only a comment\nbot  x\napp  Наше приложение  nashe", "list"));
+  EXPECT_TRUE(
+      stats::Agents::parse("# only a comment\nbot  x\napp  Наше приложение  nashe", "list"));
 }
 
 TEST(StatsRules, Ipv6ListenersAreTheirSlash64) {
@@ -256,7 +279,9 @@ TEST(StatsRules, Ipv6ListenersAreTheirSlash64) {
 TEST(StatsRules, AListenerOnTwoApps) {
   // By address: two agents are two listeners (the guidelines' IP + UA).
   Req phone, laptop;
-  laptop.agent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+  laptop.agent =
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 "
+      "Safari/537.36";
   auto by_address = count({phone, laptop});
   ASSERT_EQ(by_address.downloads.size(), 2u);
   EXPECT_NE(by_address.downloads[0].listener, by_address.downloads[1].listener);
@@ -339,7 +364,8 @@ TEST(StatsLogFiles, RotatedAndGzippedLogsAreReadOnceEach) {
   int seen = 0;
   auto run = [&] {
     seen = 0;
-    auto r = stats::read_new_lines(stats::with_rotated(log), marks, [&](std::string_view) { ++seen; });
+    auto r =
+        stats::read_new_lines(stats::with_rotated(log), marks, [&](std::string_view) { ++seen; });
     ASSERT_TRUE(r) << r.error().message;
   };
   write(log, lines(0, 10) + "2026-11-18T00:00:00+00:00 torn");  // an incomplete last line waits
@@ -377,7 +403,8 @@ TEST(StatsLogFiles, RotatedAndGzippedLogsAreReadOnceEach) {
 class StatsShow : public ::testing::Test {
  protected:
   void SetUp() override {
-    test::init_private_show(dir.path() / "show", "Тест & <stats> \"🎙️\" 'x'", "UTC", folder);
+    test::init_private_show(dir.path() / "show", "Тест & <stats> \"🎙️\" 'x'", "UTC",
+                            folder);
     if (HasFatalFailure()) return;
     // Episodes 1, 3 by marketing, 2 by sales; 10 minutes each.
     for (int n = 1; n <= 3; ++n) {
@@ -394,7 +421,8 @@ class StatsShow : public ::testing::Test {
     }
     // Marketing: m0..m1; sales: s0..s3.
     for (const char* name : {"m0", "m1", "s0", "s1", "s2", "s3"}) {
-      auto a = publisher::add_subscriber(folder, name, feed::now(), name[0] == 'm' ? "marketing" : "sales");
+      auto a = publisher::add_subscriber(folder, name, feed::now(),
+                                         name[0] == 'm' ? "marketing" : "sales");
       ASSERT_TRUE(a) << a.error().message;
       ids[name] = publisher::subscriber_log_id(a->subscriber.token_sha256);
     }
@@ -403,7 +431,8 @@ class StatsShow : public ::testing::Test {
     Req r;
     r.time = at;
     r.subscriber = ids[who];
-    r.path = "/s/[token]/episodes/000" + std::to_string(episode) + (episode == 2 ? "-sales.opus" : "-marketing.opus");
+    r.path = "/s/[token]/episodes/000" + std::to_string(episode) +
+             (episode == 2 ? "-sales.opus" : "-marketing.opus");
     r.bytes = kSize;
     return r;
   }
@@ -413,11 +442,12 @@ class StatsShow : public ::testing::Test {
 };
 
 TEST_F(StatsShow, TheDepartmentMatrix) {
-  // Sales: s0 heard both marketing episodes, s1 one of them (twice: one download), s2 only sales', s3 nothing.
-  // Marketing: m0 heard sales' episode, m1 nothing.
+  // Sales: s0 heard both marketing episodes, s1 one of them (twice: one download), s2 only sales',
+  // s3 nothing. Marketing: m0 heard sales' episode, m1 nothing.
   std::string text;
-  for (const Req& r : {heard("s0", 1), heard("s0", 3), heard("s1", 1), heard("s1", 1, T0 + 60), heard("s2", 2),
-                       heard("m0", 2), heard("m1", 1, T0 - 86400 * 40)})  // m1: before the period
+  for (const Req& r :
+       {heard("s0", 1), heard("s0", 3), heard("s1", 1), heard("s1", 1, T0 + 60), heard("s2", 2),
+        heard("m0", 2), heard("m1", 1, T0 - 86400 * 40)})  // m1: before the period
     text += line(r) + "\n";
   write(dir / "access.log", text);
   stats::RunOptions run;
@@ -443,7 +473,8 @@ TEST_F(StatsShow, TheDepartmentMatrix) {
   EXPECT_EQ(report->matrix[1][1].heard, 1u);  // s2, sales' own
   EXPECT_EQ(report->matrix[0][0].heard, 0u);  // m1 listened before the period
   EXPECT_TRUE(report->names.empty());         // aggregate unless show.xml allows names
-  // Episode 1: s0, s1 in the period; m1's, dated before its publication, in neither its first 7 nor 30 days.
+  // Episode 1: s0, s1 in the period; m1's, dated before its publication, in neither its first 7 nor
+  // 30 days.
   EXPECT_EQ(report->episodes[0].downloads, 2u);
   EXPECT_EQ(report->episodes[0].listeners_7_days, 2u);
   EXPECT_EQ(report->episodes[0].listeners_30_days, 2u);
@@ -467,11 +498,13 @@ TEST_F(StatsShow, TheDepartmentMatrix) {
   EXPECT_EQ(named->names[2].episodes, 2u);
 
   // Output: table, JSON, CSV and the page, with the title escaped and no client address.
-  for (const std::string& out : {stats::render_table(*named), stats::render_json(*named), stats::render_csv(*named),
-                                 stats::render_html(*named)})
+  for (const std::string& out : {stats::render_table(*named), stats::render_json(*named),
+                                 stats::render_csv(*named), stats::render_html(*named)})
     EXPECT_EQ(out.find("10.0.0.1"), std::string::npos);
   const std::string page = stats::render_html(*report);
-  EXPECT_NE(page.find("Тест &amp; &lt;stats&gt; &quot;🎙️&quot; &#39;x&#39;"), std::string::npos) << page.substr(0, 600);
+  EXPECT_NE(page.find("Тест &amp; &lt;stats&gt; &quot;🎙️&quot; &#39;x&#39;"),
+            std::string::npos)
+      << page.substr(0, 600);
   EXPECT_EQ(page.find("<stats>"), std::string::npos);
   EXPECT_NE(page.find("<svg"), std::string::npos);
   EXPECT_EQ(page.find("src="), std::string::npos);

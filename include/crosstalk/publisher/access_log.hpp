@@ -3,7 +3,8 @@
 // listens needs and never a token:
 //
 //   TIME CLIENT "SUBSCRIBER" STATUS BYTES METHOD "PATH" "RANGE" "USER-AGENT"
-//   2026-11-29T10:56:28+00:00 10.1.2.3 "-" 206 960000 GET "/episodes/0001-sales.opus" "bytes=0-" "AntennaPod/3.4"
+//   2026-11-29T10:56:28+00:00 10.1.2.3 "-" 206 960000 GET "/episodes/0001-sales.opus" "bytes=0-"
+//   "AntennaPod/3.4"
 //
 // TIME is ISO 8601 with its offset; CLIENT the address or "h:" + a keyed
 // hash of it (<stats client="hash">); SUBSCRIBER "-" or the short id of a

@@ -43,8 +43,8 @@ struct Download {
 // What happened to the lines read (each counted once, in this order).
 struct Tally {
   std::uint64_t lines = 0;
-  std::uint64_t malformed = 0;     // not a crosstalk log line
-  std::uint64_t not_episode = 0;   // feeds, pages, covers, …
+  std::uint64_t malformed = 0;    // not a crosstalk log line
+  std::uint64_t not_episode = 0;  // feeds, pages, covers, …
   std::uint64_t head = 0, not_modified = 0, probes = 0;
   std::uint64_t filtered_agents = 0;  // bots and malformed agents
   std::uint64_t failed = 0;           // status other than 200/206
@@ -67,7 +67,8 @@ class Counter {
   struct Window {
     std::int64_t start = 0;
     bool counted = false;
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges[2];  // [first, end) per file (Opus, MP3), disjoint
+    std::vector<std::pair<std::uint64_t, std::uint64_t>>
+        ranges[2];  // [first, end) per file (Opus, MP3), disjoint
   };
   struct Key {
     std::uint64_t listener;
@@ -75,7 +76,9 @@ class Counter {
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {
-    std::size_t operator()(const Key& k) const { return k.listener * 31 + static_cast<std::size_t>(k.episode); }
+    std::size_t operator()(const Key& k) const {
+      return k.listener * 31 + static_cast<std::size_t>(k.episode);
+    }
   };
 
   std::vector<Download> downloads;
@@ -89,12 +92,13 @@ class Counter {
 
   FileTable files_;
   const Agents& agents_;
-  std::unordered_map<std::string, AgentClass> agent_cache_;  // few distinct agents, millions of lines
+  std::unordered_map<std::string, AgentClass>
+      agent_cache_;  // few distinct agents, millions of lines
   std::uint64_t since_prune_ = 0;
 };
 
 // Adds [first, end) to disjoint sorted ranges; returns the bytes covered.
-std::uint64_t add_range(std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges, std::uint64_t first,
-                        std::uint64_t end);
+std::uint64_t add_range(std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges,
+                        std::uint64_t first, std::uint64_t end);
 
 }  // namespace crosstalk::stats

@@ -9,7 +9,7 @@ namespace crosstalk::stats {
 
 // Views into the line (quoted fields still escaped, without their quotes).
 struct LogRecord {
-  std::int64_t time = 0;  // UTC seconds
+  std::int64_t time = 0;                // UTC seconds
   std::string_view client, subscriber;  // subscriber: "" when none ("-" in the log)
   unsigned status = 0;
   std::uint64_t bytes = 0;

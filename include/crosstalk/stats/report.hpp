@@ -31,10 +31,10 @@ struct EpisodeRow {
 
 // Listeners in one department (row) hearing another's episodes (column).
 struct MatrixCell {
-  std::uint64_t people = 0;   // the row department's subscribers
-  std::uint64_t heard = 0;    // … who heard at least one of the column department's episodes
-  double share = 0;           // heard / people
-  double median = 0;          // median number of the column's episodes each of them heard
+  std::uint64_t people = 0;  // the row department's subscribers
+  std::uint64_t heard = 0;   // … who heard at least one of the column department's episodes
+  double share = 0;          // heard / people
+  double median = 0;         // median number of the column's episodes each of them heard
 };
 
 struct NamedListener {
@@ -53,7 +53,8 @@ struct Report {
   std::vector<Row> apps, feeds;
   std::vector<feed::Department> departments;  // the matrix's rows and columns (private shows)
   std::vector<std::vector<MatrixCell>> matrix;
-  std::uint64_t unknown_subscriber_downloads = 0;  // by people no longer (or never) in subscribers.xml
+  std::uint64_t unknown_subscriber_downloads =
+      0;                             // by people no longer (or never) in subscribers.xml
   std::vector<NamedListener> names;  // only when show.xml allows it
   Tally tally;
 };

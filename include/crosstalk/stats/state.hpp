@@ -14,7 +14,8 @@
 namespace crosstalk::stats {
 
 // Serialises marks, rules, files and the counter's downloads, windows, tally.
-std::string encode_state(const FileMarks& marks, std::uint64_t rules, const FileTable& files, const Counter& counter);
+std::string encode_state(const FileMarks& marks, std::uint64_t rules, const FileTable& files,
+                         const Counter& counter);
 
 // Restores into `counter` (made with the current files and agents) when the
 // saved state was made with the same rules and the same sizes and thresholds
@@ -22,7 +23,7 @@ std::string encode_state(const FileMarks& marks, std::uint64_t rules, const File
 struct Restored {
   FileMarks marks;
 };
-std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules, const FileTable& files,
-                                     Counter& counter);
+std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules,
+                                     const FileTable& files, Counter& counter);
 
 }  // namespace crosstalk::stats

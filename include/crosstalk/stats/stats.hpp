@@ -22,16 +22,18 @@ boost::filesystem::path state_file(const publisher::ShowFolder& folder);
 std::uint64_t header_bytes(const boost::filesystem::path& audio);
 
 // Every episode's served files (Opus and MP3) with their thresholds.
-FileTable episode_files(const publisher::ShowFolder& folder, const std::vector<feed::Episode>& episodes);
+FileTable episode_files(const publisher::ShowFolder& folder,
+                        const std::vector<feed::Episode>& episodes);
 
 struct RunOptions {
-  std::vector<boost::filesystem::path> logs;  // each with its rotated siblings
-  bool full = false;                          // forget the state: read every log from its start
+  std::vector<boost::filesystem::path> logs;      // each with its rotated siblings
+  bool full = false;                              // forget the state: read every log from its start
   std::optional<boost::filesystem::path> agents;  // another agent list than the built-in one
 };
 
 // Reads what is new in the logs, updates the state (under the show lock),
 // and makes the report.
-Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& run, const ReportOptions& options);
+Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& run,
+                         const ReportOptions& options);
 
 }  // namespace crosstalk::stats
