@@ -93,6 +93,7 @@ int run(int argc, char** argv) {
   register_record_commands(root, action, show_dir);
   register_subscribers(root, action, show_dir);
   register_serve(root, action, show_dir);
+  register_stats(root, action, show_dir);
   register_staff(root, action, show_dir);
   register_studio(root, action, show_dir);
 

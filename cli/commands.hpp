@@ -43,6 +43,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
 void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
 void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
 void register_serve(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
+void register_stats(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
 void register_staff(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
 void register_studio(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
 

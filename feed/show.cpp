@@ -155,6 +155,9 @@ std::string show_to_xml(const Show& s) {
   nginx.append_attribute("auth-check") = s.nginx_auth_check.c_str();
   nginx.append_attribute("access-log") = s.nginx_access_log.c_str();
   xml::add_text(root, "studio-url", s.studio_url);
+  auto stats = root.append_child("stats");
+  stats.append_attribute("client") = s.stats_hash_clients ? "hash" : "address";
+  stats.append_attribute("names") = s.stats_names;
   return xml::to_string(doc);
 }
 
@@ -238,6 +241,14 @@ Result<Show> load_show(const boost::filesystem::path& path) {
     if (!safe(s.nginx_auth_check) || !safe(s.nginx_access_log))
       return std::unexpected(d.error_at(n, "<nginx auth-check=\"HOST:PORT\" access-log=\"PATH\"/>: "
                                            "no spaces, quotes, ';', '$', '#' or braces"));
+  }
+  if (auto n = root.child("stats")) {
+    const std::string client = n.attribute("client").as_string("address");
+    const std::string names = n.attribute("names").as_string("false");
+    if ((client != "address" && client != "hash") || (names != "true" && names != "false"))
+      return std::unexpected(d.error_at(n, "<stats client=\"address|hash\" names=\"true|false\"/>"));
+    s.stats_hash_clients = client == "hash";
+    s.stats_names = names == "true";
   }
   if (s.bitrate_kbps < 6 || s.bitrate_kbps > 256)
     return std::unexpected(d.error_at(root.child("audio"), "bitrate-kbps must be 6 to 256"));

@@ -68,8 +68,13 @@ map $uri $crosstalk_cache {
     default "public, max-age=86400";
 }
 
-log_format crosstalk '$remote_addr - [$time_local] "$request_method $crosstalk_logged_uri" '
-                     '$status $body_bytes_sent "$http_user_agent"';
+# One line per request, as `crosstalk serve` writes it and `crosstalk stats`
+# reads it (docs/stats.md): time, client (address, or a keyed hash that
+# crosstalk serve computes), subscriber id (never the token: crosstalk
+# serve's answer to the auth_request), status, body bytes sent, method,
+# path, Range asked, user agent.
+log_format crosstalk escape=json '$time_iso8601 $crosstalk_client "$crosstalk_listener" $status $body_bytes_sent '
+                     '$request_method "$crosstalk_logged_uri" "$http_range" "$http_user_agent"';
 )~";
   // nginx takes "$" in these strings as a variable and has no escape for it.
   const bool unsafe = root.find_first_of("\"$\\\n") != std::string::npos ||
@@ -84,6 +89,9 @@ log_format crosstalk '$remote_addr - [$time_local] "$request_method $crosstalk_l
 # which needs the http-level part too: include )~" + (show_dir / nginx_http_file(folder).filename()).string() + R"~(;
 
 access_log )~" + show.nginx_access_log + R"~( crosstalk;
+# For the log: who asked (see the crosstalk log format).
+set $crosstalk_client )~" + (show.stats_hash_clients ? "\"-\"; # hashed by crosstalk serve where it is asked" : "$remote_addr;") + R"~(
+set $crosstalk_listener "-";
 root )~" + quoted(root) + R"~(;
 error_page 401 403 404 =404 /_crosstalk_not_found;
 location = /_crosstalk_not_found { internal; return 404 "Not Found\n"; }
@@ -103,6 +111,7 @@ location = /_crosstalk_check {
     proxy_pass_request_body off;
     proxy_set_header Content-Length "";
     proxy_set_header X-Original-URI $request_uri;
+    proxy_set_header X-Crosstalk-Client-Address $remote_addr;
 }
 # The page: each subscriber's own (their feed URLs and QR codes), made by
 # `crosstalk serve`, which checks the token itself.
@@ -113,14 +122,29 @@ location ~ "^/(index\.html)?$" {
 location / {
     internal;
     auth_request /_crosstalk_check;
-    # The person's token in every URL of their feed.
+    auth_request_set $crosstalk_listener $upstream_http_x_crosstalk_subscriber;
+)~" + (show.stats_hash_clients ? "    auth_request_set $crosstalk_client $upstream_http_x_crosstalk_client;\n" : "") + R"~(    # The person's token in every URL of their feed.
     sub_filter )~" + quoted(show.base_url) + " " + quoted(show.base_url + "s/$crosstalk_subscriber/") + R"~(;
     sub_filter_once off;
     sub_filter_types application/rss+xml;
     sub_filter_last_modified on;
 )~" + kCommon + "}\n";
   } else {
-    s += "\nlocation / {\n" + std::string(kCommon) + "}\n";
+    std::string client_hash;
+    if (show.stats_hash_clients)  // the keyed hash of the client's address comes from `crosstalk serve`
+      client_hash = R"~(location = /_crosstalk_client {
+    internal;
+    proxy_pass http://)~" + show.nginx_auth_check + R"~(/_crosstalk/client;
+    proxy_pass_request_body off;
+    proxy_set_header Content-Length "";
+    proxy_set_header X-Crosstalk-Client-Address $remote_addr;
+}
+)~";
+    s += "\n" + client_hash + "location / {\n" +
+         (show.stats_hash_clients ? "    auth_request /_crosstalk_client;\n"
+                                    "    auth_request_set $crosstalk_client $upstream_http_x_crosstalk_client;\n"
+                                  : "") +
+         std::string(kCommon) + "}\n";
   }
   out.server = s;
   return out;

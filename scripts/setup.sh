@@ -12,7 +12,7 @@ PACKAGES=(
   libboost-filesystem-dev libboost-dev libcli11-dev libgtest-dev libpugixml-dev
   libhowardhinnant-date-dev tzdata nlohmann-json3-dev libebur128-dev libssl-dev portaudio19-dev
   libmp3lame-dev libqrencode-dev
-  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev zlib1g-dev
   # test and benchmark tools: real encoders, decoders and checkers
   opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen python3-feedparser libxml2-utils podget chromium time bc valgrind
   lame python3-podcastparser gpodder zbar-tools
@@ -32,8 +32,8 @@ PACKAGES=(
 if ! { command -v node && command -v npm; } >/dev/null; then
   PACKAGES+=(nodejs npm)
 fi
-# wrk: the HTTP load generator of the serve benchmark.
-[ "${1:-}" = --bench ] && PACKAGES+=(wrk)
+# wrk: the HTTP load generator of the serve benchmark; goaccess: the stats benchmark's peer.
+[ "${1:-}" = --bench ] && PACKAGES+=(wrk goaccess)
 
 # playwright-core (npm) into a cache folder the tests read
 # ($CROSSTALK_NODE_MODULES): 1.61 is the last release that runs on Debian

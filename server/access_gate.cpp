@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "crosstalk/publisher/access_log.hpp"
 #include "crosstalk/publisher/subscribers.hpp"
 #include "crosstalk/server/static_files.hpp"
 #include "crosstalk/util/token.hpp"
@@ -47,6 +48,7 @@ Access AccessGate::decide(std::string_view target) {
   auto parts = publisher::split_token_path(target);
   if (!parts || !valid(parts->token)) return a;
   a.allowed = true;
+  a.subscriber = publisher::subscriber_log_id(util::sha256_hex(parts->token));
   a.path = std::string(parts->rest);
   a.from = folder_.show.base_url;
   a.to = publisher::subscriber_base_url(folder_.show, parts->token);
@@ -55,11 +57,12 @@ Access AccessGate::decide(std::string_view target) {
   return a;
 }
 
-bool AccessGate::allowed_uri(std::string_view original_uri) {
+std::optional<std::string> AccessGate::allowed_uri(std::string_view original_uri) {
   std::lock_guard lock(mutex_);
   refresh();
   auto parts = publisher::split_token_path(original_uri);
-  return folder_.show.private_feeds && parts && valid(parts->token);
+  if (!folder_.show.private_feeds || !parts || !valid(parts->token)) return std::nullopt;
+  return publisher::subscriber_log_id(util::sha256_hex(parts->token));
 }
 
 std::string redact_for_log(std::string_view target) {

@@ -6,6 +6,7 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include "crosstalk/publisher/access_log.hpp"
 #include "crosstalk/server/static_files.hpp"
 #include "crosstalk/version.hpp"
 
@@ -44,24 +45,51 @@ Answer error_answer(http::status status, unsigned version, bool keep_alive) {
   return a;
 }
 
-Answer answer(const http::request<http::empty_body>& req, const fs::path& root, AccessGate& gate) {
+namespace {
+Answer file_answer(const http::request<http::empty_body>& req, const fs::path& root, const Access& access);
+}  // namespace
+
+Answer answer(const http::request<http::empty_body>& req, const fs::path& root, AccessGate& gate,
+              const std::string& client_key) {
   const std::string origin = origin_form(std::string_view(req.target().data(), req.target().size()));
   const std::string_view target(origin);
   const unsigned version = req.version();
   const bool keep = req.keep_alive();
   if (req.method() != http::verb::get && req.method() != http::verb::head)
     return error_answer(http::status::method_not_allowed, version, keep);
-  if (target == "/_crosstalk/check") {  // nginx's auth_request for private shows
-    auto uri = req.find("X-Original-URI");
-    if (uri == req.end()) return error_answer(http::status::not_found, version, keep);
-    const bool ok = gate.allowed_uri(std::string_view(uri->value().data(), uri->value().size()));
-    Answer a = start(ok ? http::status::no_content : http::status::forbidden, version, keep);
+  if (target == "/_crosstalk/check" || target == "/_crosstalk/client") {
+    // nginx's auth_request: a private show's token, and (either) the client
+    // as serve would log it, for nginx's log.
+    std::optional<std::string> subscriber = "-";
+    if (target == "/_crosstalk/check") {
+      auto uri = req.find("X-Original-URI");
+      if (uri == req.end()) return error_answer(http::status::not_found, version, keep);
+      subscriber = gate.allowed_uri(std::string_view(uri->value().data(), uri->value().size()));
+    }
+    Answer a = start(subscriber ? http::status::no_content : http::status::forbidden, version, keep);
     a.response.set(http::field::cache_control, "no-store");
-    if (!ok) a.response.content_length(0);
+    if (subscriber) {
+      a.response.set("X-Crosstalk-Subscriber", *subscriber);
+      if (auto c = req.find("X-Crosstalk-Client-Address"); c != req.end())
+        a.response.set("X-Crosstalk-Client", publisher::client_for_log(std::string(c->value()), client_key));
+    } else {
+      a.response.content_length(0);
+    }
     return a;
   }
   const Access access = gate.decide(target);
   if (!access.allowed) return error_answer(http::status::not_found, version, keep);
+  Answer a = file_answer(req, root, access);
+  a.subscriber = access.subscriber;
+  return a;
+}
+
+namespace {
+
+// A file of the web root that `access` allows.
+Answer file_answer(const http::request<http::empty_body>& req, const fs::path& root, const Access& access) {
+  const unsigned version = req.version();
+  const bool keep = req.keep_alive();
   auto opened = open_target(root, access.path);
   if (!opened) return error_answer(http::status::not_found, version, keep);
   const util::platform::ServedFile& file = opened->file;
@@ -132,5 +160,7 @@ Answer answer(const http::request<http::empty_body>& req, const fs::path& root, 
   }
   return a;
 }
+
+}  // namespace
 
 }  // namespace crosstalk::server

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "crosstalk/feed/time.hpp"
+#include "crosstalk/publisher/access_log.hpp"
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/server/access_gate.hpp"
 #include "crosstalk/server/answer.hpp"
@@ -39,16 +40,24 @@ void log_line(const std::string& line) {
   std::fflush(stdout);
 }
 
-// What every session shares: the web root and the private-show gate.
+// What every session shares: the web root, the private-show gate and the
+// key for hashing client addresses in the log ("" when they are logged).
 struct Site {
   fs::path root;
   AccessGate gate;
+  std::string client_key;
 };
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Site& site)
       : stream_(std::move(socket)), stall_timer_(stream_.get_executor()), site_(site) {}
+
+  ~Session() { flush_log(); }
 
   void start() { read(); }
 
@@ -69,23 +78,33 @@ class Session : public std::enable_shared_from_this<Session> {
       auto status = ec == http::error::header_limit ? http::status::request_header_fields_too_large
                     : ec == http::error::body_limit ? http::status::payload_too_large
                                                     : http::status::bad_request;
-      return send(error_answer(status, 11, false), "-", "-");
+      logged_ = publisher::AccessLine{};
+      logged_.client = client();
+      logged_.method = logged_.path = "-";
+      return send(error_answer(status, 11, false));
     }
     const auto req = parser_->release();
-    const std::string method(req.method_string());
-    // What the log may show: tokens redacted.
-    const std::string target = redact_for_log(origin_form(std::string_view(req.target().data(), req.target().size())));
-    send(answer(req, site_.root, site_.gate), method, target);
+    logged_ = publisher::AccessLine{};  // what the log may show: no token
+    logged_.client = client();
+    logged_.method = std::string(req.method_string());
+    logged_.path = redact_for_log(origin_form(std::string_view(req.target().data(), req.target().size())));
+    if (auto r = req.find(http::field::range); r != req.end()) logged_.range = std::string(r->value());
+    if (auto ua = req.find(http::field::user_agent); ua != req.end()) logged_.user_agent = std::string(ua->value());
+    send(answer(req, site_.root, site_.gate, site_.client_key));
   }
 
-  void send(Answer a, const std::string& method, const std::string& target) {
-    log_line(remote() + " " + method + " " + target + " " + std::to_string(a.response.result_int()) + " " +
-             std::to_string(a.length));
+  // A file body is logged when it has been sent (send_file), anything else now.
+  void send(Answer a) {
+    logged_.subscriber = a.subscriber;
     if (a.file) {
       send_file(std::make_shared<http::response<http::empty_body>>(std::move(a.response.base())), std::move(*a.file),
                 a.first, a.length);
       return;
     }
+    logged_.status = a.response.result_int();
+    logged_.bytes = a.length;
+    logged_.time = now_seconds();
+    log_line(publisher::format_access_line(logged_));
     auto res = std::make_shared<http::response<http::string_body>>(std::move(a.response));
     const bool keep = res->keep_alive();
     stream_.expires_after(std::chrono::seconds(60));
@@ -97,11 +116,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The header through Beast, then the bytes straight from the file to the
   // socket (sendfile), as fast as the client takes them.
+  // Logged when the body is sent or the connection ends: with the bytes
+  // that actually left (a listener who stops early has not downloaded it).
   void send_file(std::shared_ptr<http::response<http::empty_body>> res, util::platform::ServedFile file,
                  std::uint64_t first, std::uint64_t length) {
+    logged_.status = res->result_int();
+    pending_log_ = true;
     const bool keep = res->keep_alive();
     body_.emplace(std::move(file));
-    offset_ = first;
+    offset_ = first_ = first;
     remain_ = length;
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*res);
     stream_.expires_after(std::chrono::seconds(60));
@@ -136,17 +159,27 @@ class Session : public std::enable_shared_from_this<Session> {
       remain_ -= static_cast<std::uint64_t>(sent);
     }
     body_.reset();
+    flush_log();
     if (!keep) return close();
     read();
   }
 
-  std::string remote() const {
+  std::string client() const {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
-    return ec ? "-" : ep.address().to_string();
+    return ec ? "-" : publisher::client_for_log(ep.address().to_string(), site_.client_key);
+  }
+
+  void flush_log() {
+    if (!pending_log_) return;
+    pending_log_ = false;
+    logged_.bytes = offset_ - first_;
+    logged_.time = now_seconds();
+    log_line(publisher::format_access_line(logged_));
   }
 
   void close() {
+    flush_log();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
@@ -156,8 +189,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::empty_body>> parser_;
   asio::steady_timer stall_timer_;
   std::optional<util::platform::ServedFile> body_;  // the file being sent, if any
-  std::uint64_t offset_ = 0, remain_ = 0;
+  std::uint64_t offset_ = 0, remain_ = 0, first_ = 0;
   Site& site_;
+  publisher::AccessLine logged_;  // the request being answered, as the log shows it
+  bool pending_log_ = false;      // a file being sent: logged when it ends
 };
 
 void accept(tcp::acceptor& acceptor, Site& site, std::shared_ptr<asio::steady_timer> pause, bool failing = false) {
@@ -268,7 +303,9 @@ Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& opti
   tcp::acceptor acceptor(ioc);
   if (auto r = open_listener(acceptor, options.address, options.port, "127.0.0.1:8081"); !r) return r;
   Scheduler scheduler(folder);
-  Site site{folder.public_dir(), AccessGate(folder)};
+  auto key = publisher::client_hash_key(folder);
+  if (!key) return std::unexpected(key.error());
+  Site site{folder.public_dir(), AccessGate(folder), *key};
   util::platform::raise_open_file_limit();
   auto pause = std::make_shared<asio::steady_timer>(ioc);
   accept(acceptor, site, pause);

@@ -5,6 +5,7 @@ keep-alive, and real clients (feedparser, podget) fetching every episode.
 PrivateChecks adds what a private show promises."""
 import datetime
 import email.utils
+import hashlib
 import os
 import subprocess
 import xml.etree.ElementTree as ET
@@ -230,6 +231,8 @@ class PrivateChecks:
         self.request("POST", self.url("/feed.xml"))
         log = self.access_log()
         self.assertIn("/s/[token]/feed.xml", log)
+        # The subscriber's log id instead: 12 hex digits of the stored hash, not of the token.
+        self.assertIn('"%s"' % hashlib.sha256(self.token.encode()).hexdigest()[:12], log)
         self.assertNotIn(self.token, log)
         self.assertNotIn(self.token[:32], log)
         self.assertNotIn(self.token[32:], log)

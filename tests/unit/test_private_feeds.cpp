@@ -14,6 +14,7 @@
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/read_file.hpp"
 #include "crosstalk/util/token.hpp"
+#include "private_show.hpp"
 #include "temp_dir.hpp"
 
 using namespace crosstalk;
@@ -64,15 +65,7 @@ TEST(Subscribers, SplitTokenPath) {
 
 class PrivateShow : public ::testing::Test {
  protected:
-  void SetUp() override {
-    publisher::InitOptions o;
-    o.title = "Тест";
-    o.base_url = "http://podcast.intranet/";
-    o.private_feeds = true;
-    auto f = publisher::init_show(dir.path() / "show", o);
-    ASSERT_TRUE(f) << f.error().message;
-    folder = *f;
-  }
+  void SetUp() override { test::init_private_show(dir.path() / "show", "Тест", "Europe/Moscow", folder); }
   test::TempDir dir;
   publisher::ShowFolder folder;
 };

@@ -52,6 +52,12 @@ struct Show {
   std::string nginx_access_log = "/var/log/nginx/crosstalk-access.log";
   // Where hosts open the browser studio (sign-in links start with it).
   std::string studio_url = "http://127.0.0.1:8090/";  // ends with '/'
+  // Listening figures (<stats client="address" names="false"/>): what
+  // access logs hold for the client (its address, or "hash": a keyed hash
+  // of it, the key in the show folder's .stats-key), and whether
+  // `crosstalk stats` may name individual subscribers.
+  bool stats_hash_clients = false;
+  bool stats_names = false;
   bool operator==(const Show&) const = default;
 
   const Department* department(std::string_view id) const;

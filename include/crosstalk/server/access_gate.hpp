@@ -25,6 +25,8 @@ struct Access {
   // A private show's page: this person's subscribe section (their feed
   // URLs and QR codes), in place of feed::kSubscribeMarker.
   std::string subscribe_html;
+  // For the access log: the subscriber's short id (never the token), or "-".
+  std::string subscriber = "-";
 };
 
 class AccessGate {
@@ -32,8 +34,9 @@ class AccessGate {
   explicit AccessGate(publisher::ShowFolder folder);
 
   Access decide(std::string_view target);
-  // For nginx's auth_request: is the token in this original URI valid?
-  bool allowed_uri(std::string_view original_uri);
+  // For nginx's auth_request: is the token in this original URI valid? If
+  // so, the subscriber's id for the access log (publisher::subscriber_log_id).
+  std::optional<std::string> allowed_uri(std::string_view original_uri);
 
  private:
   void refresh();  // with mutex_ held

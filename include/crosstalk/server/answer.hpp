@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
@@ -26,13 +27,15 @@ struct Answer {
   std::optional<util::platform::ServedFile> file;
   std::uint64_t first = 0;
   std::uint64_t length = 0;  // body bytes sent (0 for HEAD): for the log
+  std::string subscriber = "-";  // for the access log: a private show's subscriber id (never the token)
 };
 
 // GET and HEAD of files under `root` (validators, If-None-Match,
 // If-Modified-Since, one byte range with If-Range), private shows through
-// `gate`, nginx's /_crosstalk/check.
+// `gate`, nginx's /_crosstalk/check and /_crosstalk/client (the client as
+// serve would log it, hashed with `client_key` when that is not empty).
 Answer answer(const boost::beast::http::request<boost::beast::http::empty_body>& req,
-              const boost::filesystem::path& root, AccessGate& gate);
+              const boost::filesystem::path& root, AccessGate& gate, const std::string& client_key = {});
 
 // A short plain-text error.
 Answer error_answer(boost::beast::http::status status, unsigned version, bool keep_alive);

@@ -14,5 +14,7 @@ Result<std::string> random_token(std::size_t bytes = 32);
 
 // SHA-256 of `data` as lowercase hex.
 std::string sha256_hex(std::string_view data);
+// HMAC-SHA-256 of `data` under `key`, as lowercase hex.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
 }  // namespace crosstalk::util

@@ -1,0 +1,104 @@
+// The counting rules (IAB Tech Lab Podcast Measurement Guidelines v2.3, as
+// docs/stats.md states them): one download per (listener, episode) per 24
+// hours from the listener's first request (first-touch rolling window),
+// once the union of the byte ranges served to them reaches the episode's
+// threshold; probes (Range bytes=0-1), HEAD, 304, errors and filtered
+// agents never count.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "crosstalk/stats/agents.hpp"
+#include "crosstalk/stats/log_line.hpp"
+
+namespace crosstalk::stats {
+
+// An episode's audio file as served from public/episodes/.
+struct EpisodeFile {
+  int episode = 0;
+  bool mp3 = false;
+  std::uint64_t size = 0;
+  std::uint64_t threshold = 0;  // bytes that make a download
+};
+using FileTable = std::map<std::string, EpisodeFile, std::less<>>;
+
+// The headers plus one minute at the file's real bitrate ((size − headers)
+// / duration); the whole file when the episode is a minute or shorter or
+// its duration is unknown.
+std::uint64_t download_threshold(std::uint64_t size, std::uint64_t header_bytes, double seconds);
+
+struct Download {
+  std::int64_t time = 0;  // of the request that reached the threshold
+  std::uint64_t listener = 0;
+  std::int32_t episode = 0;
+  std::uint8_t mp3 = 0;
+  std::uint8_t app = 0;  // index into Counter::apps
+  bool operator==(const Download&) const = default;
+};
+
+// What happened to the lines read (each counted once, in this order).
+struct Tally {
+  std::uint64_t lines = 0;
+  std::uint64_t malformed = 0;    // not a crosstalk log line
+  std::uint64_t not_episode = 0;  // feeds, pages, covers, …
+  std::uint64_t head = 0, not_modified = 0, probes = 0;
+  std::uint64_t filtered_agents = 0;  // bots and malformed agents
+  std::uint64_t failed = 0;           // status other than 200/206
+  std::uint64_t unknown_file = 0;     // no such episode in the library
+  std::uint64_t counted = 0;          // made a download
+  std::uint64_t in_window = 0;        // more of a download already counted, or not (yet) enough
+  bool operator==(const Tally&) const = default;
+};
+
+class Counter {
+ public:
+  Counter(FileTable files, const Agents& agents);
+
+  void add(const LogRecord& record);
+  void add_malformed() { ++tally.lines, ++tally.malformed; }
+  // Forgets windows that can no longer change (24 h and an hour's slack for
+  // lines written out of order before the latest time seen).
+  void prune();
+
+  struct Window {
+    std::int64_t start = 0;
+    bool counted = false;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>>
+        ranges[2];  // [first, end) per file (Opus, MP3), disjoint
+  };
+  struct Key {
+    std::uint64_t listener;
+    std::int32_t episode;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      return k.listener * 31 + static_cast<std::size_t>(k.episode);
+    }
+  };
+
+  std::vector<Download> downloads;
+  std::vector<std::string> apps{""};  // app names by index; 0 = not recognised
+  std::unordered_map<Key, Window, KeyHash> windows;
+  Tally tally;
+  std::int64_t latest = 0;  // the latest time seen
+
+ private:
+  std::uint8_t app_index(std::string_view user_agent);
+
+  FileTable files_;
+  const Agents& agents_;
+  std::unordered_map<std::string, AgentClass>
+      agent_cache_;  // few distinct agents, millions of lines
+  std::uint64_t since_prune_ = 0;
+};
+
+// Adds [first, end) to disjoint sorted ranges; returns the bytes covered.
+std::uint64_t add_range(std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges,
+                        std::uint64_t first, std::uint64_t end);
+
+}  // namespace crosstalk::stats

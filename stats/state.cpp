@@ -1,0 +1,144 @@
+// The state file's bytes (see the header): little-endian fields after a magic.
+#include "crosstalk/stats/state.hpp"
+
+#include <cstring>
+
+namespace crosstalk::stats {
+
+namespace {
+
+constexpr char kMagic[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '1'};
+
+struct Writer {
+  std::string out;
+  template <class T>
+  void put(T v) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void str(std::string_view s) {
+    put<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
+    out.append(s);
+  }
+};
+
+struct Reader {
+  std::string_view in;
+  bool ok = true;
+  template <class T>
+  T get() {
+    T v{};
+    if (in.size() < sizeof v) {
+      ok = false;
+      return v;
+    }
+    std::memcpy(&v, in.data(), sizeof v);
+    in.remove_prefix(sizeof v);
+    return v;
+  }
+  std::string str() {
+    const auto n = get<std::uint32_t>();
+    if (!ok || in.size() < n) {
+      ok = false;
+      return {};
+    }
+    std::string s(in.substr(0, n));
+    in.remove_prefix(n);
+    return s;
+  }
+  // A count of records of `size` bytes each that the rest can hold.
+  std::uint64_t count(std::size_t size) {
+    const auto n = get<std::uint64_t>();
+    if (!ok || n > in.size() / size) ok = false;
+    return ok ? n : 0;
+  }
+};
+
+constexpr std::size_t kTallyFields = sizeof(Tally) / sizeof(std::uint64_t);
+static_assert(sizeof(Tally) == kTallyFields * sizeof(std::uint64_t));
+
+}  // namespace
+
+std::string encode_state(const FileMarks& marks, std::uint64_t rules, const FileTable& files,
+                         const Counter& c) {
+  Writer w;
+  w.out.append(kMagic, sizeof kMagic);
+  w.put(rules);
+  w.put<std::uint64_t>(marks.size());
+  for (const auto& [fp, done] : marks) w.put(fp), w.put(done);
+  w.put<std::uint64_t>(files.size());
+  for (const auto& [name, f] : files) w.str(name), w.put(f.size), w.put(f.threshold);
+  std::uint64_t tally[kTallyFields];
+  std::memcpy(tally, &c.tally, sizeof tally);
+  for (auto v : tally) w.put(v);
+  w.put(c.latest);
+  w.put<std::uint64_t>(c.apps.size());
+  for (const auto& a : c.apps) w.str(a);
+  w.put<std::uint64_t>(c.downloads.size());
+  for (const Download& d : c.downloads)
+    w.put(d.time), w.put(d.listener), w.put(d.episode), w.put(d.mp3), w.put(d.app);
+  w.put<std::uint64_t>(c.windows.size());
+  for (const auto& [key, win] : c.windows) {
+    w.put(key.listener), w.put(key.episode), w.put(win.start), w.put<std::uint8_t>(win.counted);
+    for (const auto& ranges : win.ranges) {
+      w.put<std::uint64_t>(ranges.size());
+      for (const auto& [a, b] : ranges) w.put(a), w.put(b);
+    }
+  }
+  return std::move(w.out);
+}
+
+std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules,
+                                     const FileTable& files, Counter& c) {
+  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    return std::nullopt;
+  Reader r{bytes.substr(sizeof kMagic)};
+  if (r.get<std::uint64_t>() != rules) return std::nullopt;
+  Restored out;
+  for (auto n = r.count(16); r.ok && n > 0; --n) {
+    const auto fp = r.get<std::uint64_t>();
+    out.marks[fp] = r.get<std::uint64_t>();
+  }
+  for (auto n = r.count(20); r.ok && n > 0; --n) {
+    const std::string name = r.str();
+    const auto size = r.get<std::uint64_t>(), threshold = r.get<std::uint64_t>();
+    auto it = files.find(name);
+    if (it != files.end() && (it->second.size != size || it->second.threshold != threshold))
+      return std::nullopt;
+  }
+  std::uint64_t tally[kTallyFields];
+  for (auto& v : tally) v = r.get<std::uint64_t>();
+  std::memcpy(&c.tally, tally, sizeof tally);
+  c.latest = r.get<std::int64_t>();
+  c.apps.clear();
+  for (auto n = r.count(4); r.ok && n > 0; --n) c.apps.push_back(r.str());
+  if (c.apps.empty()) c.apps.push_back("");
+  c.downloads.clear();
+  const auto downloads = r.count(22);
+  c.downloads.reserve(downloads);
+  for (auto n = downloads; r.ok && n > 0; --n) {
+    Download d;
+    d.time = r.get<std::int64_t>();
+    d.listener = r.get<std::uint64_t>();
+    d.episode = r.get<std::int32_t>();
+    d.mp3 = r.get<std::uint8_t>();
+    d.app = r.get<std::uint8_t>();
+    c.downloads.push_back(d);
+  }
+  c.windows.clear();
+  for (auto n = r.count(21); r.ok && n > 0; --n) {
+    Counter::Key key{r.get<std::uint64_t>(), r.get<std::int32_t>()};
+    Counter::Window win;
+    win.start = r.get<std::int64_t>();
+    win.counted = r.get<std::uint8_t>() != 0;
+    for (auto& ranges : win.ranges)
+      for (auto m = r.count(16); r.ok && m > 0; --m) {
+        const auto a = r.get<std::uint64_t>();
+        ranges.emplace_back(a, r.get<std::uint64_t>());
+      }
+    c.windows.emplace(key, std::move(win));
+  }
+  if (!r.ok || !r.in.empty()) return std::nullopt;
+  return out;
+}
+
+}  // namespace crosstalk::stats

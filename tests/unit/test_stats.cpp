@@ -1,0 +1,514 @@
+// Listening figures on synthetic logs: an exact expected count for every
+// counting rule (docs/stats.md), the log line both servers write, reading
+// rotated and gzipped logs incrementally, the department matrix, the page.
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <boost/filesystem/operations.hpp>
+#include <fstream>
+
+#include "crosstalk/feed/show.hpp"
+#include "crosstalk/publisher/access_log.hpp"
+#include "crosstalk/publisher/show_folder.hpp"
+#include "crosstalk/publisher/subscribers.hpp"
+#include "crosstalk/publisher/workflow.hpp"
+#include "crosstalk/stats/agents.hpp"
+#include "crosstalk/stats/counter.hpp"
+#include "crosstalk/stats/log_files.hpp"
+#include "crosstalk/stats/log_line.hpp"
+#include "crosstalk/stats/report.hpp"
+#include "crosstalk/stats/state.hpp"
+#include "crosstalk/stats/stats.hpp"
+#include "crosstalk/util/token.hpp"
+#include "private_show.hpp"
+#include "temp_dir.hpp"
+
+using namespace crosstalk;
+namespace fs = boost::filesystem;
+
+namespace {
+
+constexpr std::int64_t T0 = 1795000000;  // 2026-11-18
+constexpr std::uint64_t kSize = 1'000'000, kHeader = 1000;
+constexpr double kSeconds = 600;
+// headers + 60 s of (size − headers) / 600 s = 1000 + 99,900
+constexpr std::uint64_t kThreshold = 100'900;
+const char* const kAnt = "AntennaPod/3.4.0";
+
+stats::FileTable files() {
+  stats::FileTable t;
+  t["0001-marketing.opus"] = {1, false, kSize, stats::download_threshold(kSize, kHeader, kSeconds)};
+  t["0001-marketing.mp3"] = {1, true, 2 * kSize,
+                             stats::download_threshold(2 * kSize, kHeader, kSeconds)};
+  t["0002-sales.opus"] = {2, false, 40'000,
+                          stats::download_threshold(40'000, kHeader, 50)};  // 50 s: the whole file
+  return t;
+}
+
+struct Req {
+  std::int64_t time = T0;
+  std::string client = "10.0.0.1";
+  std::string subscriber = "-";
+  unsigned status = 200;
+  std::uint64_t bytes = kSize;
+  std::string method = "GET";
+  std::string path = "/episodes/0001-marketing.opus";
+  std::string range;
+  std::string agent = kAnt;
+};
+
+std::string line(const Req& r) {
+  publisher::AccessLine l;
+  l.time = r.time;
+  l.client = r.client;
+  l.subscriber = r.subscriber;
+  l.status = r.status;
+  l.bytes = r.bytes;
+  l.method = r.method;
+  l.path = r.path;
+  l.range = r.range;
+  l.user_agent = r.agent;
+  return publisher::format_access_line(l);
+}
+
+// Counts `requests` through the log line (as a log would be read).
+stats::Counter count(const std::vector<Req>& requests) {
+  stats::Counter c(files(), stats::Agents::builtin());
+  for (const Req& r : requests) {
+    const std::string text = line(r);
+    stats::LogRecord rec;
+    EXPECT_TRUE(stats::parse_line(text, rec)) << text;
+    c.add(rec);
+  }
+  return c;
+}
+
+Req partial(std::uint64_t first, std::uint64_t bytes, std::int64_t at = T0) {
+  Req r;
+  r.time = at;
+  r.status = 206;
+  r.range = "bytes=" + std::to_string(first) + "-";
+  r.bytes = bytes;
+  return r;
+}
+
+}  // namespace
+
+TEST(StatsLogLine, BothServersLineRoundTripsWithHostileText) {
+  Req r;
+  r.agent = "Плеер \"🎙️\" & <x> 'y' \\ \t end";
+  r.path = "/s/[token]/episodes/0001-marketing.opus";
+  r.subscriber = "0123456789ab";
+  r.range = "bytes=0-";
+  const std::string text = line(r);
+  EXPECT_EQ(text.find('\t'), std::string::npos);
+  stats::LogRecord rec;
+  ASSERT_TRUE(stats::parse_line(text, rec)) << text;
+  EXPECT_EQ(rec.time, T0);
+  EXPECT_EQ(rec.client, "10.0.0.1");
+  EXPECT_EQ(rec.subscriber, "0123456789ab");
+  EXPECT_EQ(rec.status, 200u);
+  EXPECT_EQ(rec.bytes, kSize);
+  EXPECT_EQ(rec.range, "bytes=0-");
+  EXPECT_EQ(rec.user_agent, "Плеер \\\"🎙️\\\" & <x> 'y' \\\\ \\u0009 end");
+  EXPECT_EQ(stats::episode_file_of(rec.path), "0001-marketing.opus");
+  // nginx's $time_iso8601 carries the local offset.
+  const std::string nginx =
+      "2026-11-18T11:13:20+03:00 10.0.0.1 \"\" 200 5 GET \"/episodes/x.mp3\" \"\" \"curl/7.88.1\"";
+  ASSERT_TRUE(stats::parse_line(nginx, rec));
+  EXPECT_EQ(rec.time, 1794989600);  // 08:13:20Z
+  EXPECT_TRUE(rec.subscriber.empty());
+  EXPECT_FALSE(stats::parse_line("published episode 3", rec));
+  EXPECT_FALSE(stats::parse_line("10.0.0.1 GET /feed.xml 200 5", rec));  // the old format
+  EXPECT_EQ(stats::episode_file_of("/feed.xml"), "");
+  EXPECT_EQ(stats::episode_file_of("/episodes/../x.opus"), "");
+}
+
+TEST(StatsLogLine, SubscriberIdIsNotTheTokenAndClientHashesKeepTheSlash64) {
+  const std::string token(64, 'a');
+  const std::string id = publisher::subscriber_log_id(util::sha256_hex(token));
+  EXPECT_EQ(id.size(), 12u);
+  EXPECT_EQ(token.find(id), std::string::npos);
+  EXPECT_EQ(publisher::client_for_log("10.0.0.1", ""), "10.0.0.1");
+  const std::string key(64, 'k');
+  const auto h1 = publisher::client_for_log("2001:db8:1:2::5", key);
+  EXPECT_EQ(h1.substr(0, 2), "h:");
+  EXPECT_EQ(h1.size(), 18u);
+  EXPECT_EQ(h1, publisher::client_for_log("2001:db8:1:2:ffff::9", key));
+  EXPECT_NE(h1, publisher::client_for_log("2001:db8:1:3::5", key));
+  EXPECT_NE(publisher::client_for_log("10.0.0.1", key), publisher::client_for_log("10.0.0.2", key));
+  EXPECT_NE(publisher::client_for_log("10.0.0.1", key),
+            publisher::client_for_log("10.0.0.1", std::string(64, 'j')));
+}
+
+TEST(StatsRules, ThresholdIsHeadersPlusAMinuteAtTheRealBitrate) {
+  EXPECT_EQ(stats::download_threshold(kSize, kHeader, kSeconds), kThreshold);
+  EXPECT_EQ(stats::download_threshold(40'000, kHeader, 50),
+            40'000u);  // shorter than a minute: the whole file
+  EXPECT_EQ(stats::download_threshold(40'000, kHeader, 60), 40'000u);
+  EXPECT_EQ(stats::download_threshold(40'000, 0, 0), 40'000u);  // unknown duration: the whole file
+  EXPECT_EQ(count({partial(0, kThreshold - 1)}).downloads.size(), 0u);
+  EXPECT_EQ(count({partial(0, kThreshold)}).downloads.size(), 1u);
+  Req short_ep;
+  short_ep.path = "/episodes/0002-sales.opus";
+  short_ep.bytes = 39'999;
+  EXPECT_EQ(count({short_ep}).downloads.size(), 0u);
+  short_ep.bytes = 40'000;
+  EXPECT_EQ(count({short_ep}).downloads.size(), 1u);
+}
+
+TEST(StatsRules, RangesOfOneListenerArePutTogetherNotAdded) {
+  // Two halves reach it; the same bytes twice do not; a third range fills the gap.
+  EXPECT_EQ(
+      count({partial(0, 50'000), partial(50'000, kThreshold - 50'000, T0 + 60)}).downloads.size(),
+      1u);
+  EXPECT_EQ(count({partial(0, 60'000), partial(0, 60'000, T0 + 60)}).downloads.size(), 0u);
+  EXPECT_EQ(
+      count({partial(0, 60'000), partial(0, 60'000, T0 + 60), partial(60'000, 40'900, T0 + 90)})
+          .downloads.size(),
+      1u);
+  // Overlapping ranges count their union: 0–70,000 and 30,000–100,900.
+  EXPECT_EQ(count({partial(0, 70'000), partial(30'000, 70'900, T0 + 5)}).downloads.size(), 1u);
+  EXPECT_EQ(count({partial(0, 70'000), partial(30'000, 70'899, T0 + 5)}).downloads.size(), 0u);
+  // Another listener's bytes never complete mine.
+  Req other = partial(50'000, kThreshold, T0 + 60);
+  other.client = "10.0.0.2";
+  auto c = count({partial(0, 50'000), other});
+  ASSERT_EQ(c.downloads.size(), 1u);  // theirs alone is enough bytes; mine is not
+  EXPECT_EQ(c.windows.size(), 2u);
+  // A suffix range: bytes=-N from the end.
+  Req suffix;
+  suffix.status = 206;
+  suffix.range = "bytes=-" + std::to_string(kSize - 50'000);
+  suffix.bytes = kThreshold - 50'000;
+  EXPECT_EQ(count({suffix}).downloads.size(), 0u);
+  EXPECT_EQ(count({partial(0, 50'000), suffix}).downloads.size(), 1u);
+}
+
+TEST(StatsRules, OneDownloadPerListenerAndEpisodeIn24Hours) {
+  Req a, b, c, d;
+  b.time = T0 + 23 * 3600;
+  c.time = T0 + 24 * 3600;  // the window is [T0, T0 + 24 h)
+  d.time = T0 + 30 * 3600;
+  auto counted = count({a, b, c, d});
+  EXPECT_EQ(counted.downloads.size(), 2u);
+  EXPECT_EQ(counted.tally.in_window, 2u);
+  // Another episode the same hour is its own download.
+  Req mp3 = a;
+  mp3.path = "/episodes/0002-sales.opus";
+  mp3.bytes = 40'000;
+  EXPECT_EQ(count({a, mp3}).downloads.size(), 2u);
+  // The MP3 and Opus files of one episode: one download.
+  Req other_file = a;
+  other_file.path = "/episodes/0001-marketing.mp3";
+  other_file.bytes = 2 * kSize;
+  auto one = count({a, other_file});
+  ASSERT_EQ(one.downloads.size(), 1u);
+  EXPECT_EQ(one.downloads[0].mp3, 0);
+}
+
+TEST(StatsRules, ProbesHeadAnd304NeverCount) {
+  Req probe = partial(0, 2);
+  probe.range = "bytes=0-1";
+  Req head;
+  head.method = "HEAD";
+  head.bytes = 0;
+  Req not_modified;
+  not_modified.status = 304;
+  not_modified.bytes = 0;
+  Req missing;
+  missing.status = 404;
+  auto c = count({probe, probe, head, not_modified, missing});
+  EXPECT_EQ(c.downloads.size(), 0u);
+  EXPECT_EQ(c.tally.probes, 2u);
+  EXPECT_EQ(c.tally.head, 1u);
+  EXPECT_EQ(c.tally.not_modified, 1u);
+  EXPECT_EQ(c.tally.failed, 1u);
+  // A probe's bytes never add to a later range: 2 + 100,898 from byte 2 is short.
+  EXPECT_EQ(count({probe, partial(2, kThreshold - 2)}).downloads.size(), 0u);
+}
+
+TEST(StatsRules, BotsAndMalformedAgentsAreFiltered) {
+  std::vector<Req> requests;
+  for (const char* agent : {"Googlebot/2.1 (+http://www.google.com/bot.html)", "", "-",
+                            "python-requests/2.28", "atc/1.0 watchOS/9.1 model/Watch6,1",
+                            "Mozilla/5.0", "UptimeRobot/2.0", "facebookexternalhit/1.1"}) {
+    Req r;
+    r.agent = agent;
+    requests.push_back(r);
+  }
+  auto c = count(requests);
+  EXPECT_EQ(c.downloads.size(), 0u);
+  EXPECT_EQ(c.tally.filtered_agents, 8u);
+  const auto& a = stats::Agents::builtin();
+  EXPECT_EQ(a.classify("AntennaPod/3.4.0").app, "AntennaPod");
+  EXPECT_EQ(a.classify("Podcasts/1555.2.1 CFNetwork/1408 Darwin/22.5.0").app, "Apple Podcasts");
+  EXPECT_EQ(a.classify("gPodder/3.11.1 (+http://gpodder.org/) Linux").app, "gPodder");
+  EXPECT_EQ(a.classify("podget").app, "podget/wget");
+  EXPECT_EQ(a.classify("Wget/1.21.3").app, "podget/wget");
+  EXPECT_EQ(a.classify("curl/7.88.1").app, "curl");
+  EXPECT_EQ(a.classify("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/120.0.0.0 Safari/537.36")
+                .app,
+            "Chrome");
+  EXPECT_EQ(
+      a.classify("Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0").app,
+      "Firefox");
+  EXPECT_EQ(
+      a.classify("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+                 "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+          .app,
+      "Safari");
+  EXPECT_TRUE(a.classify("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                         "HeadlessChrome/120.0 Safari/537.36")
+                  .filtered);
+  EXPECT_FALSE(stats::Agents::parse("robot  x", "list"));
+  EXPECT_FALSE(stats::Agents::parse("bot  (", "list"));
+  EXPECT_TRUE(
+      stats::Agents::parse("# only a comment\nbot  x\napp  Наше приложение  nashe", "list"));
+}
+
+TEST(StatsRules, Ipv6ListenersAreTheirSlash64) {
+  Req a, b, c;
+  a.client = "2001:db8:1:2::5";
+  b.client = "2001:db8:1:2:aaaa::9";  // same /64: the same listener
+  c.client = "2001:db8:1:3::5";       // another /64
+  EXPECT_EQ(count({a, b, c}).downloads.size(), 2u);
+}
+
+TEST(StatsRules, AListenerOnTwoApps) {
+  // By address: two agents are two listeners (the guidelines' IP + UA).
+  Req phone, laptop;
+  laptop.agent =
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 "
+      "Safari/537.36";
+  auto by_address = count({phone, laptop});
+  ASSERT_EQ(by_address.downloads.size(), 2u);
+  EXPECT_NE(by_address.downloads[0].listener, by_address.downloads[1].listener);
+  // A subscriber's personal URL names the person: one listener, one download a day.
+  phone.subscriber = laptop.subscriber = "0123456789ab";
+  laptop.client = "10.9.9.9";
+  EXPECT_EQ(count({phone, laptop}).downloads.size(), 1u);
+}
+
+TEST(StatsRules, StateRoundTripsAndContinuesLikeAFullRecount) {
+  std::vector<Req> all;
+  for (int i = 0; i < 40; ++i) {
+    Req r = partial(static_cast<std::uint64_t>(i % 3) * 40'000, 45'000, T0 + i * 3000);
+    r.client = "10.0.0." + std::to_string(i % 4);
+    all.push_back(r);
+  }
+  auto full = count(all);
+  stats::Counter first(files(), stats::Agents::builtin());
+  stats::LogRecord rec;
+  std::vector<std::string> texts;
+  for (const Req& r : all) texts.push_back(line(r));
+  for (int i = 0; i < 17; ++i) {
+    ASSERT_TRUE(stats::parse_line(texts[i], rec));
+    first.add(rec);
+  }
+  stats::FileMarks marks{{42, 17}};
+  const std::string saved = stats::encode_state(marks, 7, files(), first);
+  stats::Counter second(files(), stats::Agents::builtin());
+  auto restored = stats::decode_state(saved, 7, files(), second);
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(restored->marks, marks);
+  for (std::size_t i = 17; i < texts.size(); ++i) {
+    ASSERT_TRUE(stats::parse_line(texts[i], rec));
+    second.add(rec);
+  }
+  EXPECT_EQ(second.downloads, full.downloads);
+  EXPECT_EQ(second.tally, full.tally);
+  EXPECT_GT(full.downloads.size(), 3u);
+  // Other rules, another threshold, damage: recount.
+  stats::Counter third(files(), stats::Agents::builtin());
+  EXPECT_FALSE(stats::decode_state(saved, 8, files(), third));
+  auto changed = files();
+  changed["0001-marketing.opus"].threshold += 1;
+  EXPECT_FALSE(stats::decode_state(saved, 7, changed, third));
+  EXPECT_FALSE(stats::decode_state(saved.substr(0, saved.size() - 3), 7, files(), third));
+}
+
+namespace {
+void write(const fs::path& p, const std::string& text, const char* mode = "w") {
+  std::FILE* f = std::fopen(p.c_str(), mode);
+  ASSERT_TRUE(f);
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fclose(f);
+}
+void gzip(const fs::path& from, const fs::path& to) {
+  std::ifstream in(from.string(), std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), {});
+  gzFile gz = gzopen(to.c_str(), "wb");
+  ASSERT_TRUE(gz);
+  gzwrite(gz, data.data(), static_cast<unsigned>(data.size()));
+  gzclose(gz);
+  fs::remove(from);
+}
+std::string lines(int from, int to) {
+  std::string s;
+  for (int i = from; i < to; ++i) {
+    Req r;
+    r.time = T0 + i;
+    r.client = "10.1.0." + std::to_string(i);
+    s += line(r) + "\n";
+  }
+  return s;
+}
+}  // namespace
+
+TEST(StatsLogFiles, RotatedAndGzippedLogsAreReadOnceEach) {
+  test::TempDir dir;
+  const fs::path log = dir / "access.log";
+  stats::FileMarks marks;
+  int seen = 0;
+  auto run = [&] {
+    seen = 0;
+    auto r =
+        stats::read_new_lines(stats::with_rotated(log), marks, [&](std::string_view) { ++seen; });
+    ASSERT_TRUE(r) << r.error().message;
+  };
+  write(log, lines(0, 10) + "2026-11-18T00:00:00+00:00 torn");  // an incomplete last line waits
+  run();
+  EXPECT_EQ(seen, 10);
+  run();
+  EXPECT_EQ(seen, 0);
+  write(log, " line\n" + lines(10, 15), "a");  // the torn line is finished, five more
+  run();
+  EXPECT_EQ(seen, 6);
+  // logrotate: access.log → access.log.1, a new access.log; lines were added before the move.
+  write(log, lines(15, 18), "a");
+  fs::rename(log, dir / "access.log.1");
+  write(log, lines(100, 104));
+  run();
+  EXPECT_EQ(seen, 3 + 4);
+  // Then compressed (access.log.1 → access.log.1.gz) and rotated again: nothing new to read twice.
+  gzip(dir / "access.log.1", dir / "access.log.2.gz");
+  fs::rename(log, dir / "access.log.1");
+  write(log, lines(200, 202));
+  run();
+  EXPECT_EQ(seen, 2);
+  // A gzipped file that had grown before it was compressed: only its new tail.
+  write(log, lines(202, 205), "a");
+  fs::rename(log, dir / "access.log.0");
+  gzip(dir / "access.log.0", dir / "access.log.0.gz");
+  run();
+  EXPECT_EQ(seen, 3);
+  // Forgetting the marks: every line of every file once (10 + 1 + 5 + 3 + 4 + 2 + 3).
+  marks.clear();
+  run();
+  EXPECT_EQ(seen, 28);
+}
+
+class StatsShow : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    test::init_private_show(dir.path() / "show", "Тест & <stats> \"🎙️\" 'x'", "UTC",
+                            folder);
+    if (HasFatalFailure()) return;
+    // Episodes 1, 3 by marketing, 2 by sales; 10 minutes each.
+    for (int n = 1; n <= 3; ++n) {
+      feed::Episode e;
+      e.number = n;
+      e.department = n == 2 ? "sales" : "marketing";
+      e.title = "Эпизод " + std::to_string(n) + " <&>";
+      e.duration_seconds = kSeconds;
+      e.size_bytes = kSize;
+      e.guid = feed::random_guid();
+      e.state = feed::State::Published;
+      e.published_at = feed::Time(std::chrono::seconds(T0));
+      ASSERT_TRUE(publisher::save_episode(folder, e));
+    }
+    // Marketing: m0..m1; sales: s0..s3.
+    for (const char* name : {"m0", "m1", "s0", "s1", "s2", "s3"}) {
+      auto a = publisher::add_subscriber(folder, name, feed::now(),
+                                         name[0] == 'm' ? "marketing" : "sales");
+      ASSERT_TRUE(a) << a.error().message;
+      ids[name] = publisher::subscriber_log_id(a->subscriber.token_sha256);
+    }
+  }
+  Req heard(const char* who, int episode, std::int64_t at = T0) {
+    Req r;
+    r.time = at;
+    r.subscriber = ids[who];
+    r.path = "/s/[token]/episodes/000" + std::to_string(episode) +
+             (episode == 2 ? "-sales.opus" : "-marketing.opus");
+    r.bytes = kSize;
+    return r;
+  }
+  test::TempDir dir;
+  publisher::ShowFolder folder;
+  std::map<std::string, std::string> ids;
+};
+
+TEST_F(StatsShow, TheDepartmentMatrix) {
+  // Sales: s0 heard both marketing episodes, s1 one of them (twice: one download), s2 only sales',
+  // s3 nothing. Marketing: m0 heard sales' episode, m1 nothing.
+  std::string text;
+  for (const Req& r :
+       {heard("s0", 1), heard("s0", 3), heard("s1", 1), heard("s1", 1, T0 + 60), heard("s2", 2),
+        heard("m0", 2), heard("m1", 1, T0 - 86400 * 40)})  // m1: before the period
+    text += line(r) + "\n";
+  write(dir / "access.log", text);
+  stats::RunOptions run;
+  run.logs = {dir / "access.log"};
+  stats::ReportOptions options;
+  options.from = T0 - 86400;
+  options.to = T0 + 86400;
+  auto report = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->downloads, 5u);  // m1's is before the period
+  EXPECT_EQ(report->listeners, 4u);
+  ASSERT_EQ(report->departments.size(), 2u);
+  ASSERT_EQ(report->departments[0].id, "marketing");
+  const auto& sales_hear_marketing = report->matrix[1][0];
+  EXPECT_EQ(sales_hear_marketing.people, 4u);
+  EXPECT_EQ(sales_hear_marketing.heard, 2u);
+  EXPECT_DOUBLE_EQ(sales_hear_marketing.share, 0.5);
+  EXPECT_DOUBLE_EQ(sales_hear_marketing.median, 0.5);  // 2, 1, 0, 0
+  const auto& marketing_hear_sales = report->matrix[0][1];
+  EXPECT_EQ(marketing_hear_sales.people, 2u);
+  EXPECT_EQ(marketing_hear_sales.heard, 1u);
+  EXPECT_DOUBLE_EQ(marketing_hear_sales.median, 0.5);
+  EXPECT_EQ(report->matrix[1][1].heard, 1u);  // s2, sales' own
+  EXPECT_EQ(report->matrix[0][0].heard, 0u);  // m1 listened before the period
+  EXPECT_TRUE(report->names.empty());         // aggregate unless show.xml allows names
+  // Episode 1: s0, s1 in the period; m1's, dated before its publication, in neither its first 7 nor
+  // 30 days.
+  EXPECT_EQ(report->episodes[0].downloads, 2u);
+  EXPECT_EQ(report->episodes[0].listeners_7_days, 2u);
+  EXPECT_EQ(report->episodes[0].listeners_30_days, 2u);
+
+  // A second run reads nothing new and gives the same figures; --full the same again.
+  auto again = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->tally.lines, 7u);
+  EXPECT_EQ(again->downloads, 5u);
+  run.full = true;
+  auto full = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->tally, again->tally);
+
+  // Names only when show.xml says so.
+  folder.show.stats_names = true;
+  auto named = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(named);
+  ASSERT_EQ(named->names.size(), 6u);
+  EXPECT_EQ(named->names[2].name, "s0");
+  EXPECT_EQ(named->names[2].episodes, 2u);
+
+  // Output: table, JSON, CSV and the page, with the title escaped and no client address.
+  for (const std::string& out : {stats::render_table(*named), stats::render_json(*named),
+                                 stats::render_csv(*named), stats::render_html(*named)})
+    EXPECT_EQ(out.find("10.0.0.1"), std::string::npos);
+  const std::string page = stats::render_html(*report);
+  EXPECT_NE(page.find("Тест &amp; &lt;stats&gt; &quot;🎙️&quot; &#39;x&#39;"),
+            std::string::npos)
+      << page.substr(0, 600);
+  EXPECT_EQ(page.find("<stats>"), std::string::npos);
+  EXPECT_NE(page.find("<svg"), std::string::npos);
+  EXPECT_EQ(page.find("src="), std::string::npos);
+  EXPECT_EQ(page.find("href="), std::string::npos);
+  EXPECT_EQ(page.find("<script"), std::string::npos);
+  EXPECT_NE(stats::render_json(*report).find("\"share\": 0.5"), std::string::npos);
+}
