@@ -25,6 +25,10 @@ struct EncodeOptions {
   // thread beside the Opus encoder); empty path: none.
   boost::filesystem::path mp3_path;
   int mp3_bitrate_kbps = 0;  // 0: 64 kbit/s mono, 96 stereo
+  // Threads for the loudness passes and, on files longer than a minute,
+  // the Opus stream in chunks spliced into one (recorder/chunked_opus.hpp).
+  // 0: the cores this process may use; 1: one stream, as the live path.
+  int threads = 0;
 };
 
 // The limiter's ceiling sits this far under the true-peak target: Opus
@@ -41,6 +45,8 @@ struct EncodeReport {
   LoudnessReport loudness;
   std::optional<Mp3Summary> mp3;     // when an MP3 was asked for
   std::uint64_t mp3_file_bytes = 0;  // with its ID3 tag
+  int threads = 1;                   // used for the Opus stream
+  std::vector<std::uint64_t> cuts;   // where its chunks were spliced (48 kHz samples); none: one stream
   double seconds() const { return static_cast<double>(stream.input_samples) / kOpusRate; }
 };
 
