@@ -17,9 +17,11 @@ struct EncodeArgs {
   int mp3_bitrate_kbps = 0;
   double bitrate_kbps = 0;
   int channels = 1;
+  int threads = 0;
   recorder::AudioTags tags;
   recorder::LoudnessSettings loudness;
   bool no_normalize = false;
+  bool print_cuts = false;
 };
 
 std::string lufs(double v) {
@@ -69,6 +71,7 @@ Result<void> run_encode(const EncodeArgs& a) {
   options.loudness.normalize = !a.no_normalize;
   options.mp3_path = a.mp3;
   options.mp3_bitrate_kbps = a.mp3_bitrate_kbps;
+  options.threads = a.threads;
   if (!a.cover.empty()) {
     auto cover = recorder::load_cover(a.cover);
     if (!cover) return std::unexpected(cover.error());
@@ -88,6 +91,13 @@ Result<void> run_encode(const EncodeArgs& a) {
                 r.seconds(), r.channels == 1 ? "mono" : "stereo", r.bitrate / 1000,
                 static_cast<unsigned long long>(r.file_bytes), r.input.format.c_str(),
                 r.input.sample_rate, r.input.channels);
+  if (!r.cuts.empty())
+    std::printf("encoded in %zu chunks on %d threads, spliced into one stream\n", r.cuts.size() + 1, r.threads);
+  if (a.print_cuts) {  // for bench/splice_quality.py
+    std::printf("cuts:");
+    for (auto c : r.cuts) std::printf(" %llu", static_cast<unsigned long long>(c));
+    std::printf("\n");
+  }
   if (r.mp3)
     std::printf("%s: MP3, %.3f s, %s, %d kbit/s CBR, %llu bytes\n", options.mp3_path.string().c_str(), r.seconds(),
                 r.channels == 1 ? "mono" : "stereo", r.mp3->bitrate_kbps,
@@ -128,6 +138,12 @@ void register_encode(CLI::App& root, Action& action) {
   cmd->add_option("--mp3-bitrate", args->mp3_bitrate_kbps, "MP3 kbit/s, CBR (default 64 mono, 96 stereo)")
       ->check(CLI::IsMember({32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192}));
   cmd->add_flag("--no-normalize", args->no_normalize, "keep the source's loudness");
+  cmd->add_option("--threads", args->threads,
+                  "threads; files over a minute are encoded in chunks, one per thread, spliced into one stream "
+                  "(default: the cores; 1: one stream)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("--print-cuts", args->print_cuts, "print where the chunks were spliced (48 kHz samples)")
+      ->group("");  // for bench/splice_quality.py
   cmd->callback([&action, args] { action = [args] { return run_encode(*args); }; });
 }
 

@@ -14,9 +14,11 @@
 #ifdef __linux__
 #include <sys/sendfile.h>
 #endif
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +37,15 @@ namespace platform {
 void report_file_size_limit_as_error() { ::signal(SIGXFSZ, SIG_IGN); }
 
 void report_broken_pipe_as_error() { ::signal(SIGPIPE, SIG_IGN); }
+
+int usable_cores() {
+#ifdef __linux__
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+#endif
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
 
 std::uint64_t raise_open_file_limit() {
   struct rlimit limit {};

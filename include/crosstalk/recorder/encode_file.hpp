@@ -30,6 +30,10 @@ struct EncodeOptions {
   // every percent, from whichever worker thread gets there; must be cheap
   // and thread-safe (e.g. store into an atomic). Empty: nobody asks.
   std::function<void(double fraction)> progress;
+  // Threads for the loudness passes and, on files longer than a minute,
+  // the Opus stream in chunks spliced into one (recorder/chunked_opus.hpp).
+  // 0: the cores this process may use; 1: one stream, as the live path.
+  int threads = 0;
 };
 
 // The limiter's ceiling sits this far under the true-peak target: Opus
@@ -46,6 +50,8 @@ struct EncodeReport {
   LoudnessReport loudness;
   std::optional<Mp3Summary> mp3;     // when an MP3 was asked for
   std::uint64_t mp3_file_bytes = 0;  // with its ID3 tag
+  int threads = 1;                   // used for the Opus stream
+  std::vector<std::uint64_t> cuts;   // where its chunks were spliced (48 kHz samples); none: one stream
   double seconds() const { return static_cast<double>(stream.input_samples) / kOpusRate; }
 };
 

@@ -43,6 +43,56 @@ struct EncodeSummary {
   std::uint64_t bytes = 0;
 };
 
+// One libopus encoder set as opusenc sets it (AUDIO, the settings above):
+// 20 ms frames in, one packet each out. OggOpusWriter runs one; the
+// parallel file encoder runs one per chunk.
+class OpusFrameEncoder {
+ public:
+  static Result<OpusFrameEncoder> create(const EncoderSettings& settings);
+  OpusFrameEncoder(OpusFrameEncoder&&) noexcept;
+  OpusFrameEncoder& operator=(OpusFrameEncoder&&) noexcept;
+  ~OpusFrameEncoder();
+
+  // kFrameSamples × channels interleaved samples → one packet, valid until
+  // the next call.
+  Result<std::span<const std::uint8_t>> encode(std::span<const float> frame);
+  // Off: the next frames are coded without inter-frame prediction
+  // (OPUS_SET_PREDICTION_DISABLED), decodable whatever came before them.
+  void set_prediction(bool enabled);
+  std::uint16_t lookahead() const;  // the stream's pre-skip (RFC 7845 §7)
+
+ private:
+  struct Impl;
+  explicit OpusFrameEncoder(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// 20 ms Opus packets into Ogg pages (RFC 7845): OpusHead alone on page 0,
+// OpusTags ending its page, granule = 960 × packets so far, a page at least
+// every max_page_ms, and at finish() the end trimmed through the last
+// granule, EOS set. Errors are sticky.
+class OggOpusMuxer {
+ public:
+  static Result<OggOpusMuxer> create(const EncoderSettings& settings, std::uint16_t pre_skip,
+                                     std::vector<Comment> comments, ByteSink& sink);
+  OggOpusMuxer(OggOpusMuxer&&) noexcept;
+  OggOpusMuxer& operator=(OggOpusMuxer&&) noexcept;
+  ~OggOpusMuxer();
+
+  Result<void> add(std::span<const std::uint8_t> packet);  // one 20 ms packet
+  // The stream holds `input_samples` (48 kHz, per channel): the packets
+  // must cover input_samples + pre_skip, by less than one packet more (a
+  // mistake here is an error, not a wrong file). The last packet gets that
+  // final granule and EOS.
+  Result<EncodeSummary> finish(std::uint64_t input_samples);
+  std::uint64_t packets() const;
+
+ private:
+  struct Impl;
+  explicit OggOpusMuxer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class OggOpusWriter {
  public:
   static Result<OggOpusWriter> create(const EncoderSettings& settings,

@@ -30,6 +30,10 @@ void report_broken_pipe_as_error();
 // limit now in force.
 std::uint64_t raise_open_file_limit();
 
+// The cores this process may run on (its CPU affinity: `taskset` and
+// container limits count), at least 1.
+int usable_cores();
+
 // Flushes a file or folder entry to disk (fsync); for folders this makes a
 // rename durable.
 Result<void> sync_path(const boost::filesystem::path& path);
