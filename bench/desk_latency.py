@@ -13,7 +13,8 @@ show = os.path.join(d, "show")
 run(["init", show, "--title", "T"], check=0)
 speech(os.path.join(d, "s.wav"), "Проверка.", "ru", 16000)
 run(["encode", os.path.join(d, "s.wav"), os.path.join(d, "one.opus")], check=0)
-write_episodes(show, os.path.join(d, "one.opus"), 10000, "Архив")
+run(["encode", os.path.join(d, "s.wav"), os.path.join(d, "one.mp3")], check=0)
+write_episodes(show, os.path.join(d, "one.opus"), 10000, "Архив", mp3=os.path.join(d, "one.mp3"))
 builds = []
 for _ in range(2):
     t = time.perf_counter()
