@@ -15,7 +15,7 @@ PACKAGES=(
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev zlib1g-dev
   # test and benchmark tools: real encoders, decoders and checkers
   opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen python3-feedparser libxml2-utils podget chromium time bc valgrind
-  lame python3-podcastparser gpodder zbar-tools
+  lame python3-podcastparser gpodder zbar-tools curl
   # the studio's tests: a certificate made in the test (openssl), Chromium driven by Playwright (Node.js)
   openssl
   # a virtual microphone for the recorder's tests (PulseAudio null sink)

@@ -181,10 +181,15 @@ class ImportFormats(ShowTest):
             f.write(whole[: len(whole) // 2])
         with open(self.path("noise.m4a"), "wb") as f:
             f.write(rng.integers(0, 256, 5000, dtype=np.uint8).tobytes())
+        # A file cut in half is found at open (its index states more than it
+        # holds) or while decoding, depending on where the cut falls.
         for name, needle in (("silent.mp4", "has no audio stream"), ("damaged.mp3", "damaged at 0:00:0"),
-                             ("cut.m4a", "damaged at 0:00:0"), ("noise.m4a", "not a readable audio file")):
+                             ("cut.m4a", r"damaged at 0:00:0|is truncated \(it holds 0:00:0\d of the 0:00:0\d"),
+                             ("noise.m4a", "not a readable audio file")):
             with self.subTest(file=name):
-                self.assertOneLineError(self.ct("import", self.path(name), "--title", "x"), 2, name, needle)
+                proc = self.ct("import", self.path(name), "--title", "x")
+                self.assertOneLineError(proc, 2, name)
+                self.assertRegex(proc.stderr, needle)
         self.assertEqual(self.library(), [])
 
     def test_the_files_tags_are_the_defaults_for_title_and_host(self):
