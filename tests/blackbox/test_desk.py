@@ -245,7 +245,13 @@ class DeskDay(ShowTest):
             status, body = post(headers, f, size)
         self.assertEqual(status, 202, body)
         grew = hwm() - before
-        self.assertLess(grew, 64, f"the studio grew by {grew} MiB while {size >> 20} MiB were uploaded")
+        # The import starts as the upload ends, on two threads. Under ASan its
+        # freed blocks wait in a 256 MiB quarantine, shadowed: 437 MiB measured
+        # once; the bound that counts is the normal build's (as HostileClients).
+        with open(BIN, "rb") as binary:
+            sanitized = b"__asan_init" in binary.read()
+        self.assertLess(grew, 600 if sanitized else 64,
+                        f"the studio grew by {grew} MiB while {size >> 20} MiB were uploaded")
         deadline = time.monotonic() + 600
         while True:
             res, data = self.studio.request("GET", "/api/jobs/" + body["job"], headers=headers)

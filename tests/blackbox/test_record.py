@@ -347,6 +347,11 @@ class Keys(MicTest):
         screen = []
         reader = threading.Thread(target=lambda: self._drain(fd, screen))
         reader.start()
+        # Keys are timed from the recorder's first screen, not from the fork:
+        # starting up takes a few tenths of a second more under ASan.
+        deadline = time.monotonic() + 20
+        while "Episode 1" not in "".join(screen) and time.monotonic() < deadline:
+            time.sleep(0.01)
         start = time.monotonic()
         def at(t, key):
             time.sleep(max(0, start + t - time.monotonic()))
