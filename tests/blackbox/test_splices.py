@@ -25,8 +25,8 @@ class SpliceTest(TempDirTest):
         tool(["sox", part, self.path("long.wav"), "repeat", "20"])
         tool(["sox", self.path("long.wav"), speech, "trim", "0", "120"])
         sweep, pink = self.path("sweep.wav"), self.path("pink.wav")
-        tool(["sox", "-n", "-r", "48000", "-b", "16", "-c", "1", sweep, "synth", "90", "sine", "20/16000", "vol", "0.5"])
-        tool(["sox", "-n", "-r", "48000", "-b", "16", "-c", "1", pink, "synth", "90", "pinknoise", "vol", "0.3"])
+        tool(["sox", "-R", "-n", "-r", "48000", "-b", "16", "-c", "1", sweep, "synth", "90", "sine", "20/16000", "vol", "0.5"])
+        tool(["sox", "-R", "-n", "-r", "48000", "-b", "16", "-c", "1", pink, "synth", "90", "pinknoise", "vol", "0.3"])  # -R: the same noise every run
         proc = subprocess.run(["/usr/bin/python3", SCRIPT, BIN, self.dir, "4",
                                f"speech={speech}", f"sweep={sweep}", f"pink={pink}"],
                               capture_output=True, text=True)
