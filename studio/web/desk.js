@@ -1069,10 +1069,17 @@
         const field = document.createElement('span');
         field.className = 'audit-field';
         field.textContent = t('desk.audit.field.' + c.field, {}, c.field) + ': ';
+        // States and departments as the table names them, not their ids.
+        const shown = (v) => {
+          if (!v) return '—';
+          if (c.field === 'state' && STATES.includes(v)) return t(`desk.state.${v}`);
+          if (c.field === 'department') return deptLabel(v) || v;
+          return v;
+        };
         const before = document.createElement('del');
-        before.textContent = c.before || '—';
+        before.textContent = shown(c.before);
         const after = document.createElement('ins');
-        after.textContent = c.after || '—';
+        after.textContent = shown(c.after);
         row.append(field, before, ' → ', after);
         li.append(row);
       }
