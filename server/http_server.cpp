@@ -1,12 +1,17 @@
 // The HTTP side of `crosstalk serve`: one asynchronous session per
 // connection (keep-alive, timeouts, size limits), GET and HEAD of files
-// under public/ with validators and single byte ranges; and the scheduler
+// under public/ with validators and single byte ranges, over plain TCP
+// (files sent with sendfile) or TLS (files read in chunks); and the scheduler
 // thread that runs the same build as `crosstalk build` when something falls due.
 #include "crosstalk/server/http_server.hpp"
 
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
+
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
@@ -18,7 +23,9 @@
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/server/access_gate.hpp"
 #include "crosstalk/server/static_files.hpp"
+#include "crosstalk/server/tls.hpp"
 #include "crosstalk/util/platform.hpp"
+#include "access_log.hpp"
 #include "crosstalk/version.hpp"
 
 namespace asio = boost::asio;
@@ -26,6 +33,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 namespace fs = boost::filesystem;
+namespace ssl = asio::ssl;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace crosstalk::server {
 
@@ -51,25 +60,48 @@ void common_headers(http::response<Body>& res, unsigned version, bool keep_alive
   res.keep_alive(keep_alive);
 }
 
-// What every session shares: the web root and the private-show gate.
+// What every session shares: the web root, the private-show gate, where
+// request lines go and, with TLS on, the certificates.
 struct Site {
   fs::path root;
   AccessGate gate;
+  AccessLog& log;
+  std::shared_ptr<TlsCertificates> tls;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket socket, Site& site)
-      : stream_(std::move(socket)), stall_timer_(stream_.get_executor()), site_(site) {}
+// Stream: beast::tcp_stream (plain) or TlsStream.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
 
-  void start() { read(); }
+ public:
+  // `buffer`: what was read before the stream's kind was known.
+  Session(Stream stream, Site& site, beast::flat_buffer buffer)
+      : stream_(std::move(stream)), buffer_(std::move(buffer)), stall_timer_(stream_.get_executor()), site_(site) {}
+
+  void start() {
+    if constexpr (kTls) {
+      lowest().expires_after(std::chrono::seconds(30));
+      stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
+                              [self = shared_from_this()](beast::error_code ec, std::size_t used) {
+                                if (ec) return self->close();
+                                self->buffer_.consume(used);
+                                self->read();
+                              });
+    } else {
+      read();
+    }
+  }
 
  private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
   void read() {
     parser_.emplace();
     parser_->header_limit(8 * 1024);
     parser_->body_limit(0);
-    stream_.expires_after(std::chrono::seconds(30));
+    lowest().expires_after(std::chrono::seconds(30));
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
@@ -92,6 +124,9 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string_view raw_target(origin);
     const std::string target = redact_for_log(raw_target);  // what the log may show
     const bool keep = req.keep_alive();
+    if (!kTls && site_.tls)  // plain HTTP on a TLS port: refused, the URL named (docs/serving.md)
+      return send_error(http::status::bad_request, req.version(), false, method, target,
+                        "this server speaks only HTTPS: use https:// in the address (feed URLs too)\n");
     if (req.method() != http::verb::get && req.method() != http::verb::head)
       return send_error(http::status::method_not_allowed, req.version(), keep, method, target);
     if (raw_target == "/_crosstalk/check") {  // nginx's auth_request for private shows
@@ -182,18 +217,19 @@ class Session : public std::enable_shared_from_this<Session> {
     send_file(res, std::move(opened->file), first, length, method, target);
   }
 
-  // The header through Beast, then the bytes straight from the file to the
-  // socket (sendfile), as fast as the client takes them.
+  // The header through Beast, then the bytes: plain, straight from the file
+  // to the socket (sendfile), as fast as the client takes them; under TLS,
+  // read in chunks and written through the TLS stream.
   void send_file(std::shared_ptr<http::response<http::empty_body>> res, util::platform::ServedFile file,
                  std::uint64_t first, std::uint64_t length, const std::string& method, const std::string& target) {
-    log_line(remote() + " " + method + " " + target + " " + std::to_string(res->result_int()) + " " +
+    site_.log.write(remote() + " " + method + " " + target + " " + std::to_string(res->result_int()) + " " +
              std::to_string(length));
     const bool keep = res->keep_alive();
     body_.emplace(std::move(file));
     offset_ = first;
     remain_ = length;
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*res);
-    stream_.expires_after(std::chrono::seconds(60));
+    lowest().expires_after(std::chrono::seconds(60));
     http::async_write_header(stream_, *serializer,
                              [self = shared_from_this(), res, serializer, keep](beast::error_code ec, std::size_t) {
                                if (ec) return self->close();
@@ -202,7 +238,35 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void pump(bool keep) {
-    auto& socket = stream_.socket();
+    if constexpr (kTls) {
+      if (remain_ == 0) return body_done(keep);
+      // 64 KiB: four TLS records; a thousand downloads at once hold 64 MiB.
+      chunk_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(remain_, 64 * 1024)));
+      const auto got = body_->read_at(chunk_.data(), chunk_.size(), offset_);
+      if (got <= 0) return close();  // the file shrank or failed: the client sees a short body
+      offset_ += static_cast<std::uint64_t>(got);
+      remain_ -= static_cast<std::uint64_t>(got);
+      lowest().expires_after(std::chrono::seconds(60));  // as sendfile's stall timer: 60 s for a chunk
+      asio::async_write(stream_, asio::buffer(chunk_.data(), static_cast<std::size_t>(got)),
+                        [self = shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                          if (ec) return self->close();
+                          self->pump(keep);
+                        });
+    } else {
+      send_plain(keep);
+    }
+  }
+
+  void body_done(bool keep) {
+    body_.reset();
+    chunk_.clear();
+    chunk_.shrink_to_fit();
+    if (!keep) return close();
+    read();
+  }
+
+  void send_plain(bool keep) {
+    auto& socket = lowest().socket();
     beast::error_code ec;
     if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
     while (remain_ > 0) {
@@ -224,18 +288,16 @@ class Session : public std::enable_shared_from_this<Session> {
       offset_ += static_cast<std::uint64_t>(sent);
       remain_ -= static_cast<std::uint64_t>(sent);
     }
-    body_.reset();
-    if (!keep) return close();
-    read();
+    body_done(keep);
   }
 
   void send_error(http::status status, unsigned version, bool keep, const std::string& method,
-                  const std::string& target) {
+                  const std::string& target, std::string text = {}) {
     auto res = std::make_shared<http::response<http::string_body>>(status, version);
     common_headers(*res, version, keep);
     res->set(http::field::content_type, "text/plain; charset=utf-8");
     if (status == http::status::method_not_allowed) res->set(http::field::allow, "GET, HEAD");
-    res->body() = std::string(http::obsolete_reason(status)) + "\n";
+    res->body() = text.empty() ? std::string(http::obsolete_reason(status)) + "\n" : std::move(text);
     res->prepare_payload();
     send(res, method, target, res->body().size());
   }
@@ -243,10 +305,10 @@ class Session : public std::enable_shared_from_this<Session> {
   template <class Response>
   void send(std::shared_ptr<Response> res, const std::string& method, const std::string& target,
             std::uint64_t bytes) {
-    log_line(remote() + " " + method + " " + target + " " + std::to_string(res->result_int()) + " " +
+    site_.log.write(remote() + " " + method + " " + target + " " + std::to_string(res->result_int()) + " " +
              std::to_string(bytes));
     const bool keep = res->keep_alive();
-    stream_.expires_after(std::chrono::seconds(60));
+    lowest().expires_after(std::chrono::seconds(60));
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
       if (ec || !keep) return self->close();
       self->read();
@@ -255,21 +317,51 @@ class Session : public std::enable_shared_from_this<Session> {
 
   std::string remote() const {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     return ec ? "-" : ep.address().to_string();
   }
 
   void close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
   asio::steady_timer stall_timer_;
   std::optional<util::platform::ServedFile> body_;  // the file being sent, if any
   std::uint64_t offset_ = 0, remain_ = 0;
+  std::vector<char> chunk_;  // under TLS: the part of the file being written
+  Site& site_;
+};
+
+// With TLS on, each connection's first bytes tell a TLS handshake from
+// plain HTTP (answered with a refusal that names https://).
+class Detector : public std::enable_shared_from_this<Detector> {
+ public:
+  Detector(tcp::socket socket, Site& site) : stream_(std::move(socket)), site_(site) {}
+  void start() {
+    stream_.expires_after(std::chrono::seconds(30));
+    beast::async_detect_ssl(stream_, buffer_, [self = shared_from_this()](beast::error_code ec, bool tls) {
+      if (ec) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        return;
+      }
+      if (!tls)
+        return std::make_shared<Session<beast::tcp_stream>>(std::move(self->stream_), self->site_,
+                                                            std::move(self->buffer_))
+            ->start();
+      std::make_shared<Session<TlsStream>>(TlsStream(std::move(self->stream_), *self->site_.tls->context()),
+                                           self->site_, std::move(self->buffer_))
+          ->start();
+    });
+  }
+
+ private:
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
   Site& site_;
 };
 
@@ -292,7 +384,11 @@ void accept(tcp::acceptor& acceptor, Site& site, std::shared_ptr<asio::steady_ti
     if (failing) log_line("accepting connections again");
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);  // no Nagle stalls between header and body
-    std::make_shared<Session>(std::move(socket), site)->start();
+    if (site.tls)
+      std::make_shared<Detector>(std::move(socket), site)->start();
+    else
+      std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), site, beast::flat_buffer())
+          ->start();
     accept(acceptor, site, pause);
   });
 }
@@ -377,11 +473,16 @@ Result<void> open_listener(tcp::acceptor& acceptor, const std::string& address, 
 
 Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& options) {
   util::platform::report_broken_pipe_as_error();
+  auto tls = TlsCertificates::from_options(options.tls_cert, options.tls_key, log_line);
+  if (!tls) return std::unexpected(tls.error());
+  AccessLog access_log;
+  if (!options.access_log.empty())
+    if (auto r = access_log.open(options.access_log); !r) return r;
   asio::io_context ioc;
   tcp::acceptor acceptor(ioc);
   if (auto r = open_listener(acceptor, options.address, options.port, "127.0.0.1:8081"); !r) return r;
   Scheduler scheduler(folder);
-  Site site{folder.public_dir(), AccessGate(folder)};
+  Site site{folder.public_dir(), AccessGate(folder), access_log, *tls};
   util::platform::raise_open_file_limit();
   auto pause = std::make_shared<asio::steady_timer>(ioc);
   accept(acceptor, site, pause);
@@ -391,6 +492,19 @@ Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& opti
     acceptor.close();
     ioc.stop();
   });
+  // SIGHUP (systemctl reload, logrotate): the access log opened again, the
+  // certificate loaded again.
+  asio::signal_set hangup(ioc, SIGHUP);
+  std::function<void()> on_hangup = [&] {
+    hangup.async_wait([&](beast::error_code ec, int) {
+      if (ec) return;
+      if (auto r = access_log.reopen(); !r) log_line(r.error().message + "; still writing to the old file");
+      log_line("SIGHUP: access log reopened");
+      if (site.tls) site.tls->reload();
+      on_hangup();
+    });
+  };
+  on_hangup();
   std::thread second([&ioc] { ioc.run(); });
   ioc.run();
   second.join();
