@@ -22,6 +22,9 @@ PACKAGES=(
   pulseaudio pulseaudio-utils libasound2-plugins
   # nginx: the scale-out web server, tested with the same HTTP checks as `crosstalk serve`
   nginx-core
+  # the Debian package (scripts/package.sh) and its test: man pages from --help,
+  # lintian, a fresh Debian root, systemd-analyze on the units, logrotate on the log
+  help2man lintian debootstrap systemd logrotate
 )
 
 # Node.js and npm: Playwright drives Chromium in the studio's tests (and the
