@@ -41,6 +41,12 @@ void add_max_gain(CLI::App& cmd, std::optional<double>& max_gain_db) {
       ->check(CLI::Range(0.0, 60.0));
 }
 
+void add_tls_options(CLI::App& cmd, std::string& cert, std::string& key) {
+  cmd.add_option("--tls-cert", cert, "PEM certificate chain (e.g. from the company's CA); reloaded when it changes")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--tls-key", key, "PEM private key of that certificate")->check(CLI::ExistingFile);
+}
+
 namespace {
 // A mistyped or missing command (or subcommand, as in 'spool lst'): the one
 // line to print, naming the commands there are and the likely one. Options

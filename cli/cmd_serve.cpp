@@ -1,5 +1,6 @@
-// `crosstalk serve [--listen 127.0.0.1:8080]`: serves public/ and publishes
-// what falls due, until Ctrl-C.
+// `crosstalk serve [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F]
+// [--access-log FILE]`: serves public/ and publishes what falls due, until
+// Ctrl-C (SIGHUP: the log reopened, the certificate reloaded).
 #include <cstdio>
 #include <memory>
 
@@ -10,22 +11,33 @@
 namespace crosstalk::cli {
 
 void register_serve(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
-  auto listen = std::make_shared<std::string>("127.0.0.1:8080");
-  auto* cmd = root.add_subcommand("serve", "Serve public/ over HTTP and publish what falls due");
-  cmd->add_option("--listen", *listen, "HOST:PORT (default 127.0.0.1:8080)");
-  cmd->callback([&action, listen, show_dir] {
-    action = [listen, show_dir]() -> Result<void> {
-      auto options = server::parse_listen(*listen);
-      if (!options) return std::unexpected(options.error());
+  struct Args {
+    std::string listen = "127.0.0.1:8080";
+    server::ServeOptions options;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = root.add_subcommand("serve", "Serve public/ over HTTP or HTTPS and publish what falls due");
+  cmd->add_option("--listen", a->listen, "HOST:PORT (default 127.0.0.1:8080)");
+  add_tls_options(*cmd, a->options.tls_cert, a->options.tls_key);
+  cmd->add_option("--access-log", a->options.access_log,
+                  "append one line per request to FILE (default: standard output); reopened on SIGHUP");
+  cmd->callback([&action, a, show_dir] {
+    action = [a, show_dir]() -> Result<void> {
+      auto listen = server::parse_listen(a->listen);
+      if (!listen) return std::unexpected(listen.error());
       auto folder = show_dir->open();
       if (!folder) return std::unexpected(folder.error());
-      std::printf("serving %s at http://%s:%u/ (feed: http://%s:%u/feed.xml); Ctrl-C stops\n",
-                  folder->public_dir().string().c_str(), options->address.c_str(), options->port,
-                  options->address.c_str(), options->port);
+      server::ServeOptions o = a->options;
+      o.address = listen->address;
+      o.port = listen->port;
+      const char* scheme = o.tls_cert.empty() && o.tls_key.empty() ? "http" : "https";
+      std::printf("serving %s at %s://%s:%u/ (feed: %s://%s:%u/feed.xml); Ctrl-C stops\n",
+                  folder->public_dir().string().c_str(), scheme, o.address.c_str(), o.port, scheme, o.address.c_str(),
+                  o.port);
       if (folder->show.private_feeds)
         std::printf("private show: only personal URLs work (crosstalk subscribers add NAME)\n");
       std::fflush(stdout);
-      return server::serve(*folder, *options);
+      return server::serve(*folder, o);
     };
   });
 }

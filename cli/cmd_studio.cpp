@@ -20,8 +20,7 @@ void register_studio(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sh
   auto a = std::make_shared<Args>();
   auto* cmd = root.add_subcommand("studio", "Run the browser studio: hosts record from any laptop");
   cmd->add_option("--listen", a->listen, "HOST:PORT (default 127.0.0.1:8090); off loopback only with TLS");
-  cmd->add_option("--tls-cert", a->options.tls_cert, "PEM certificate chain (e.g. from the company's CA)")->check(CLI::ExistingFile);
-  cmd->add_option("--tls-key", a->options.tls_key, "PEM private key of that certificate")->check(CLI::ExistingFile);
+  add_tls_options(*cmd, a->options.tls_cert, a->options.tls_key);
   cmd->add_option("--trust-proxy", a->options.trusted_proxies,
                   "address of a reverse proxy allowed to name the user (with --user-header); repeatable");
   cmd->add_option("--user-header", a->options.user_header,

@@ -25,6 +25,9 @@ const CLI::Validator& xml_text();
 // raised; beyond it the import is refused with a line saying so.
 void add_max_gain(CLI::App& cmd, std::optional<double>& max_gain_db);
 
+// --tls-cert/--tls-key of serve and studio (PEM files; both or neither).
+void add_tls_options(CLI::App& cmd, std::string& cert, std::string& key);
+
 void register_encode(CLI::App& root, Action& action);
 // One line of loudness figures, and a warning line for silent or very quiet input.
 void print_loudness(const std::string& source, const recorder::LoudnessReport& loudness);

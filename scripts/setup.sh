@@ -24,6 +24,9 @@ PACKAGES=(
   nginx-core
   # the fuzz targets (fuzz/): clang with libFuzzer and the sanitizers; tl::expected for clang 14
   clang libclang-rt-14-dev libexpected-dev
+  # the Debian package (scripts/package.sh) and its test: man pages from --help,
+  # lintian, a fresh Debian root, systemd-analyze on the units, logrotate on the log
+  help2man lintian debootstrap systemd logrotate
 )
 
 # Node.js and npm: Playwright drives Chromium in the studio's tests (and the

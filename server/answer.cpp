@@ -35,11 +35,11 @@ Answer start(http::status status, unsigned version, bool keep_alive) {
 
 }  // namespace
 
-Answer error_answer(http::status status, unsigned version, bool keep_alive) {
+Answer error_answer(http::status status, unsigned version, bool keep_alive, std::string text) {
   Answer a = start(status, version, keep_alive);
   a.response.set(http::field::content_type, "text/plain; charset=utf-8");
   if (status == http::status::method_not_allowed) a.response.set(http::field::allow, "GET, HEAD");
-  a.response.body() = std::string(http::obsolete_reason(status)) + "\n";
+  a.response.body() = text.empty() ? std::string(http::obsolete_reason(status)) + "\n" : std::move(text);
   a.response.prepare_payload();
   a.length = a.response.body().size();
   return a;

@@ -1,12 +1,17 @@
 // The HTTP side of `crosstalk serve`: one asynchronous session per
 // connection (keep-alive, timeouts, size limits), GET and HEAD of files
-// under public/ with validators and single byte ranges; and the scheduler
+// under public/ with validators and single byte ranges, over plain TCP
+// (files sent with sendfile) or TLS (files read in chunks); and the scheduler
 // thread that runs the same build as `crosstalk build` when something falls due.
 #include "crosstalk/server/http_server.hpp"
 
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
+
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
@@ -20,13 +25,18 @@
 #include "crosstalk/server/access_gate.hpp"
 #include "crosstalk/server/answer.hpp"
 #include "crosstalk/server/static_files.hpp"
+#include "crosstalk/server/tls.hpp"
 #include "crosstalk/util/platform.hpp"
+
+#include "access_log.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 namespace fs = boost::filesystem;
+namespace ssl = asio::ssl;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace crosstalk::server {
 
@@ -40,33 +50,56 @@ void log_line(const std::string& line) {
   std::fflush(stdout);
 }
 
-// What every session shares: the web root, the private-show gate and the
-// key for hashing client addresses in the log ("" when they are logged).
+// What every session shares: the web root, the private-show gate, the key
+// for hashing client addresses in the log ("" when they are logged), where
+// request lines go and, with TLS on, the certificates.
 struct Site {
   fs::path root;
   AccessGate gate;
   std::string client_key;
+  AccessLog& log;
+  std::shared_ptr<TlsCertificates> tls;
 };
 
 std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// Stream: beast::tcp_stream (plain) or TlsStream.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
  public:
-  Session(tcp::socket socket, Site& site)
-      : stream_(std::move(socket)), stall_timer_(stream_.get_executor()), site_(site) {}
+  // `buffer`: what was read before the stream's kind was known.
+  Session(Stream stream, Site& site, beast::flat_buffer buffer)
+      : stream_(std::move(stream)), buffer_(std::move(buffer)), stall_timer_(stream_.get_executor()), site_(site) {}
 
   ~Session() { flush_log(); }
 
-  void start() { read(); }
+  void start() {
+    if constexpr (kTls) {
+      lowest().expires_after(std::chrono::seconds(30));
+      stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
+                              [self = shared_from_this()](beast::error_code ec, std::size_t used) {
+                                if (ec) return self->close();
+                                self->buffer_.consume(used);
+                                self->read();
+                              });
+    } else {
+      read();
+    }
+  }
 
  private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
   void read() {
     parser_.emplace();
     parser_->header_limit(8 * 1024);
     parser_->body_limit(0);
-    stream_.expires_after(std::chrono::seconds(30));
+    lowest().expires_after(std::chrono::seconds(30));
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
@@ -90,6 +123,9 @@ class Session : public std::enable_shared_from_this<Session> {
     logged_.path = redact_for_log(origin_form(std::string_view(req.target().data(), req.target().size())));
     if (auto r = req.find(http::field::range); r != req.end()) logged_.range = std::string(r->value());
     if (auto ua = req.find(http::field::user_agent); ua != req.end()) logged_.user_agent = std::string(ua->value());
+    if (!kTls && site_.tls)  // plain HTTP on a TLS port: refused, the URL named (docs/serving.md)
+      return send(error_answer(http::status::bad_request, req.version(), false,
+                               "this server speaks only HTTPS: use https:// in the address (feed URLs too)\n"));
     send(answer(req, site_.root, site_.gate, site_.client_key));
   }
 
@@ -104,18 +140,19 @@ class Session : public std::enable_shared_from_this<Session> {
     logged_.status = a.response.result_int();
     logged_.bytes = a.length;
     logged_.time = now_seconds();
-    log_line(publisher::format_access_line(logged_));
+    site_.log.write(publisher::format_access_line(logged_));
     auto res = std::make_shared<http::response<http::string_body>>(std::move(a.response));
     const bool keep = res->keep_alive();
-    stream_.expires_after(std::chrono::seconds(60));
+    lowest().expires_after(std::chrono::seconds(60));
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
       if (ec || !keep) return self->close();
       self->read();
     });
   }
 
-  // The header through Beast, then the bytes straight from the file to the
-  // socket (sendfile), as fast as the client takes them.
+  // The header through Beast, then the bytes: plain, straight from the file
+  // to the socket (sendfile), as fast as the client takes them; under TLS,
+  // read in chunks and written through the TLS stream.
   // Logged when the body is sent or the connection ends: with the bytes
   // that actually left (a listener who stops early has not downloaded it).
   void send_file(std::shared_ptr<http::response<http::empty_body>> res, util::platform::ServedFile file,
@@ -127,7 +164,7 @@ class Session : public std::enable_shared_from_this<Session> {
     offset_ = first_ = first;
     remain_ = length;
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*res);
-    stream_.expires_after(std::chrono::seconds(60));
+    lowest().expires_after(std::chrono::seconds(60));
     http::async_write_header(stream_, *serializer,
                              [self = shared_from_this(), res, serializer, keep](beast::error_code ec, std::size_t) {
                                if (ec) return self->close();
@@ -136,7 +173,36 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void pump(bool keep) {
-    auto& socket = stream_.socket();
+    if constexpr (kTls) {
+      if (remain_ == 0) return body_done(keep);
+      // 64 KiB: four TLS records; a thousand downloads at once hold 64 MiB.
+      chunk_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(remain_, 64 * 1024)));
+      const auto got = body_->read_at(chunk_.data(), chunk_.size(), offset_);
+      if (got <= 0) return close();  // the file shrank or failed: the client sees a short body
+      offset_ += static_cast<std::uint64_t>(got);
+      remain_ -= static_cast<std::uint64_t>(got);
+      lowest().expires_after(std::chrono::seconds(60));  // as sendfile's stall timer: 60 s for a chunk
+      asio::async_write(stream_, asio::buffer(chunk_.data(), static_cast<std::size_t>(got)),
+                        [self = shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                          if (ec) return self->close();
+                          self->pump(keep);
+                        });
+    } else {
+      send_plain(keep);
+    }
+  }
+
+  void body_done(bool keep) {
+    body_.reset();
+    chunk_.clear();
+    chunk_.shrink_to_fit();
+    flush_log();
+    if (!keep) return close();
+    read();
+  }
+
+  void send_plain(bool keep) {
+    auto& socket = lowest().socket();
     beast::error_code ec;
     if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
     while (remain_ > 0) {
@@ -158,15 +224,12 @@ class Session : public std::enable_shared_from_this<Session> {
       offset_ += static_cast<std::uint64_t>(sent);
       remain_ -= static_cast<std::uint64_t>(sent);
     }
-    body_.reset();
-    flush_log();
-    if (!keep) return close();
-    read();
+    body_done(keep);
   }
 
   std::string client() const {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     return ec ? "-" : publisher::client_for_log(ep.address().to_string(), site_.client_key);
   }
 
@@ -175,16 +238,16 @@ class Session : public std::enable_shared_from_this<Session> {
     pending_log_ = false;
     logged_.bytes = offset_ - first_;
     logged_.time = now_seconds();
-    log_line(publisher::format_access_line(logged_));
+    site_.log.write(publisher::format_access_line(logged_));
   }
 
   void close() {
     flush_log();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
   asio::steady_timer stall_timer_;
@@ -193,6 +256,36 @@ class Session : public std::enable_shared_from_this<Session> {
   Site& site_;
   publisher::AccessLine logged_;  // the request being answered, as the log shows it
   bool pending_log_ = false;      // a file being sent: logged when it ends
+  std::vector<char> chunk_;       // under TLS: the part of the file being written
+};
+
+// With TLS on, each connection's first bytes tell a TLS handshake from
+// plain HTTP (answered with a refusal that names https://).
+class Detector : public std::enable_shared_from_this<Detector> {
+ public:
+  Detector(tcp::socket socket, Site& site) : stream_(std::move(socket)), site_(site) {}
+  void start() {
+    stream_.expires_after(std::chrono::seconds(30));
+    beast::async_detect_ssl(stream_, buffer_, [self = shared_from_this()](beast::error_code ec, bool tls) {
+      if (ec) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        return;
+      }
+      if (!tls)
+        return std::make_shared<Session<beast::tcp_stream>>(std::move(self->stream_), self->site_,
+                                                            std::move(self->buffer_))
+            ->start();
+      std::make_shared<Session<TlsStream>>(TlsStream(std::move(self->stream_), *self->site_.tls->context()),
+                                           self->site_, std::move(self->buffer_))
+          ->start();
+    });
+  }
+
+ private:
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  Site& site_;
 };
 
 void accept(tcp::acceptor& acceptor, Site& site, std::shared_ptr<asio::steady_timer> pause, bool failing = false) {
@@ -214,7 +307,11 @@ void accept(tcp::acceptor& acceptor, Site& site, std::shared_ptr<asio::steady_ti
     if (failing) log_line("accepting connections again");
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);  // no Nagle stalls between header and body
-    std::make_shared<Session>(std::move(socket), site)->start();
+    if (site.tls)
+      std::make_shared<Detector>(std::move(socket), site)->start();
+    else
+      std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), site, beast::flat_buffer())
+          ->start();
     accept(acceptor, site, pause);
   });
 }
@@ -299,13 +396,18 @@ Result<void> open_listener(tcp::acceptor& acceptor, const std::string& address, 
 
 Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& options) {
   util::platform::report_broken_pipe_as_error();
+  auto key = publisher::client_hash_key(folder);
+  if (!key) return std::unexpected(key.error());
+  auto tls = TlsCertificates::from_options(options.tls_cert, options.tls_key, log_line);
+  if (!tls) return std::unexpected(tls.error());
+  AccessLog access_log;
+  if (!options.access_log.empty())
+    if (auto r = access_log.open(options.access_log); !r) return r;
   asio::io_context ioc;
   tcp::acceptor acceptor(ioc);
   if (auto r = open_listener(acceptor, options.address, options.port, "127.0.0.1:8081"); !r) return r;
   Scheduler scheduler(folder);
-  auto key = publisher::client_hash_key(folder);
-  if (!key) return std::unexpected(key.error());
-  Site site{folder.public_dir(), AccessGate(folder), *key};
+  Site site{folder.public_dir(), AccessGate(folder), *key, access_log, *tls};
   util::platform::raise_open_file_limit();
   auto pause = std::make_shared<asio::steady_timer>(ioc);
   accept(acceptor, site, pause);
@@ -315,6 +417,19 @@ Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& opti
     acceptor.close();
     ioc.stop();
   });
+  // SIGHUP (systemctl reload, logrotate): the access log opened again, the
+  // certificate loaded again.
+  asio::signal_set hangup(ioc, SIGHUP);
+  std::function<void()> on_hangup = [&] {
+    hangup.async_wait([&](beast::error_code ec, int) {
+      if (ec) return;
+      if (auto r = access_log.reopen(); !r) log_line(r.error().message + "; still writing to the old file");
+      log_line("SIGHUP: access log reopened");
+      if (site.tls) site.tls->reload();
+      on_hangup();
+    });
+  };
+  on_hangup();
   std::thread second([&ioc] { ioc.run(); });
   ioc.run();
   second.join();

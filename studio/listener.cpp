@@ -20,6 +20,7 @@
 
 #include "crosstalk/server/http_server.hpp"
 #include "crosstalk/server/static_files.hpp"
+#include "crosstalk/server/tls.hpp"
 #include "crosstalk/studio/api.hpp"
 #include "crosstalk/studio/record_socket.hpp"
 #include "crosstalk/studio/studio.hpp"
@@ -365,7 +366,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::string peer_;
 };
 
-void accept(tcp::acceptor& acceptor, Context& ctx, const StudioOptions& options, ssl::context* tls) {
+void accept(tcp::acceptor& acceptor, Context& ctx, const StudioOptions& options, server::TlsCertificates* tls) {
   acceptor.async_accept(asio::make_strand(acceptor.get_executor()),
                         [&acceptor, &ctx, &options, tls](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
@@ -374,7 +375,7 @@ void accept(tcp::acceptor& acceptor, Context& ctx, const StudioOptions& options,
       socket.set_option(tcp::no_delay(true), ignored);
       if (tls)
         std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(
-            beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls), ctx, options)
+            beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls->context()), ctx, options)
             ->start();
       else
         std::make_shared<HttpSession<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), ctx, options)->start();
@@ -393,24 +394,13 @@ bool is_loopback(const std::string& address) {
 
 Result<void> run_studio(const publisher::ShowFolder& folder, const StudioOptions& options) {
   util::platform::report_broken_pipe_as_error();
-  const bool tls_on = !options.tls_cert.empty() || !options.tls_key.empty();
-  if (tls_on && (options.tls_cert.empty() || options.tls_key.empty()))
-    return bad_input("give both --tls-cert and --tls-key (PEM files), or neither");
+  auto tls = server::TlsCertificates::from_options(options.tls_cert, options.tls_key, log_line);
+  if (!tls) return std::unexpected(tls.error());
+  const bool tls_on = *tls != nullptr;
   if (!tls_on && !is_loopback(options.address))
     return bad_input("--listen " + options.address +
                      ": browsers give a page the microphone only over HTTPS (or on the same machine); give "
                      "--tls-cert and --tls-key, or listen on 127.0.0.1 behind a TLS proxy (docs/studio.md)");
-  std::optional<ssl::context> tls;
-  if (tls_on) {
-    tls.emplace(ssl::context::tls_server);
-    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    beast::error_code ec;
-    tls->use_certificate_chain_file(options.tls_cert, ec);
-    if (ec) return bad_input("--tls-cert " + options.tls_cert + ": " + ec.message() + " (a PEM certificate chain)");
-    tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
-    if (ec) return bad_input("--tls-key " + options.tls_key + ": " + ec.message() + " (the PEM key of that certificate)");
-  }
   AccountOptions account_options;
   account_options.trusted_proxies = options.trusted_proxies;
   account_options.user_header = options.user_header;
@@ -424,7 +414,7 @@ Result<void> run_studio(const publisher::ShowFolder& folder, const StudioOptions
   asio::io_context ioc;
   tcp::acceptor acceptor(ioc);
   if (auto r = server::open_listener(acceptor, options.address, options.port, "127.0.0.1:8091"); !r) return r;
-  accept(acceptor, ctx, options, tls ? &*tls : nullptr);
+  accept(acceptor, ctx, options, tls->get());
   asio::steady_timer ticker(ioc);
   std::function<void()> tick = [&] {
     ticker.expires_after(std::chrono::seconds(1));
@@ -441,6 +431,17 @@ Result<void> run_studio(const publisher::ShowFolder& folder, const StudioOptions
     acceptor.close();
     ioc.stop();
   });
+  // SIGHUP (systemctl reload): the certificate loaded again (it is also
+  // reloaded when its files change).
+  asio::signal_set hangup(ioc, SIGHUP);
+  std::function<void()> on_hangup = [&] {
+    hangup.async_wait([&](beast::error_code ec, int) {
+      if (ec) return;
+      if (*tls) (*tls)->reload();
+      on_hangup();
+    });
+  };
+  on_hangup();
   ioc.run();
   return {};
 }

@@ -59,7 +59,7 @@ class HttpChecks:
                 sent = email.utils.parsedate_to_datetime(res.getheader("Date"))
                 self.assertLess(abs((sent - now).total_seconds()), 60)
         # RFC 9112 3.2.2: a server accepts the absolute form (what proxies send).
-        target = f"http://127.0.0.1:{self.port}{self.url('/feed.xml')}"
+        target = f"{self.base_url[:-1]}{self.url('/feed.xml')}"
         reply = self.raw(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
         self.assertTrue(reply.startswith(b"HTTP/1.1 200"), reply[:300])
         self.assertIn(b"application/rss+xml", reply.split(b"\r\n\r\n")[0])
@@ -105,8 +105,7 @@ class HttpChecks:
     refusals = (b"404",)
 
     def test_keep_alive(self):
-        import http.client
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn = self.connection()
         for path in ("/feed.xml", "/episodes/0001-marketing.opus", "/feed.xml"):
             conn.request("GET", self.url(path))
             res = conn.getresponse()
@@ -150,7 +149,7 @@ class HttpChecks:
         """podget (Debian's command-line podcast client): {file name: bytes}, its log."""
         home = self.path(f"podget{ext}")
         conf, library = os.path.join(home, "conf"), os.path.join(home, "library")
-        env = dict(os.environ, HOME=home)
+        env = self.client_env(dict(os.environ, HOME=home))
         subprocess.run(["podget", "-d", conf, "--create-config", "podgetrc"], env=env,
                        capture_output=True, check=False)
         with open(os.path.join(conf, "serverlist"), "w", encoding="utf-8") as f:
@@ -164,7 +163,7 @@ class HttpChecks:
     def gpodder(self, feed_url, ext):
         """gPodder's command line (gpo): subscribe, then download every new episode."""
         home, library = self.path(f"gpodder{ext}"), self.path(f"gpodder{ext}-downloads")
-        env = dict(os.environ, GPODDER_HOME=home, GPODDER_DOWNLOAD_DIR=library, HOME=home)
+        env = self.client_env(dict(os.environ, GPODDER_HOME=home, GPODDER_DOWNLOAD_DIR=library, HOME=home))
         log = ""
         for args in (["subscribe", feed_url], ["download"]):
             done = subprocess.run(["gpo", *args], env=env, capture_output=True, text=True, timeout=180, check=False)

@@ -1,17 +1,19 @@
 """A test show served over real sockets, by `crosstalk serve` or by Debian's
 nginx with the snippets crosstalk writes (private shows: nginx asks
-`crosstalk serve` about every token). Public or private."""
+`crosstalk serve` about every token). Public or private; `crosstalk serve`
+also over TLS."""
 import http.client
 import os
 import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import time
 
 from show_support import ShowTest
-from support import BIN, png, slurp
+from support import BIN, png, slurp, tool
 
 SUBSCRIBER = "Анна & <Co> \"продажи\" 'x' 🎙️"
 
@@ -20,6 +22,17 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def make_certificate(key, cert, days=2):
+    """A self-signed certificate for 127.0.0.1 (openssl), as PEM files."""
+    tool(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+          "-days", str(days), "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+
+
+def tls_client(cert):
+    """A client context that trusts exactly `cert`."""
+    return ssl.create_default_context(cafile=cert)
 
 
 def wait_for_port(port, proc=None):
@@ -57,15 +70,17 @@ http {{
 
 class ServedShow(ShowTest):
     """Two episodes (the first published) served on a free port. Subclasses
-    choose `private` and `nginx`."""
+    choose `private`, `nginx` and `tls` (crosstalk serve --tls-cert/--tls-key;
+    clients trust the test's certificate)."""
 
     private = False
     nginx = False
+    tls = False
 
     def setUp(self):
         self.port = free_port()  # where clients connect
         self.serve_port = free_port() if self.nginx else self.port
-        self.base_url = f"http://127.0.0.1:{self.port}/"
+        self.base_url = f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/"
         self.init_args = ()
         if self.private:  # with a cover: images must be personal URLs too
             cover = os.path.join(self._audio_dir, "cover.png")
@@ -73,6 +88,9 @@ class ServedShow(ShowTest):
                 png(cover, 1400, 1400)
             self.init_args = ("--private", "--cover", cover)
         super().setUp()
+        if self.tls:
+            self.key, self.cert = self.path("key.pem"), self.path("cert.pem")
+            make_certificate(self.key, self.cert)
         self.imp("Первый & <тест>")
         self.imp("Второй")
         self.ct("publish", "1", check=0)
@@ -84,9 +102,12 @@ class ServedShow(ShowTest):
         self.server = self.start_serve()
         self.nginx_proc = self.start_nginx() if self.nginx else None
 
+    def serve_args(self):
+        tls = ["--tls-cert", self.cert, "--tls-key", self.key] if self.tls else []
+        return [BIN, "-C", self.show, "serve", "--listen", f"127.0.0.1:{self.serve_port}", *tls]
+
     def start_serve(self):
-        proc = subprocess.Popen([BIN, "-C", self.show, "serve", "--listen", f"127.0.0.1:{self.serve_port}"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(self.serve_args(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         wait_for_port(self.serve_port, proc)
         return proc
 
@@ -128,8 +149,24 @@ class ServedShow(ShowTest):
         """A path as this site's client asks for it (a private show: the token first)."""
         return self.prefix + path
 
+    def connection(self):
+        if self.tls:
+            return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=10, context=tls_client(self.cert))
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+
+    def client_env(self, env):
+        """The environment of a podcast client run by a test: over TLS, it
+        trusts the test's certificate (wget reads $HOME/.wgetrc; Python's
+        requests $REQUESTS_CA_BUNDLE)."""
+        if self.tls:
+            os.makedirs(env["HOME"], exist_ok=True)
+            with open(os.path.join(env["HOME"], ".wgetrc"), "w", encoding="utf-8") as f:
+                f.write(f"ca_certificate = {self.cert}\n")
+            env = dict(env, REQUESTS_CA_BUNDLE=self.cert, SSL_CERT_FILE=self.cert)
+        return env
+
     def request(self, method, path, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn = self.connection()
         conn.request(method, path, headers=headers or {})
         res = conn.getresponse()
         body = res.read()
@@ -137,11 +174,15 @@ class ServedShow(ShowTest):
         return res, body
 
     def raw(self, data):
-        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+        plain = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        with tls_client(self.cert).wrap_socket(plain, server_hostname="127.0.0.1") if self.tls else plain as s:
             s.sendall(data)
             reply = b""
             while True:
-                chunk = s.recv(65536)
+                try:
+                    chunk = s.recv(65536)
+                except ssl.SSLError:  # closed without TLS's close_notify: the end, as for plain TCP
+                    break
                 if not chunk:
                     break
                 reply += chunk

@@ -2,19 +2,22 @@
 for a public and a private show, bad requests, the scheduler publishing on
 time, a clean stop on SIGTERM, and headless Chromium on the page."""
 import datetime
+import gzip
 import json
 import http.client
 import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
+import threading
 import time
 
 import feedparser
 
 from http_checks import HttpChecks, PrivateChecks
-from http_support import ServedShow, wait_for_port
+from http_support import ServedShow, make_certificate, wait_for_port
 from support import BIN, slurp
 
 
@@ -111,6 +114,126 @@ class ServePrivate(ServedShow, HttpChecks, PrivateChecks):
             f.write(text)
         self.assertEqual(self.request("GET", "/feed.xml")[0].status, 404)
         self.assertEqual(self.request("GET", self.url("/feed.xml"))[0].status, 200)
+
+
+class ServeTls(ServedShow, HttpChecks, PrivateChecks):
+    """The conformance checks over TLS (--tls-cert/--tls-key, files read in
+    chunks instead of sendfile) for a private show, whose personal URLs are
+    the secrets TLS is for; plain HTTP refused; a renewed certificate used
+    without a restart."""
+
+    private = True
+    tls = True
+
+    def plain(self, data):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            s.sendall(data)
+            reply = b""
+            while chunk := s.recv(65536):
+                reply += chunk
+        return reply
+
+    def test_plain_http_is_refused_and_names_https(self):
+        reply = self.plain(f"GET {self.url('/feed.xml')} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400"), reply[:200])
+        self.assertIn(b"use https://", reply)
+        self.assertNotIn(b"<rss", reply)
+        self.assertEqual(self.request("GET", self.url("/feed.xml"))[0].status, 200)
+
+    def served_certificate(self):
+        return ssl.get_server_certificate(("127.0.0.1", self.port)).strip()
+
+    def test_a_renewed_certificate_is_used_without_a_restart(self):
+        self.assertEqual(self.served_certificate(), slurp(self.cert).strip())
+        # Renewed as certbot does: new files renamed over the old ones.
+        make_certificate(self.path("key2.pem"), self.path("cert2.pem"))
+        os.replace(self.path("key2.pem"), self.key)
+        os.replace(self.path("cert2.pem"), self.cert)
+        renewed = slurp(self.cert).strip()
+        deadline = time.monotonic() + 5
+        while self.served_certificate() != renewed and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.assertEqual(self.served_certificate(), renewed, "new connections get the renewed certificate")
+        self.assertEqual(self.request("GET", self.url("/feed.xml"))[0].status, 200)  # it verifies
+        # A broken certificate file keeps the last good one (said once in the log).
+        with open(self.cert, "w", encoding="utf-8") as f:
+            f.write("not a certificate\n")
+        time.sleep(1.2)
+        for _ in range(3):
+            self.assertEqual(self.served_certificate(), renewed)
+        # SIGHUP loads the files again at once (systemctl reload).
+        make_certificate(self.path("key3.pem"), self.path("cert3.pem"))
+        os.replace(self.path("key3.pem"), self.key)
+        os.replace(self.path("cert3.pem"), self.cert)
+        self.server.send_signal(signal.SIGHUP)
+        time.sleep(0.3)
+        self.assertEqual(self.served_certificate(), slurp(self.cert).strip())
+        self.server.send_signal(signal.SIGTERM)
+        self.assertEqual(self.server.wait(timeout=10), 0)
+        log = self.server.stdout.read()
+        self.assertEqual(log.count("TLS: cannot load the changed certificate, keeping the current one"), 1, log)
+        self.assertEqual(log.count("TLS: certificate loaded again"), 2, log)
+
+
+class AccessLogRotation(ServedShow):
+    """--access-log FILE rotated by logrotate (the package's options:
+    compress, delaycompress; postrotate sends SIGHUP) three times while
+    clients keep requesting: every request's line is in exactly one file."""
+
+    def start_serve(self):
+        self.log_path = os.path.join(self.path("logs"), "serve.access.log")
+        os.makedirs(os.path.dirname(self.log_path))
+        proc = subprocess.Popen(self.serve_args() + ["--access-log", self.log_path],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for_port(self.serve_port, proc)
+        return proc
+
+    def test_rotation_under_load_loses_and_doubles_no_line(self):
+        conf, state = self.path("logrotate.conf"), self.path("logrotate.state")
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write(f"{self.log_path} {{\n  rotate 10\n  compress\n  delaycompress\n  missingok\n"
+                    f"  sharedscripts\n  postrotate\n    kill -HUP {self.server.pid}\n  endscript\n}}\n")
+        done = threading.Event()
+        sent, failures = [], []
+
+        def client(n):
+            i = 0
+            while not done.is_set() or i < 100:
+                path = f"/nope-{n}-{i}"
+                try:
+                    status = self.request("GET", path)[0].status
+                except OSError as e:
+                    status = e
+                (sent if status == 404 else failures).append(path)
+                i += 1
+
+        workers = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+        for w in workers:
+            w.start()
+        for _ in range(3):
+            time.sleep(0.5)
+            subprocess.run(["logrotate", "--force", "--state", state, conf], check=True)
+        time.sleep(0.5)
+        done.set()
+        for w in workers:
+            w.join()
+        self.assertEqual(failures, [])
+        self.server.send_signal(signal.SIGTERM)
+        self.assertEqual(self.server.wait(timeout=10), 0)
+        files = sorted(os.listdir(os.path.dirname(self.log_path)))
+        self.assertEqual(files, ["serve.access.log", "serve.access.log.1", "serve.access.log.2.gz",
+                                 "serve.access.log.3.gz"])
+        logged = []
+        for name in files:
+            path = os.path.join(os.path.dirname(self.log_path), name)
+            data = gzip.open(path, "rt").read() if name.endswith(".gz") else slurp(path)
+            lines = [l for l in data.splitlines() if "/nope-" in l]
+            self.assertTrue(lines, f"{name} got lines while clients were requesting")
+            logged += [re.search(r"/nope-\d+-\d+", l).group(0) for l in lines]
+        print(f"\n  {len(sent)} requests, 3 rotations: {len(logged)} lines")
+        self.assertEqual(len(logged), len(set(logged)), "a line written twice")
+        self.assertEqual(sorted(logged), sorted(sent), "lines lost")
+        self.assertIn("SIGHUP: access log reopened", self.server.stdout.read())
 
 
 class ServeUsesShowXmlOnDisk(ServedShow):

@@ -21,7 +21,7 @@ import numpy as np
 from mutagen.oggopus import OggOpus
 
 from show_support import NASTY, ShowTest, opus_duration
-from http_support import wait_for_port
+from http_support import make_certificate, wait_for_port
 from support import BIN, decode, run, speech, tool
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -228,8 +228,7 @@ def decode_wav(path):
 class BrowserRecording(StudioTest):
     def test_record_10_s_with_a_chapter_over_tls(self):
         key, cert = self.path("key.pem"), self.path("cert.pem")
-        tool(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-              "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        make_certificate(key, cert)
         studio = self.studio(tls=(cert, key))
         result = self.drive("record", studio, NASTY, shots=ARTIFACTS)
         self.assertGreater(result["meter"], -60, "the mic test's meter did not move")
@@ -434,8 +433,7 @@ class StudioBehindNginx(StudioTest):
         super().setUp()
         self.nginx_port = free_port()
         key, cert = self.path("key.pem"), self.path("cert.pem")
-        tool(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-              "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        make_certificate(key, cert)
         show_xml = os.path.join(self.show, "show.xml")
         with open(show_xml, encoding="utf-8") as f:
             xml = f.read()

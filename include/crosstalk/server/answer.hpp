@@ -37,7 +37,7 @@ struct Answer {
 Answer answer(const boost::beast::http::request<boost::beast::http::empty_body>& req,
               const boost::filesystem::path& root, AccessGate& gate, const std::string& client_key = {});
 
-// A short plain-text error.
-Answer error_answer(boost::beast::http::status status, unsigned version, bool keep_alive);
+// A short plain-text error: `text`, or the status's reason when empty.
+Answer error_answer(boost::beast::http::status status, unsigned version, bool keep_alive, std::string text = {});
 
 }  // namespace crosstalk::server

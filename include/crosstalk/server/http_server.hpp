@@ -16,6 +16,8 @@ namespace crosstalk::server {
 struct ServeOptions {
   std::string address = "127.0.0.1";
   unsigned short port = 8080;
+  std::string tls_cert, tls_key;  // both or neither: HTTPS only (plain HTTP refused)
+  std::string access_log;         // "" = standard output; reopened on SIGHUP
 };
 
 // "127.0.0.1:8080", "[::1]:8080", ":8080".
@@ -26,7 +28,8 @@ Result<ServeOptions> parse_listen(std::string_view text);
 Result<void> open_listener(boost::asio::ip::tcp::acceptor& acceptor, const std::string& address, unsigned short port,
                            std::string_view suggestion);
 
-// Runs until SIGINT or SIGTERM; an error if it cannot listen.
+// Runs until SIGINT or SIGTERM (SIGHUP reopens the access log and reloads
+// the certificate); an error if it cannot listen or load them.
 Result<void> serve(const publisher::ShowFolder& folder, const ServeOptions& options);
 
 }  // namespace crosstalk::server
