@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/util/platform.hpp"
 #include "crosstalk/util/words.hpp"
 #include "crosstalk/util/xml_text.hpp"
@@ -84,6 +85,7 @@ std::optional<std::string> command_problem(CLI::App& root, int argc, char** argv
 
 int run(int argc, char** argv) {
   util::platform::report_file_size_limit_as_error();
+  i18n::set_language(i18n::language_from_environment());  // LANG=ru_RU.UTF-8: messages in Russian
   CLI::App root{"crosstalk — the studio for the company podcast", "crosstalk"};
   root.set_version_flag("--version", std::string("crosstalk ") + kVersion);
   root.require_subcommand(1);

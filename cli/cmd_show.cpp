@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/feed/render.hpp"
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/publisher/check.hpp"
@@ -19,13 +20,31 @@ namespace {
 
 using publisher::ShowFolder;
 
-std::string describe(const feed::Show& show, const feed::Episode& e) {
-  std::string s = "episode " + std::to_string(e.number) + " (" + e.stem() + ", " +
-                  std::string(feed::to_string(e.state));
-  if (e.state == feed::State::Scheduled && e.publish_at)
-    s += " for " + feed::format_local(*e.publish_at, show.timezone);
-  return s + ")";
+// A state as the reader says it ("draft", "черновик").
+std::string state_text(feed::State state) {
+  switch (state) {
+    case feed::State::Draft: return i18n::tr("draft");
+    case feed::State::Scheduled: return i18n::tr("scheduled");
+    case feed::State::Published: return i18n::tr("published");
+  }
+  return {};
 }
+
+// `text` padded with spaces to `width` characters (UTF-8: Cyrillic is two bytes a letter).
+std::string pad(const std::string& text, std::size_t width) {
+  std::size_t chars = 0;
+  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+  return text + std::string(chars < width ? width - chars : 0, ' ');
+}
+
+std::string describe(const feed::Show& show, const feed::Episode& e) {
+  if (e.state == feed::State::Scheduled && e.publish_at)
+    return i18n::tr("episode {1} ({2}, scheduled for {3})", e.number, e.stem(),
+                    feed::format_local(*e.publish_at, show.timezone));
+  return i18n::tr("episode {1} ({2}, {3})", e.number, e.stem(), state_text(e.state));
+}
+
+void say(const std::string& line) { std::printf("%s\n", line.c_str()); }
 
 // Text from hand-edited files may hold invalid UTF-8: it prints as U+FFFD.
 void print_json(const nlohmann::json& j) {
@@ -41,12 +60,12 @@ Result<feed::Time> now_option(const std::string& text, const ShowFolder& folder)
 }
 
 void print_build(const ShowFolder& folder, const publisher::BuildReport& r) {
-  for (int n : r.newly_published) std::printf("published episode %d\n", n);
-  std::printf("public/: %zu episode(s) published; %zu file(s) updated, %zu removed\n", r.published,
-              r.written.size(), r.removed.size());
-  std::printf("feed: %sfeed.xml\npage: %s\n", folder.show.base_url.c_str(), folder.show.base_url.c_str());
-  if (r.next_due)
-    std::printf("next scheduled: %s\n", feed::format_local(*r.next_due, folder.show.timezone).c_str());
+  for (int n : r.newly_published) say(i18n::tr("published episode {1}", n));
+  say(i18n::tr("public/: {1} episode(s) published; {2} file(s) updated, {3} removed", r.published, r.written.size(),
+               r.removed.size()));
+  say(i18n::tr("feed: {1}feed.xml", folder.show.base_url));
+  say(i18n::tr("page: {1}", folder.show.base_url));
+  if (r.next_due) say(i18n::tr("next scheduled: {1}", feed::format_local(*r.next_due, folder.show.timezone)));
 }
 
 }  // namespace
@@ -104,12 +123,12 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
         o->turns = *out_of_turn ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
         auto r = publisher::import_episode(*folder, *file, *o);
         if (!r) return std::unexpected(r.error());
-        std::printf("imported %s: %s, %.1f s, %llu bytes", describe(folder->show, r->episode).c_str(),
-                    r->episode.title.c_str(), r->episode.duration_seconds,
-                    static_cast<unsigned long long>(r->episode.size_bytes));
-        if (r->episode.mp3_size_bytes)
-          std::printf(" (+ MP3, %llu bytes)", static_cast<unsigned long long>(*r->episode.mp3_size_bytes));
-        std::printf("\n");
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.1f", r->episode.duration_seconds);
+        std::string line = i18n::tr("imported {1}: {2}, {3} s, {4} bytes", describe(folder->show, r->episode),
+                                    r->episode.title, seconds, r->episode.size_bytes);
+        if (r->episode.mp3_size_bytes) line += i18n::tr(" (+ MP3, {1} bytes)", *r->episode.mp3_size_bytes);
+        say(line);
         if (r->title_from_file || r->host_from_file)
           std::printf("from the file's tags: %s%s%s\n", r->title_from_file ? "title" : "",
                       r->title_from_file && r->host_from_file ? ", " : "",
@@ -117,7 +136,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
         print_input_notes(*file, r->encode.input);
         print_loudness(*file, r->encode.loudness);
         if (r->publish_time_passed)
-          std::printf("note: its publish time has passed; it goes live at the next 'crosstalk build'\n");
+          say(i18n::tr("note: its publish time has passed; it goes live at the next 'crosstalk build'"));
         return {};
       };
     });
@@ -159,20 +178,21 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
           print_json(out);
           return {};
         }
-        if (episodes->empty()) std::printf("no episodes yet\n");
+        if (episodes->empty()) say(i18n::tr("no episodes yet"));
         for (const auto& e : *episodes) {
           std::string when = e.published_at ? feed::format_local(*e.published_at, tz)
                              : e.publish_at ? feed::format_local(*e.publish_at, tz) : "-";
           char lufs[16] = "   -  ";
           if (e.loudness && std::isfinite(e.loudness->output_lufs))
             std::snprintf(lufs, sizeof lufs, "%6.1f", e.loudness->output_lufs);
-          std::printf("%4d  %-10s  %-9s  %-22s  %8s  %s LUFS  %s%s%s\n", e.number, e.department.c_str(),
-                      std::string(feed::to_string(e.state)).c_str(), when.c_str(),
+          std::printf("%4d  %s  %s  %-22s  %8s  %s LUFS  %s%s%s\n", e.number, pad(e.department, 10).c_str(),
+                      pad(state_text(e.state), 12).c_str(), when.c_str(),
                       feed::format_duration(e.duration_seconds).c_str(), lufs, e.title.c_str(),
-                      e.cut_short ? "  [cut short]" : "", e.note.empty() ? "" : ("  [note: " + e.note + "]").c_str());
+                      e.cut_short ? ("  [" + i18n::tr("cut short") + "]").c_str() : "",
+                      e.note.empty() ? "" : ("  [" + i18n::tr("note: {1}", e.note) + "]").c_str());
         }
         auto turn = publisher::whose_turn(folder->show, *episodes);
-        std::printf("next: %s turn\n", util::possessive(turn.next).c_str());
+        say(i18n::tr("next: {1} turn", util::possessive(turn.next), turn.next));
         return {};
       };
     });
@@ -193,9 +213,9 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
         if (!t) return std::unexpected(t.error());
         auto r = publisher::schedule_episode(*folder, *ep, *at, *t);
         if (!r) return std::unexpected(r.error());
-        std::printf("scheduled %s\n", describe(folder->show, r->episode).c_str());
+        say(i18n::tr("scheduled {1}", describe(folder->show, r->episode)));
         if (r->in_the_past)
-          std::printf("note: that time has passed; it goes live at the next 'crosstalk build'\n");
+          say(i18n::tr("note: that time has passed; it goes live at the next 'crosstalk build'"));
         return {};
       };
     });
@@ -214,12 +234,13 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
         if (!r) return std::unexpected(r.error());
         const feed::Episode& e = r->episode;
         if (r->already && publish)
-          std::printf("episode %d (%s) is already published, since %s: nothing to do\n", e.number, e.stem().c_str(),
-                      feed::format_local(e.published_at.value_or(e.recorded_at), folder->show.timezone).c_str());
+          say(i18n::tr("episode {1} ({2}) is already published, since {3}: nothing to do", e.number, e.stem(),
+                       feed::format_local(e.published_at.value_or(e.recorded_at), folder->show.timezone)));
         else if (r->already)
-          std::printf("episode %d (%s) is already a draft: nothing to do\n", e.number, e.stem().c_str());
+          say(i18n::tr("episode {1} ({2}) is already a draft: nothing to do", e.number, e.stem()));
         else
-          std::printf("%s %s\n", publish ? "published" : "unpublished", describe(folder->show, r->episode).c_str());
+          say(publish ? i18n::tr("published {1}", describe(folder->show, r->episode))
+                      : i18n::tr("unpublished {1}", describe(folder->show, r->episode)));
         return {};
       };
     });
@@ -234,7 +255,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
         if (!folder) return std::unexpected(folder.error());
         auto r = publisher::delete_episode(*folder, *ep);
         if (!r) return std::unexpected(r.error());
-        std::printf("deleted draft %s\n", describe(folder->show, *r).c_str());
+        say(i18n::tr("deleted draft {1}", describe(folder->show, *r)));
         return {};
       };
     });
@@ -243,24 +264,30 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
     auto ep = std::make_shared<std::string>();
     auto o = std::make_shared<publisher::EditOptions>();
     auto title = std::make_shared<std::string>(), desc = std::make_shared<std::string>(),
-         host = std::make_shared<std::string>();
-    auto* cmd = root.add_subcommand("edit", "Change an episode's title, description or host");
+         host = std::make_shared<std::string>(), department = std::make_shared<std::string>();
+    auto out_of_turn = std::make_shared<bool>(false);
+    auto* cmd = root.add_subcommand("edit", "Change an episode's title, description, host or department");
     cmd->add_option("EP", *ep, "episode number or stem")->required();
     auto* t = cmd->add_option("--title", *title, "new title")->check(xml_text());
     auto* d = cmd->add_option("--description", *desc, "new description")->check(xml_text());
     auto* h = cmd->add_option("--host", *host, "new host")->check(xml_text());
-    cmd->callback([&action, ep, o, title, desc, host, t, d, h, show_dir] {
+    auto* dep = cmd->add_option("--department", *department,
+                                "move a draft or scheduled episode to this department (its files are renamed)");
+    cmd->add_flag("--out-of-turn", *out_of_turn, "allow a department out of turn");
+    cmd->callback([&action, ep, o, title, desc, host, department, out_of_turn, t, d, h, dep, show_dir] {
       if (t->count()) o->title = *title;
       if (d->count()) o->description = *desc;
       if (h->count()) o->host = *host;
+      if (dep->count()) o->department = *department;
+      if (*out_of_turn) o->turns = publisher::Turns::AllowOutOfTurn;
       action = [ep, o, show_dir]() -> Result<void> {
-        if (!o->title && !o->description && !o->host)
-          return bad_input("nothing to change: give --title, --description or --host");
+        if (!o->title && !o->description && !o->host && !o->department)
+          return bad_input("nothing to change: give --title, --description, --host or --department");
         auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         auto r = publisher::edit_episode(*folder, *ep, *o);
         if (!r) return std::unexpected(r.error());
-        std::printf("updated %s: %s\n", describe(folder->show, *r).c_str(), r->title.c_str());
+        say(i18n::tr("updated {1}: {2}", describe(folder->show, *r), r->title));
         return {};
       };
     });
@@ -306,10 +333,9 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
           print_json(j);
         } else {
           for (const auto& p : r.problems) std::printf("%s: %s\n", p.path.c_str(), p.problem.c_str());
-          std::printf("%zu episode(s), %zu published, %zu problem(s)\n", r.episodes, r.published,
-                      r.problems.size());
+          say(i18n::tr("{1} episode(s), {2} published, {3} problem(s)", r.episodes, r.published, r.problems.size()));
         }
-        if (!r.ok()) return std::unexpected(Error{ErrorKind::Failed, std::to_string(r.problems.size()) + " problem(s) found"});
+        if (!r.ok()) return std::unexpected(Error{ErrorKind::Failed, i18n::tr("{1} problem(s) found", r.problems.size())});
         return {};
       };
     });

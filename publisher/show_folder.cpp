@@ -10,7 +10,9 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/util/atomic_file.hpp"
+#include "crosstalk/util/read_file.hpp"
 
 namespace fs = boost::filesystem;
 
@@ -131,11 +133,28 @@ Result<std::vector<feed::Episode>> load_library(const ShowFolder& folder) {
   }
   std::sort(episodes.begin(), episodes.end(),
             [](const auto& a, const auto& b) { return a.number < b.number; });
-  for (std::size_t i = 1; i < episodes.size(); ++i)
-    if (episodes[i].number == episodes[i - 1].number)
+  for (std::size_t i = 1; i < episodes.size(); ++i) {
+    if (episodes[i].number != episodes[i - 1].number) continue;
+    // A move whose new sidecar is written: the old one is on its way out.
+    auto moved_from = [&](const feed::Episode& to, const feed::Episode& from) {
+      auto marker = util::read_file(pending_marker(folder, to.stem()));
+      return marker && *marker == from.stem();
+    };
+    if (moved_from(episodes[i], episodes[i - 1])) {
+      episodes.erase(episodes.begin() + static_cast<std::ptrdiff_t>(i - 1));
+    } else if (moved_from(episodes[i - 1], episodes[i])) {
+      episodes.erase(episodes.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
       return bad_input(folder.library().string() + ": episode " + std::to_string(episodes[i].number) +
                        " exists twice (" + episodes[i - 1].stem() + ", " + episodes[i].stem() + ")");
+    }
+    --i;
+  }
   return episodes;
+}
+
+fs::path pending_marker(const ShowFolder& folder, const std::string& stem) {
+  return folder.library() / (".pending-" + stem);
 }
 
 int highest_number(const ShowFolder& folder, const std::vector<feed::Episode>& episodes) {
@@ -149,10 +168,13 @@ int highest_number(const ShowFolder& folder, const std::vector<feed::Episode>& e
 Result<feed::Episode*> find_episode(std::vector<feed::Episode>& episodes, std::string_view ref) {
   for (auto& e : episodes)
     if (std::to_string(e.number) == ref || e.stem() == ref) return &e;
+  if (episodes.empty()) return bad_input(i18n::tr("no episode '{1}' in this show (it has none yet)", ref));
+  if (episodes.size() > 10)
+    return bad_input(i18n::tr("no episode '{1}' in this show (it has {2}, numbered {3} to {4})", ref, episodes.size(),
+                              episodes.front().number, episodes.back().number));
   std::string known;
   for (const auto& e : episodes) known += (known.empty() ? "" : ", ") + std::to_string(e.number);
-  return bad_input("no episode '" + std::string(ref) + "' in this show" +
-                   (known.empty() ? " (it has none yet)" : " (it has " + known + ")"));
+  return bad_input(i18n::tr("no episode '{1}' in this show (it has {2})", ref, known));
 }
 
 Result<void> save_episode(const ShowFolder& folder, const feed::Episode& episode) {

@@ -1,5 +1,6 @@
 // init, import, schedule, publish, unpublish, edit: each under the show lock,
 // each file replaced atomically.
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/workflow.hpp"
 
 #include <algorithm>
@@ -47,11 +48,12 @@ std::string departments_of(const feed::Show& show) {
 
 
 // A tagged copy of `audio` (`write` tags the file it is given), ready to be
-// renamed over the original by commit(). Both renditions are staged before
-// either is committed, so a crash between the renames is a moment long.
+// renamed to `target` (the original, or its name after a department
+// change) by commit(). Both renditions are staged before either is
+// committed, so a crash between the renames is a moment long.
 template <class Write>
-Result<util::AtomicFile> stage_retag(const fs::path& audio, Write&& write) {
-  auto copy = util::AtomicFile::create(audio);
+Result<util::AtomicFile> stage_retag(const fs::path& audio, const fs::path& target, Write&& write) {
+  auto copy = util::AtomicFile::create(target);
   if (!copy) return std::unexpected(copy.error());
   if (auto r = copy->close(); !r) return std::unexpected(r.error());
   boost::system::error_code ec;
@@ -65,12 +67,18 @@ Result<util::AtomicFile> stage_retag(const fs::path& audio, Write&& write) {
 // sidecar) stands between `.pending-STEM` appearing and going: a crash in
 // between leaves the marker, and the next build (under the lock) finishes
 // the change from the sidecar or, when there is none yet, rolls it back.
-fs::path pending_marker(const ShowFolder& folder, const std::string& stem) {
-  return folder.library() / (".pending-" + stem);
+// `renamed_from`: the stem the episode's files had before a department
+// change (the marker's content), so that recovery removes them.
+Result<void> mark_pending(const ShowFolder& folder, const std::string& stem, const std::string& renamed_from = {}) {
+  return util::write_file_atomically(
+      pending_marker(folder, stem),
+      std::span(reinterpret_cast<const std::uint8_t*>(renamed_from.data()), renamed_from.size()));
 }
 
-Result<void> mark_pending(const ShowFolder& folder, const std::string& stem) {
-  return util::write_file_atomically(pending_marker(folder, stem), {});
+// An episode's files under `stem` (audio, MP3, sidecar, the sidecar last).
+void remove_episode_files(const ShowFolder& folder, const std::string& stem) {
+  boost::system::error_code ec;
+  for (const char* extension : {".xml", ".opus", ".mp3"}) fs::remove(folder.library() / (stem + extension), ec);
 }
 
 void clear_pending(const ShowFolder& folder, const std::string& stem) {
@@ -105,7 +113,7 @@ auto change_episode(const ShowFolder& folder, std::string_view ref, const char* 
 
 Result<void> check_department(const feed::Show& show, const std::string& id) {
   if (show.department(id)) return {};
-  return bad_input("unknown department '" + id + "' (this show has: " + departments_of(show) + ")");
+  return bad_input(i18n::tr("unknown department '{1}' (this show has: {2})", id, departments_of(show)));
 }
 
 // Refuses a department out of turn, naming who spoke last.
@@ -113,16 +121,24 @@ Result<void> check_turn(const feed::Show& show, const std::vector<feed::Episode>
                         const std::string& department, Turns turns) {
   Turn turn = whose_turn(show, episodes);
   if (turns == Turns::AllowOutOfTurn || department == turn.next) return {};
-  std::string last = turn.last ? turn.last->department + " spoke last (episode " +
-                                     std::to_string(turn.last->number) + ")"
-                               : "no one has spoken yet";
-  return bad_input("it is " + util::possessive(turn.next) + " turn, not " + util::possessive(department) + ": " + last +
-                   "; add --out-of-turn to record anyway");
+  std::string last = turn.last ? i18n::tr("{1} spoke last (episode {2})", turn.last->department, turn.last->number)
+                               : i18n::tr("no one has spoken yet");
+  // {1}, {2}: English possessives ("sales'"); {4}, {5}: the plain ids.
+  return bad_input(i18n::tr("it is {1} turn, not {2}: {3}; add --out-of-turn to record anyway",
+                            util::possessive(turn.next), util::possessive(department), last, turn.next, department));
+}
+
+Result<void> check_turn_at(const feed::Show& show, const std::vector<feed::Episode>& episodes, int number,
+                           const std::string& department, Turns turns) {
+  std::vector<feed::Episode> before;
+  for (const auto& e : episodes)
+    if (e.number < number) before.push_back(e);
+  return check_turn(show, before, department, turns);
 }
 
 Result<void> check_title(const std::string& title) {
   if (title.find_first_not_of(" \t\r\n") == std::string::npos)
-    return bad_input("the title is empty; give one with --title \"…\"");
+    return bad_input(i18n::tr("the title is empty; give one with --title \"...\""));
   return {};
 }
 
@@ -130,14 +146,14 @@ Result<void> check_person_name(std::string_view what, std::string_view name) {
   const bool blank = name.find_first_not_of(" \t") == std::string_view::npos;
   const bool control = std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
   if (blank || control || name.size() > 200 || util::xml_text_problem(name))
-    return bad_input(std::string(what) + " name '" + std::string(name) +
-                     "': give a person's name or e-mail (1-200 characters, one line)");
+    return bad_input(i18n::tr("{1} name '{2}': give a person's name or e-mail (1-200 characters, one line)",
+                              what, name));
   return {};
 }
 
 Result<void> check_text(std::string_view field, std::string_view value) {
   if (auto problem = util::xml_text_problem(value))
-    return bad_input("the " + std::string(field) + " has " + *problem + "; remove it and try again");
+    return bad_input(i18n::tr("the {1} has {2}; remove it and try again", field, *problem));
   return {};
 }
 
@@ -422,13 +438,11 @@ Result<ScheduleResult> schedule_episode(const ShowFolder& folder, std::string_vi
   auto t = feed::parse_time(when, folder.show.timezone);
   if (!t) return std::unexpected(Error{ErrorKind::BadInput, "--at: " + t.error().message});
   if (*t <= now)  // a typo that would publish within seconds under `serve`
-    return bad_input("--at " + std::string(when) + " is in the past (it is " +
-                     feed::format_local(now, folder.show.timezone) + "); to publish now, use 'crosstalk publish " +
-                     std::string(ref) + "'");
+    return bad_input(i18n::tr("--at {1} is in the past (it is {2}); to publish now, use 'crosstalk publish {3}'", when,
+                              feed::format_local(now, folder.show.timezone), ref));
   return change_episode(folder, ref, "schedule", [&](feed::Episode& e) -> Result<ScheduleResult> {
     if (e.state == feed::State::Published)
-      return bad_input("episode " + std::to_string(e.number) +
-                       " is already published; unpublish it first to schedule it again");
+      return bad_input(i18n::tr("episode {1} is already published; unpublish it first to schedule it again", e.number));
     e.state = feed::State::Scheduled;
     e.publish_at = *t;
     if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
@@ -453,9 +467,8 @@ Result<StateChange> publish_episode(const ShowFolder& folder, std::string_view r
 Result<feed::Episode> delete_episode(const ShowFolder& folder, std::string_view ref) {
   return change_episode(folder, ref, "delete", [&](feed::Episode& e) -> Result<feed::Episode> {
     if (e.state != feed::State::Draft)
-      return bad_input("episode " + std::to_string(e.number) + " is " + std::string(feed::to_string(e.state)) +
-                       ": only drafts can be deleted ('crosstalk unpublish " + std::to_string(e.number) +
-                       "' first makes it a draft)");
+      return bad_input(i18n::tr("episode {1} is {2}: only drafts can be deleted ('crosstalk unpublish {1}' first makes it a draft)",
+                                e.number, e.state == feed::State::Published ? i18n::tr("published") : i18n::tr("scheduled")));
     // The sidecar goes first, under a pending marker: a crash after it
     // leaves audio without a sidecar, which the next build removes
     // (finish_pending_changes); before it, the episode is still whole.
@@ -492,16 +505,23 @@ Result<StateChange> unpublish_episode(const ShowFolder& folder, std::string_view
   });
 }
 
-Result<void> retag_episode(const ShowFolder& folder, feed::Episode& e) {
-  // Both renditions are staged, then the sidecar says what they will be,
-  // then they are renamed in: a crash anywhere leaves the pending marker.
+Result<void> retag_episode(const ShowFolder& folder, feed::Episode& e) { return rewrite_episode(folder, e, e); }
+
+Result<void> rewrite_episode(const ShowFolder& folder, const feed::Episode& was, feed::Episode& e) {
+  // Both renditions are staged and renamed in under the pending marker,
+  // then the sidecar says what they are, then (a department change) the
+  // files under the old name go. A crash before the sidecar leaves the
+  // episode as it was (recovery removes new names without a sidecar, or
+  // retags from the old sidecar); after it, recovery finishes the change.
+  const bool renamed = was.stem() != e.stem();
   const recorder::AudioTags tags = tags_for(folder, e);
-  auto opus = stage_retag(folder.audio(e), [&](const fs::path& p) { return recorder::write_tags(p, tags); });
+  auto opus =
+      stage_retag(folder.audio(was), folder.audio(e), [&](const fs::path& p) { return recorder::write_tags(p, tags); });
   if (!opus) return std::unexpected(opus.error());
   boost::system::error_code ec;
   std::optional<util::AtomicFile> mp3;
-  if (e.mp3_size_bytes && fs::exists(folder.mp3(e), ec)) {
-    auto staged = stage_retag(folder.mp3(e), [&](const fs::path& p) {
+  if (e.mp3_size_bytes && fs::exists(folder.mp3(was), ec)) {
+    auto staged = stage_retag(folder.mp3(was), folder.mp3(e), [&](const fs::path& p) {
       return recorder::write_mp3_tags(p, recorder::mp3_tags_of(tags), duration_ms(e));
     });
     if (!staged) return std::unexpected(staged.error());
@@ -509,11 +529,12 @@ Result<void> retag_episode(const ShowFolder& folder, feed::Episode& e) {
   }
   e.size_bytes = fs::file_size(opus->temp_path(), ec);
   if (mp3) e.mp3_size_bytes = fs::file_size(mp3->temp_path(), ec);
-  if (auto r = mark_pending(folder, e.stem()); !r) return std::unexpected(r.error());
-  if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+  if (auto r = mark_pending(folder, e.stem(), renamed ? was.stem() : std::string()); !r) return std::unexpected(r.error());
   if (auto r = opus->commit(); !r) return std::unexpected(r.error());
   if (mp3)
     if (auto r = mp3->commit(); !r) return std::unexpected(r.error());
+  if (auto r = save_episode(folder, e); !r) return std::unexpected(r.error());
+  if (renamed) remove_episode_files(folder, was.stem());
   clear_pending(folder, e.stem());
   return {};
 }
@@ -528,12 +549,16 @@ Result<void> finish_pending_changes(const ShowFolder& folder) {
   }
   for (const std::string& stem : stems) {
     const fs::path sidecar = folder.library() / (stem + ".xml");
-    if (!fs::exists(sidecar, ec)) {  // an addition cut short: its audio goes
-      fs::remove(folder.library() / (stem + ".opus"), ec);
-      fs::remove(folder.library() / (stem + ".mp3"), ec);
+    if (!fs::exists(sidecar, ec)) {  // an addition or a move cut short: its audio goes
+      remove_episode_files(folder, stem);
       clear_pending(folder, stem);
       continue;
     }
+    // A department change whose new sidecar is there: the old name's files go.
+    auto renamed_from = util::read_file(pending_marker(folder, stem));
+    if (renamed_from && !renamed_from->empty() && *renamed_from != stem &&
+        renamed_from->find_first_of("/\\") == std::string::npos)
+      remove_episode_files(folder, *renamed_from);
     auto e = feed::load_episode(sidecar);
     if (!e) return std::unexpected(e.error());
     if (auto r = retag_episode(folder, *e); !r) return std::unexpected(r.error());
@@ -552,21 +577,35 @@ Result<feed::Episode> edit_episode(const ShowFolder& folder, std::string_view re
   if (o.chapter_titles)
     for (const auto& t : *o.chapter_titles)
       if (auto r = check_text("chapter title", t); !r) return std::unexpected(r.error());
+  if (o.department)
+    if (auto r = check_department(folder.show, *o.department); !r) return std::unexpected(r.error());
   return change_episode(folder, ref, "edit", [&](feed::Episode& e) -> Result<feed::Episode> {
     if (o.allowed)
       if (auto r = o.allowed(e); !r) return std::unexpected(r.error());
+    const feed::Episode was = e;
+    if (o.department && *o.department != e.department) {
+      if (e.state == feed::State::Published)
+        return bad_input(i18n::tr("episode {1} is published: its department names its audio's address, which staff's "
+                                  "podcast apps and the listening figures already have; only drafts and scheduled "
+                                  "episodes can move",
+                                  e.number));
+      auto library = load_library(folder);
+      if (!library) return std::unexpected(library.error());
+      if (auto r = check_turn_at(folder.show, *library, e.number, *o.department, o.turns); !r)
+        return std::unexpected(r.error());
+      e.department = *o.department;
+    }
     if (o.chapter_titles) {
       if (o.chapter_titles->size() != e.chapters.size())
-        return bad_input("episode " + std::to_string(e.number) + " has " + std::to_string(e.chapters.size()) +
-                         " chapter(s), not " + std::to_string(o.chapter_titles->size()) +
-                         ": give a title for each, in order");
+        return bad_input(i18n::tr("episode {1} has {2} chapter(s), not {3}: give a title for each, in order", e.number,
+                                  e.chapters.size(), o.chapter_titles->size()));
       for (std::size_t i = 0; i < e.chapters.size(); ++i) e.chapters[i].title = (*o.chapter_titles)[i];
     }
     if (o.note) e.note = *o.note;
     if (o.title) e.title = *o.title;
     if (o.description) e.description = *o.description;
     if (o.host) e.host = *o.host;
-    if (auto r = retag_episode(folder, e); !r) return std::unexpected(r.error());
+    if (auto r = rewrite_episode(folder, was, e); !r) return std::unexpected(r.error());
     if (e.state == feed::State::Published)
       if (auto r = build_public_locked(folder, feed::now()); !r) return std::unexpected(r.error());
     return e;

@@ -1,5 +1,6 @@
 // LoudnessMeter over libebur128 in histogram mode (memory constant in the
 // input's length).
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/recorder/loudness.hpp"
 
 #include <ebur128.h>
@@ -90,13 +91,16 @@ double normalization_gain_db(const LoudnessFigures& input, const LoudnessSetting
 
 std::string too_quiet_message(const std::string& source, const LoudnessFigures& input, const LoudnessSettings& s) {
   const double needed = s.target_lufs - input.integrated_lufs;
-  char text[320];
-  std::snprintf(text, sizeof text,
-                ": too quiet to publish (%.1f LUFS: reaching %.0f LUFS needs %+.1f dB, more than the %.0f dB "
-                "allowed); probably a muted microphone or the wrong input: check the recording, or force it "
-                "with --max-gain %.0f",
-                input.integrated_lufs, s.target_lufs, needed, s.max_gain_db, std::ceil(needed));
-  return source + text;
+  auto number = [](const char* format, double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, format, v);
+    return std::string(text);
+  };
+  return i18n::tr("{1}: too quiet to publish ({2} LUFS: reaching {3} LUFS needs {4} dB, more than the {5} dB "
+                  "allowed); probably a muted microphone or the wrong input: check the recording, or force it "
+                  "with --max-gain {6}",
+                  source, number("%.1f", input.integrated_lufs), number("%.0f", s.target_lufs),
+                  number("%+.1f", needed), number("%.0f", s.max_gain_db), number("%.0f", std::ceil(needed)));
 }
 
 }  // namespace crosstalk::recorder

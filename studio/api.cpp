@@ -1,6 +1,7 @@
 // The studio's pages and JSON API (docs/studio-protocol.md). Every rule of
 // the show is a publisher:: call under the show lock; this file decides who
 // may ask and turns answers into JSON.
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/studio/api.hpp"
 
 #include <boost/filesystem/operations.hpp>
@@ -126,9 +127,9 @@ Response Api::page(const std::string& name, const std::string& language, int sta
 Response Api::sign_in(const Request& r) {
   json body = json::parse(r.body, nullptr, false);
   if (body.is_discarded() || !body.is_object() || !body.contains("token") || !body["token"].is_string())
-    return error(400, "send {\"token\": \"…\"} from the sign-in link");
+    return error(400, i18n::tr("send {\"token\": \"...\"} from the sign-in link"));
   auto session = accounts_.sign_in(body["token"].get<std::string>());
-  if (!session) return error(403, "this sign-in link is not valid (revoked or mistyped); ask comms for a new one");
+  if (!session) return error(403, i18n::tr("this sign-in link is not valid (revoked or mistyped); ask comms for a new one"));
   Response res;
   res.status = 204;
   res.headers.push_back({"Set-Cookie", accounts_.cookie(*session)});
@@ -174,8 +175,8 @@ Response Api::turn(const Identity&) {
 
 Response Api::recording_state(const Identity& who, const std::string& id) {
   auto rec = recordings_.find(id);
-  if (!rec) return error(404, "no recording " + id + " in this studio (restarted? 'crosstalk spool list' shows what waits)");
-  if (!is_comms(who) && rec->owner_hash() != who.member.token_sha256) return error(403, "not your recording");
+  if (!rec) return error(404, i18n::tr("no recording {1} in this studio (restarted? 'crosstalk spool list' shows what waits)", id));
+  if (!is_comms(who) && rec->owner_hash() != who.member.token_sha256) return error(403, i18n::tr("not your recording"));
   json j = {{"state", std::string(to_string(rec->state()))}};
   if (auto e = rec->episode()) j["episode"] = json::parse(episode_json(*e));
   if (auto m = rec->message(); !m.empty()) j["message"] = m;
@@ -222,17 +223,18 @@ std::string extension_of(const std::string& name) {
 bool Api::is_upload(const Request& r) { return r.method == "POST" && path_of(r) == "/api/import"; }
 
 std::variant<Response, Upload> Api::begin_upload(const Request& r, std::optional<std::uint64_t> length) {
+  const i18n::ScopedLanguage scope(language(r.accept_language));
   auto who = identify(r);
-  if (!who) return error(401, "sign in with your personal link first");
-  if (r.csrf.empty() || r.csrf != who->csrf) return error(403, "the request lacks its CSRF token: reload the page");
-  if (!is_comms(*who)) return error(403, "importing files is the comms desk's; hosts record at /");
-  if (!length) return error(411, "send the file with its length (Content-Length)");
-  if (*length == 0) return error(400, "the file is empty");
+  if (!who) return error(401, i18n::tr("sign in with your personal link first"));
+  if (r.csrf.empty() || r.csrf != who->csrf) return error(403, i18n::tr("the request lacks its CSRF token: reload the page"));
+  if (!is_comms(*who)) return error(403, i18n::tr("importing files is the comms desk's; hosts record at /"));
+  if (!length) return error(411, i18n::tr("send the file with its length (Content-Length)"));
+  if (*length == 0) return error(400, i18n::tr("the file is empty"));
   if (*length > kMaxUpload)
-    return error(413, "the file is larger than 4 GiB; cut it, or import it on the server with 'crosstalk import'");
+    return error(413, i18n::tr("the file is larger than 4 GiB; cut it, or import it on the server with 'crosstalk import'"));
   if (jobs_->busy())
-    return error(429, std::to_string(detail::ImportJobs::kMaxRunning) +
-                          " imports are encoding now; try again when one has finished");
+    return error(429, i18n::tr("{1} imports are encoding now; try again when one has finished",
+                               detail::ImportJobs::kMaxRunning));
   auto folder = publisher::open_show(show_dir_);
   if (!folder) return from_error(folder.error());
   // The checks `import` makes before any audio work, before a byte is sent:
@@ -252,11 +254,12 @@ std::variant<Response, Upload> Api::begin_upload(const Request& r, std::optional
 }
 
 Response Api::finish_upload(const Request& r, const Upload& upload, bool complete) {
+  const i18n::ScopedLanguage scope(language(r.accept_language));
   boost::system::error_code ec;
   auto who = identify(r);
   if (!complete || !who) {
     fs::remove(upload.file, ec);
-    return error(400, "the upload was cut short; send the file again");
+    return error(400, i18n::tr("the upload was cut short; send the file again"));
   }
   const std::string id = jobs_->start(upload.file, import_options(query_of(r)), publisher::studio_actor(who->member.name),
                                       who->member.token_sha256);
@@ -275,6 +278,7 @@ Response Api::handle(const Request& r) {
   const std::string_view target = std::string_view(r.target).substr(0, r.target.find('#'));
   const std::string path(target.substr(0, target.find('?')));
   const std::string lang = language(r.accept_language);
+  const i18n::ScopedLanguage scope(lang);  // the messages of this request
 
   // What anyone may fetch: the sign-in page, the page's code and styles.
   if (r.method == "GET" && path == "/signin") return page("signin.html", lang);
@@ -297,10 +301,10 @@ Response Api::handle(const Request& r) {
   auto who = identify(r);
   if (!who) {
     if (r.method == "GET" && path == "/") return page("signin.html", lang, 401);
-    return error(401, "sign in with your personal link first");
+    return error(401, i18n::tr("sign in with your personal link first"));
   }
   if (r.method != "GET" && r.method != "HEAD") {  // every change: POST, DELETE
-    if (r.csrf.empty() || r.csrf != who->csrf) return error(403, "the request lacks its CSRF token: reload the page");
+    if (r.csrf.empty() || r.csrf != who->csrf) return error(403, i18n::tr("the request lacks its CSRF token: reload the page"));
   }
   if (r.method == "GET" && path == "/") return page("index.html", lang);
   if (r.method == "GET" && path == "/desk") {
@@ -321,12 +325,12 @@ Response Api::handle(const Request& r) {
   if (auto desk = detail::desk_request(r, *who, path, show_dir_, lang)) return *desk;
   if (path.rfind("/api/jobs/", 0) == 0 && r.method == "GET") {
     auto state = job_state(r, path.substr(10));
-    if (!state) return error(404, "no such import (finished over ten minutes ago, or the studio restarted)");
+    if (!state) return error(404, i18n::tr("no such import (finished over ten minutes ago, or the studio restarted)"));
     Response res;
     res.body = std::move(*state);
     return res;
   }
-  if (is_upload(r)) return error(400, "send the file itself as the request's body");
+  if (is_upload(r)) return error(400, i18n::tr("send the file itself as the request's body"));
   if (path.rfind("/api/recordings/", 0) == 0 && r.method == "GET") return recording_state(*who, path.substr(16));
   return error(404, "no such page");
 }

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/feed/render.hpp"
 #include "crosstalk/feed/time.hpp"
 #include "crosstalk/publisher/audit.hpp"
@@ -91,7 +92,7 @@ Response people(const Request& r, const std::string& path, const publisher::Show
     };
     if (staff) {
       const std::string role = text("role");
-      if (role != "host" && role != "comms") return error(400, "role must be host or comms");
+      if (role != "host" && role != "comms") return error(400, i18n::tr("role must be host or comms"));
       auto added = publisher::add_staff(folder, text("name"), role == "comms" ? feed::Role::Comms : feed::Role::Host,
                                         text("department"), text("email"), feed::now());
       if (!added) return from_error(added.error());
@@ -139,9 +140,9 @@ Response audit_log(const std::string& query, const publisher::ShowFolder& folder
 }
 
 Response cover(const publisher::ShowFolder& folder) {
-  if (folder.show.cover.empty()) return error(404, "the show has no cover");
+  if (folder.show.cover.empty()) return error(404, i18n::tr("the show has no cover"));
   std::ifstream in((folder.root / folder.show.cover).string(), std::ios::binary);
-  if (!in) return error(404, "the cover file is missing");
+  if (!in) return error(404, i18n::tr("the cover file is missing"));
   std::ostringstream bytes;
   bytes << in.rdbuf();
   Response res;
@@ -158,7 +159,7 @@ std::optional<Response> desk_request(const Request& r, const Identity& who, cons
   const bool desk_path = path == "/api/timeline" || path == "/api/cover" || path == "/api/audit" || path.rfind("/api/subscribers", 0) == 0 ||
                          path.rfind("/api/staff", 0) == 0;
   if (!desk_path) return std::nullopt;
-  if (!is_comms(who)) return error(403, "this is the comms desk's; hosts record at /");
+  if (!is_comms(who)) return error(403, i18n::tr("this is the comms desk's; hosts record at /"));
   auto folder = open_show_as(show_dir, who);
   if (!folder) return from_error(folder.error());
   const std::string query = r.target.find('?') == std::string::npos ? "" : r.target.substr(r.target.find('?') + 1);

@@ -1,9 +1,11 @@
 // /api/episodes…: the list (filtered, paged), one episode, its audio, and
 // the changes — each a publisher:: call under the show lock.
+#include <algorithm>
 #include <boost/filesystem/operations.hpp>
 #include <fstream>
 
 #include "api_util.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/feed/time.hpp"
 #include "crosstalk/publisher/audit.hpp"
 #include "crosstalk/publisher/workflow.hpp"
@@ -21,10 +23,10 @@ namespace {
 Result<void> may_edit(const Identity& who, const feed::Episode& e) {
   if (is_comms(who)) return {};
   if (e.recorded_by != who.member.name)
-    return bad_input("episode " + std::to_string(e.number) + " is not yours to change; ask comms");
+    return bad_input(i18n::tr("episode {1} is not yours to change; ask comms", e.number));
   if (e.state != feed::State::Draft)
-    return bad_input("episode " + std::to_string(e.number) + " is " + std::string(feed::to_string(e.state)) +
-                     " already; only comms can change it now");
+    return bad_input(i18n::tr("episode {1} is {2} already; only comms can change it now", e.number,
+                              e.state == feed::State::Published ? i18n::tr("published") : i18n::tr("scheduled")));
   return {};
 }
 
@@ -109,9 +111,9 @@ Response conflict(const feed::Episode& now, const std::optional<feed::Episode>& 
         break;
       }
   Response res = json_response(
-      409, {{"error", "episode " + std::to_string(now.number) + " was changed by " +
-                          (who.empty() ? "someone else" : who) + " since you opened it" +
-                          (what.empty() ? "" : " (" + what + ")") + "; reload it and make your change again"},
+      409, {{"error", i18n::tr("episode {1} was changed by {2} since you opened it{3}; reload it and make your change again",
+                               now.number, who.empty() ? i18n::tr("someone else") : who,
+                               what.empty() ? "" : " (" + what + ")")},
             {"changed", changed},
             {"by", who},
             {"version", version_of(now)}});
@@ -126,7 +128,7 @@ Response episodes_request(const Request& r, const Identity& who, std::string_vie
   if (!folder) return from_error(folder.error());
   if (rest.empty() || rest.front() == '?') {
     if (r.method != "GET") return error(405, "use GET");
-    if (!is_comms(who)) return error(403, "the episode list is for comms");
+    if (!is_comms(who)) return error(403, i18n::tr("the episode list is for comms"));
     return list(r, *folder, language, versions);
   }
   rest.remove_prefix(1);  // the '/' before the number
@@ -135,7 +137,7 @@ Response episodes_request(const Request& r, const Identity& who, std::string_vie
   std::string action = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
   const std::string query = action.find('?') == std::string::npos ? "" : action.substr(action.find('?') + 1);
   action = action.substr(0, action.find('?'));
-  if (!number) return error(404, "no such episode");
+  if (!number) return error(404, i18n::tr("no such episode"));
   const std::string ref = std::to_string(*number);
   auto answer = [&](const Result<feed::Episode>& e) {
     if (!e) return from_error(e.error());
@@ -147,18 +149,29 @@ Response episodes_request(const Request& r, const Identity& who, std::string_vie
 
   if (r.method == "POST" && action.empty()) {  // edit: a host their own drafts, comms any
     json body = json::parse(r.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return error(400, "send the fields to change as a JSON object");
+    if (body.is_discarded() || !body.is_object()) return error(400, i18n::tr("send the fields to change as a JSON object"));
     publisher::EditOptions o;
     for (auto [key, field] : {std::pair{"title", &o.title}, {"description", &o.description}, {"host", &o.host}, {"note", &o.note}}) {
       if (!body.contains(key)) continue;
-      if (!body[key].is_string()) return error(400, std::string(key) + " must be text");
+      if (!body[key].is_string()) return error(400, i18n::tr("{1} must be text", key));
       *field = body[key].get<std::string>();
     }
+    if (body.contains("department")) {
+      if (!body["department"].is_string()) return error(400, i18n::tr("{1} must be text", "department"));
+      o.department = body["department"].get<std::string>();
+      o.turns = body.value("outOfTurn", false) ? publisher::Turns::AllowOutOfTurn : publisher::Turns::Enforce;
+      // Asked before anything changes, as import does: the page confirms, then sends outOfTurn.
+      auto episodes = publisher::load_library(*folder);
+      if (!episodes) return from_error(episodes.error());
+      if (auto t = publisher::check_turn_at(folder->show, *episodes, *number, *o.department, o.turns);
+          !t && folder->show.department(*o.department))
+        return json_response(409, {{"error", t.error().message}, {"code", "turn"}});
+    }
     if (body.contains("chapters")) {
-      if (!body["chapters"].is_array()) return error(400, "chapters must be a list of titles");
+      if (!body["chapters"].is_array()) return error(400, i18n::tr("chapters must be a list of titles"));
       o.chapter_titles.emplace();
       for (const auto& t : body["chapters"]) {
-        if (!t.is_string()) return error(400, "chapters must be a list of titles");
+        if (!t.is_string()) return error(400, i18n::tr("chapters must be a list of titles"));
         o.chapter_titles->push_back(t.get<std::string>());
       }
     }
@@ -184,12 +197,17 @@ Response episodes_request(const Request& r, const Identity& who, std::string_vie
     return answer(e);
   }
   if (r.method == "POST" || r.method == "DELETE") {  // comms' actions
-    if (!is_comms(who)) return error(403, "only comms can do this");
+    if (!is_comms(who)) return error(403, i18n::tr("only comms can do this"));
     if (r.method == "DELETE" && action.empty()) {
       auto e = publisher::delete_episode(*folder, ref);
-      if (!e) return e.error().kind == ErrorKind::BadInput && e.error().message.find("only drafts") != std::string::npos
-                         ? error(409, e.error().message)
-                         : from_error(e.error());
+      if (!e) {  // refused because it is not a draft (any more): 409
+        auto episodes = publisher::load_library(*folder);
+        const bool not_draft = e.error().kind == ErrorKind::BadInput && episodes &&
+                               std::any_of(episodes->begin(), episodes->end(), [&](const feed::Episode& x) {
+                                 return x.number == *number && x.state != feed::State::Draft;
+                               });
+        return not_draft ? error(409, e.error().message) : from_error(e.error());
+      }
       Response res;
       res.status = 204;
       return res;
@@ -203,13 +221,13 @@ Response episodes_request(const Request& r, const Identity& who, std::string_vie
     if (r.method == "POST" && action == "schedule") {
       json body = json::parse(r.body, nullptr, false);
       if (body.is_discarded() || !body.contains("at") || !body["at"].is_string())
-        return error(400, "send {\"at\": \"2026-12-01T10:00\"} (the show's time zone)");
+        return error(400, i18n::tr("send {\"at\": \"2026-12-01T10:00\"} (the show's time zone)"));
       const std::string at = body["at"].get<std::string>();
       auto when = feed::parse_time(at, folder->show.timezone);
       if (!when) return from_error(when.error());
       if (*when <= feed::now())
-        return error(400, at + " has passed already (" + feed::zone_label(folder->show.timezone, language) +
-                              "); pick a later time, or publish now");
+        return error(400, i18n::tr("{1} has passed already ({2}); pick a later time, or publish now", at,
+                                   feed::zone_label(folder->show.timezone, language)));
       auto s = publisher::schedule_episode(*folder, ref, at, feed::now());
       if (!s) return from_error(s.error());
       return answer(s->episode);
@@ -220,9 +238,9 @@ Response episodes_request(const Request& r, const Identity& who, std::string_vie
   auto episodes = publisher::load_library(*folder);
   if (!episodes) return from_error(episodes.error());
   auto found = publisher::find_episode(*episodes, ref);
-  if (!found) return error(404, "no episode " + ref);
+  if (!found) return error(404, i18n::tr("no episode {1}", ref));
   const feed::Episode& e = **found;
-  if (!is_comms(who) && e.recorded_by != who.member.name) return error(403, "episode " + ref + " is not yours");
+  if (!is_comms(who) && e.recorded_by != who.member.name) return error(403, i18n::tr("episode {1} is not yours", ref));
   if (action.empty()) return answer(e);
   if (action == "audio") return audio(r, *folder, e, query_value(query, "format") == "mp3");
   if (action == "preview") {

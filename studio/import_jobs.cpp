@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "api_util.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/util/token.hpp"
 
 namespace fs = boost::filesystem;
@@ -77,7 +78,8 @@ std::string ImportJobs::start(fs::path upload, publisher::ImportOptions options,
   }
   jobs_[id] = job;
   threads_[id] = std::thread([this, job, upload = std::move(upload), options = std::move(options),
-                              actor = std::move(actor)]() mutable {
+                              actor = std::move(actor), language = i18n::language()]() mutable {
+    i18n::set_language(language);  // the language of the request that started it
     std::string state = "failed", message;
     json episode;
     try {

@@ -116,7 +116,7 @@
     'staff-once-title', 'staff-qr', 'staff-url', 'staff-copy', 'staff-once-close', 'staff-rows', 'staff-empty',
     'confirm-dialog', 'confirm-title', 'confirm-text', 'confirm-yes', 'confirm-no',
     'edit-dialog', 'edit-form', 'edit-h', 'conflict-banner', 'conflict-text', 'conflict-list', 'conflict-reload',
-    'edit-published-hint', 'edit-title', 'edit-description', 'edit-host', 'edit-chapters', 'edit-no-chapters',
+    'edit-published-hint', 'edit-title', 'edit-description', 'edit-host', 'edit-department', 'edit-department-hint', 'edit-chapters', 'edit-no-chapters',
     'edit-chapters-set', 'edit-note-wrap', 'edit-note', 'edit-save',
     'schedule-dialog', 'schedule-form', 'schedule-dialog-h', 'schedule-episode', 'schedule-at', 'schedule-at-label',
     'schedule-hint', 'schedule-save',
@@ -760,6 +760,10 @@
     el.editTitle.value = ep.title || '';
     el.editDescription.value = ep.description || '';
     el.editHost.value = ep.host || '';
+    fillSelect(el.editDepartment, '', ep.department || '');
+    // A published episode's address names its department: it stays (the server refuses too).
+    el.editDepartment.disabled = ep.state === 'published';
+    el.editDepartmentHint.hidden = ep.state !== 'published';
     el.editPublishedHint.hidden = ep.state !== 'published';
     el.editChapters.replaceChildren();
     const chapters = Array.isArray(ep.chapters) ? ep.chapters : [];
@@ -819,12 +823,26 @@
     const chapters = chapterTitles();
     const before = (Array.isArray(ep.chapters) ? ep.chapters : []).map((c) => c.title || '');
     if (chapters.some((c, i) => c !== before[i])) body.chapters = chapters;
+    const department = el.editDepartment.value;
+    if (department && department !== (ep.department || '')) body.department = department;
     if (Object.keys(body).length === 0) { el.editDialog.close(); return; }
     el.editSave.disabled = true;
     try {
       const headers = {};
       if (ed.version !== undefined && ed.version !== null) headers['If-Match'] = versionHeader(ed.version);
-      await request('POST', epPath(ed.number), { body, headers });
+      try {
+        await request('POST', epPath(ed.number), { body, headers });
+      } catch (e) {
+        // Out of the turn the episode came in: asked, then sent again with outOfTurn.
+        if (!(e.status === 409 && e.data && e.data.code === 'turn')) throw e;
+        const yes = await confirmAsk({
+          title: t('desk.edit.askTurnTitle'),
+          text: t('desk.edit.askTurn', { number: ed.number, to: deptLabel(department) }),
+          yes: t('desk.edit.askTurnYes'),
+        });
+        if (!yes) return;
+        await request('POST', epPath(ed.number), { body: { ...body, outOfTurn: true }, headers });
+      }
       el.editDialog.close();
       notice(t('desk.edit.saved', { number: ed.number }));
       reloadAfterChange(ed.number);
@@ -836,7 +854,7 @@
     }
   }
 
-  const FIELD_KEYS = { title: 'form.title', description: 'form.description', host: 'form.host', chapters: 'draft.chapters', note: 'desk.edit.note' };
+  const FIELD_KEYS = { title: 'form.title', description: 'form.description', host: 'form.host', department: 'form.department', chapters: 'draft.chapters', note: 'desk.edit.note' };
 
   function valueText(v) {
     if (v === null || v === undefined || v === '') return t('desk.conflict.empty');

@@ -119,6 +119,18 @@ def build_and_check(show, problems):
         problems.append(f"check exited {c.returncode}: {c.stdout.strip()} {c.stderr.strip()}")
 
 
+def library_problems(show):
+    """After a build: every audio file has its sidecar, and no number has two."""
+    lib = os.path.join(show, "library")
+    names = [n for n in os.listdir(lib) if not n.startswith(".")]
+    sidecars = {n[:-4] for n in names if n.endswith(".xml")}
+    problems = [f"library/{n} has no sidecar" for n in names
+                if n.endswith((".opus", ".mp3")) and n.rsplit(".", 1)[0] not in sidecars]
+    numbers = [s.split("-", 1)[0] for s in sidecars]
+    problems += [f"episode {k} has {numbers.count(k)} sidecars" for k in sorted(set(numbers)) if numbers.count(k) > 1]
+    return problems
+
+
 def lost(before, after):
     """Problems: episodes of `before` missing from `after` or renumbered."""
     return [f"episode {n} ({e['guid']}) lost or renumbered" for n, e in before.items()
@@ -131,7 +143,8 @@ class KillCampaign:
     uniformly random instant within 1.2 times its uncut duration, followed by
     `build`, `check` and the invariants. `log` gets one line per kill."""
 
-    OPS = ("import", "build", "publish", "unpublish", "edit", "subscribers add", "subscribers revoke", "upload")
+    OPS = ("import", "build", "publish", "unpublish", "edit", "move", "subscribers add", "subscribers revoke",
+           "upload")
 
     def __init__(self, workdir, wav, seed, episodes=200, log=None):
         self.dir = workdir
@@ -156,6 +169,9 @@ class KillCampaign:
         self.take = os.path.join(self.dir, "take.opus")
         run(["encode", self.wav, self.take], check=0)
         self.take_seconds = opus_duration(self.take)
+        for n in range(2, 7):  # a few drafts, which "move" can move
+            ct(self.show, "unpublish", str(n), check=0)
+        self.before = listed(self.show)
         for op in self.OPS:  # each once, uncut: how long it takes
             args, _ = self.command(op)
             start = time.monotonic()
@@ -180,6 +196,15 @@ class KillCampaign:
             return base + [op, n], {}
         if op == "edit":
             return base + ["edit", n, "--title", f"Правка {i} & <x>"], {}
+        if op == "move":  # a department change renames the episode's files (drafts and scheduled only)
+            before = getattr(self, "before", {})
+            movable = sorted(k for k, e in before.items() if e["state"] != "published")
+            if not movable:  # the campaign published every draft: a title edit instead
+                return base + ["edit", n, "--title", f"Правка {i}"], {"number": None}
+            m = self.rng.choice(movable)
+            was = before[m]["department"]
+            to = "marketing" if was == "sales" else "sales"
+            return base + ["edit", str(m), "--department", to, "--out-of-turn"], {"number": m, "was": was, "to": to}
         if op == "subscribers add":
             return base + ["subscribers", "add", f"Сотрудник {i}"], {"name": f"Сотрудник {i}"}
         if op == "subscribers revoke":
@@ -236,6 +261,11 @@ class KillCampaign:
                 problems.append(f"recording {expect['recording']} delivered {count} times, in the spool: {left}")
         if any(n > 1 for n in recording_ids(self.show).values()):
             problems.append("a recording was delivered twice")
+        if op == "move" and expect["number"] in after:  # (None: not a move)
+            now = after[expect["number"]]["department"]
+            if now not in (expect["was"], expect["to"]) or (not killed and now != expect["to"]):
+                problems.append(f"episode {expect['number']} is in {now} after moving {expect['was']} → {expect['to']}")
+        problems += library_problems(self.show)
         if op not in ("import", "upload") and new:
             problems.append(f"{op} added episodes {sorted(new)}")
         if op not in ("import", "upload") and len(after) != len(self.before):

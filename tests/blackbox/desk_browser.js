@@ -1,8 +1,9 @@
 // Drives the comms desk (/desk) in Debian's Chromium through Playwright as
-// comms would: sign in, filter, edit (and meet a colleague's change: 409),
+// comms would: sign in, filter, edit (and meet a colleague's change: 409;
+// chapter titles; a department, out of turn),
 // schedule (a past time refused), publish, delete a draft, preview, add a
 // subscriber and a staff member. Prints one JSON line of what it saw.
-//   node desk_browser.js '{"base", "link", "bin", "show", "shots"}'
+//   node desk_browser.js '{"base", "link", "bin", "show", "shots", "title", "tomorrow", "chapters"}'
 'use strict';
 
 const path = require('path');
@@ -56,6 +57,21 @@ async function run(page) {
   await page.keyboard.press('Escape');
   await tid(page, 'edit-dialog').waitFor({ state: 'hidden' });
 
+  // 9998: its chapter titles, and its department, out of turn (asked first):
+  // its files are renamed.
+  await tid(page, 'edit-9998').click();
+  await tid(page, 'edit-chapter-2').waitFor();
+  await tid(page, 'edit-chapter-1').fill(args.chapters[0]);
+  await tid(page, 'edit-chapter-2').fill(args.chapters[1]);
+  await tid(page, 'edit-department').selectOption('marketing');
+  await tid(page, 'edit-save').click();
+  await tid(page, 'confirm-text').waitFor();
+  out.moveQuestion = (await tid(page, 'confirm-text').textContent()).trim();
+  await shot(page, 'desk-move.png');
+  await tid(page, 'confirm-yes').click();
+  await tid(page, 'edit-dialog').waitFor({ state: 'hidden' });
+  await page.locator('[data-testid="desk-row-9998"]', { hasText: 'Маркетинг' }).waitFor();
+
   // Schedule 9998: the past is refused, tomorrow is taken.
   await tid(page, 'schedule-9998').click();
   await tid(page, 'schedule-at').fill('2020-01-01T10:00');
@@ -74,6 +90,12 @@ async function run(page) {
   out.publishQuestion = (await tid(page, 'confirm-text').textContent()).trim();
   await tid(page, 'confirm-yes').click();
   await page.locator('[data-testid="desk-row-10000"][data-state="published"]').waitFor({ timeout: 30000 });
+  // Published: its department cannot change any more.
+  await tid(page, 'edit-10000').click();
+  await tid(page, 'edit-title').waitFor();
+  out.publishedDepartmentDisabled = await tid(page, 'edit-department').isDisabled();
+  await page.keyboard.press('Escape');
+  await tid(page, 'edit-dialog').waitFor({ state: 'hidden' });
   await tid(page, 'delete-9999').click();
   out.deleteQuestion = (await tid(page, 'confirm-text').textContent()).trim();
   await tid(page, 'confirm-yes').click();

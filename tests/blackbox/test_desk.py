@@ -30,13 +30,21 @@ class Desk(ShowTest):
         write_episodes(self.show, opus, 9997, "Архив & <старое>")
         for title, dep in (("Черновик А", "sales"), ("Черновик Б", "marketing"), ("Черновик В", "sales")):
             self.imp(title, "--department", dep)
+        # 9998 has chapter marks, as a live recording's draft does.
+        path = glob.glob(os.path.join(self.show, "library", "9998-*.xml"))[0]
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace("</episode>", '  <chapters><chapter start="0">Глава 1</chapter>'
+                                               '<chapter start="1.5">Глава 2</chapter></chapters>\n</episode>'))
         out = self.ct("staff", "add", "Отдел коммуникаций", "--role", "comms", check=0).stdout
         link = [l.split(": ", 1)[1] for l in out.splitlines() if l.startswith("sign-in link: ")][0]
         studio = Studio(self.show, self.path("spool"), self.path("studio.log"))
         try:
             tomorrow = (datetime.datetime.now(zoneinfo.ZoneInfo(self.timezone)) + datetime.timedelta(days=1))
             args = dict(base=studio.base, link=studio.base + link[link.index("signin#"):], bin=BIN, show=self.show,
-                        shots=ARTIFACTS, title=NASTY, tomorrow=tomorrow.strftime("%Y-%m-%dT10:00"))
+                        shots=ARTIFACTS, title=NASTY, tomorrow=tomorrow.strftime("%Y-%m-%dT10:00"),
+                        chapters=["Начало & <b>", "Итоги 🎙 \"продажи\""])
             proc = subprocess.run(["node", os.path.join(HERE, "desk_browser.js"), json.dumps(args)],
                                   capture_output=True, text=True, timeout=300)
             result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -60,9 +68,16 @@ class Desk(ShowTest):
         self.assertIsNone(sidecar(self.show, 9999))
         self.assertEqual(glob.glob(os.path.join(self.show, "library", "9999-*")), [])
         self.assertIn("9999", result["deleteQuestion"])
+        # 9998: chapter titles edited, moved to marketing out of turn (asked), files renamed.
+        self.assertIn("9998", result["moveQuestion"])
+        self.assertTrue(result["publishedDepartmentDisabled"])
+        self.assertEqual(sorted(os.path.basename(p) for p in glob.glob(os.path.join(self.show, "library", "9998-*"))),
+                         ["9998-marketing.mp3", "9998-marketing.opus", "9998-marketing.xml"])
+        e = sidecar(self.show, 9998)
+        self.assertEqual(e.findtext("department"), "marketing")
+        self.assertEqual([c.text for c in e.find("chapters")], args["chapters"])
         # 9998: a past time refused, tomorrow 10:00 in the show's zone taken.
         self.assertTrue(result["pastError"])
-        e = sidecar(self.show, 9998)
         self.assertEqual(e.findtext("state"), "scheduled")
         at = datetime.datetime.fromisoformat(e.findtext("publish-at").replace("Z", "+00:00"))
         self.assertEqual(at.astimezone(zoneinfo.ZoneInfo(self.timezone)).strftime("%Y-%m-%dT%H:%M"), args["tomorrow"])
@@ -195,7 +210,12 @@ class DeskDay(ShowTest):
         # A published episode cannot be deleted (the server says so).
         self.imp("Опубликованный")
         self.ct("publish", "1", check=0)
+        # In the language the browser asks for (Russian when it names neither).
         res, body = self.studio.request("DELETE", "/api/episodes/1", headers=session(self.studio, link_a))
+        self.assertEqual(res.status, 409, body)
+        self.assertIn("удалить можно только черновик", json.loads(body)["error"])
+        res, body = self.studio.request("DELETE", "/api/episodes/1",
+                                        headers={**session(self.studio, link_a), "Accept-Language": "en-GB,en;q=0.8"})
         self.assertEqual(res.status, 409, body)
         self.assertIn("only drafts", json.loads(body)["error"])
         self.assertTrue(glob.glob(os.path.join(self.show, "library", "0001-*.xml")))
@@ -261,7 +281,7 @@ class DeskDay(ShowTest):
             self.assertLess(time.monotonic(), deadline)
             time.sleep(1)
         self.assertEqual(job["state"], "failed", job)
-        self.assertIn("quiet", job["message"])
+        self.assertIn("слишком тихо для публикации", job["message"])  # (the Russian of an Accept-Language-less request)
         self.assertEqual(os.listdir(os.path.join(self.show, ".uploads")), [])
         self.assertEqual(self.library(), [])
 

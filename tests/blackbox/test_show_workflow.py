@@ -164,6 +164,89 @@ class Workflow(ShowTest):
         self.assertIn(f'length="{os.path.getsize(lib)}"', feed)
         self.ct("check", check=0)
 
+    def test_a_department_change_renames_the_files_in_turn(self):
+        for title in ("Один", "Два", "Три"):
+            self.imp(title)
+        lib = os.path.join(self.show, "library")
+        # Episode 3 came after sales' episode 2: marketing's turn then.
+        proc = self.ct("edit", "3", "--department", "sales", check=None)
+        self.assertOneLineError(proc, 2, "it is marketing's turn, not sales'", "--out-of-turn")
+        self.assertTrue(os.path.exists(os.path.join(lib, "0003-marketing.opus")))
+        self.ct("edit", "3", "--department", "sales", "--out-of-turn", "--title", NASTY, check=0)
+        self.assertEqual(sorted(n for n in os.listdir(lib) if n.startswith("0003")),
+                         ["0003-sales.mp3", "0003-sales.opus", "0003-sales.xml"])
+        tags = OggOpus(os.path.join(lib, "0003-sales.opus"))
+        self.assertEqual(tags["department"], ["sales"])
+        self.assertEqual(tags["title"], [NASTY])
+        self.assertOpusinfoClean(os.path.join(lib, "0003-sales.opus"))
+        episodes = json.loads(self.ct("list", "--json", check=0).stdout)
+        self.assertEqual([e["department"] for e in episodes], ["marketing", "sales", "sales"])
+        self.assertIn("marketing's turn", self.ct("list", check=0).stdout)
+        audit = [json.loads(l) for l in slurp(os.path.join(self.show, "audit.log")).splitlines()]
+        self.assertIn({"field": "department", "before": "marketing", "after": "sales"}, audit[-1]["changes"])
+        # Published: its address (named after the department) is in apps and figures.
+        self.ct("publish", "1", check=0)
+        proc = self.ct("edit", "1", "--department", "sales", "--out-of-turn", check=None)
+        self.assertOneLineError(proc, 2, "episode 1 is published", "only drafts and scheduled episodes can move")
+        self.assertTrue(os.path.exists(self.public("episodes", "0001-marketing.opus")))
+        self.ct("check", check=0)
+
+    def test_a_department_change_cut_short_leaves_the_old_or_the_new_episode(self):
+        self.imp("Один")
+        self.imp("Два")
+        lib = os.path.join(self.show, "library")
+        old = {ext: slurp(os.path.join(lib, "0002-sales." + ext), "rb") for ext in ("opus", "mp3", "xml")}
+
+        def marker(content):
+            with open(os.path.join(lib, ".pending-0002-marketing"), "w", encoding="utf-8") as f:
+                f.write(content)
+
+        # Killed before the new sidecar: the new names' audio goes, the old episode stays.
+        for ext in ("opus", "mp3"):
+            with open(os.path.join(lib, "0002-marketing." + ext), "wb") as f:
+                f.write(old[ext])
+        marker("0002-sales")
+        self.ct("build", check=0)
+        self.assertEqual(sorted(n for n in os.listdir(lib) if n.startswith(("0002", ".pending"))),
+                         ["0002-sales.mp3", "0002-sales.opus", "0002-sales.xml"])
+        self.assertEqual(slurp(os.path.join(lib, "0002-sales.opus"), "rb"), old["opus"])
+        # Killed after it: the old names' files go, the moved episode is whole and tagged.
+        for ext in ("opus", "mp3"):
+            with open(os.path.join(lib, "0002-marketing." + ext), "wb") as f:
+                f.write(old[ext])
+        with open(os.path.join(lib, "0002-marketing.xml"), "w", encoding="utf-8") as f:
+            f.write(old["xml"].decode().replace("<department>sales</department>", "<department>marketing</department>"))
+        marker("0002-sales")
+        self.ct("build", check=0)
+        self.assertEqual(sorted(n for n in os.listdir(lib) if n.startswith(("0002", ".pending"))),
+                         ["0002-marketing.mp3", "0002-marketing.opus", "0002-marketing.xml"])
+        self.assertEqual(OggOpus(os.path.join(lib, "0002-marketing.opus"))["department"], ["marketing"])
+        self.assertEqual([e["department"] for e in json.loads(self.ct("list", "--json", check=0).stdout)],
+                         ["marketing", "marketing"])
+        self.ct("check", check=0)
+
+    def test_messages_in_russian_under_a_russian_locale(self):
+        ru = dict(os.environ, LC_ALL="", LC_MESSAGES="", LANG="ru_RU.UTF-8")
+        en = dict(os.environ, LC_ALL="C.UTF-8")
+        out = run(["-C", self.show, "import", self.wav, "--title", NASTY], env=ru, check=0).stdout
+        self.assertIn(f"импортирован выпуск 1 (0001-marketing, черновик): {NASTY}", out)
+        out = run(["-C", self.show, "list"], env=ru, check=0).stdout
+        self.assertIn("marketing   черновик", out)
+        self.assertIn("следующим выступает отдел sales", out)
+        self.assertIn("уже черновик: делать нечего", run(["-C", self.show, "unpublish", "1"], env=ru, check=0).stdout)
+        proc = run(["-C", self.show, "schedule", "1", "--at", "2020-01-01T10:00"], env=ru)
+        self.assertOneLineError(proc, 2, "--at 2020-01-01T10:00: это время уже прошло", "crosstalk publish 1")
+        proc = run(["-C", self.show, "import", self.wav, "--title", "Снова", "--department", "marketing"], env=ru)
+        self.assertOneLineError(proc, 2, "сейчас очередь отдела sales, а не marketing",
+                                "последним выступал отдел marketing (выпуск 1)", "--out-of-turn")
+        proc = run(["-C", self.show, "edit", "7", "--title", "x"], env=ru)
+        self.assertOneLineError(proc, 2, "выпуска «7» в этом подкасте нет (есть: 1)")
+        # The same refusal in English elsewhere; machine output stays as it is.
+        proc = run(["-C", self.show, "edit", "7", "--title", "x"], env=en)
+        self.assertOneLineError(proc, 2, "no episode '7' in this show (it has 1)")
+        listed = json.loads(run(["-C", self.show, "list", "--json"], env=ru, check=0).stdout)
+        self.assertEqual(listed[0]["state"], "draft")
+
     def test_the_date_tag_is_the_shows_local_date(self):
         self.imp("Поздно вечером")
         sidecar = os.path.join(self.show, "library", "0001-marketing.xml")

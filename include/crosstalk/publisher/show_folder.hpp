@@ -49,8 +49,13 @@ ShowLocation locate_show();
 boost::filesystem::path user_config_file();
 
 // Every sidecar in library/, sorted by number; a malformed one is an error
-// naming its file and line.
+// naming its file and line. A department change cut short after its new
+// sidecar (library/.pending-NEW naming the old stem) shows the new one.
 Result<std::vector<feed::Episode>> load_library(const ShowFolder& folder);
+
+// library/.pending-STEM: a change to several files of one episode under
+// way (workflow.cpp); after a department change it holds the old stem.
+boost::filesystem::path pending_marker(const ShowFolder& folder, const std::string& stem);
 
 // The highest episode number used by any file in library/ (sidecar or audio).
 int highest_number(const ShowFolder& folder, const std::vector<feed::Episode>& episodes);

@@ -96,6 +96,11 @@ Result<feed::Episode> delete_episode(const ShowFolder& folder, std::string_view 
 
 struct EditOptions {
   std::optional<std::string> title, description, host, note;
+  // Another department renames the episode's files (0007-sales.* →
+  // 0007-marketing.*); drafts and scheduled episodes only, and in turn
+  // (after the episode before it) unless `turns` allows otherwise.
+  std::optional<std::string> department;
+  Turns turns = Turns::Enforce;
   std::optional<std::vector<std::string>> chapter_titles;  // one per chapter, in order
   // Asked under the lock, with the episode as it is then (e.g. "only the
   // host's own drafts"): an error refuses the edit.
@@ -117,6 +122,10 @@ Result<void> check_department(const feed::Show& show, const std::string& id);
 // Refuses a department out of turn (unless allowed), naming who spoke last.
 Result<void> check_turn(const feed::Show& show, const std::vector<feed::Episode>& episodes,
                         const std::string& department, Turns turns);
+// The same for episode `number` moving to `department`: the turn as it was
+// when it came (the one after the episode before it).
+Result<void> check_turn_at(const feed::Show& show, const std::vector<feed::Episode>& episodes, int number,
+                           const std::string& department, Turns turns);
 
 // Titles may not be empty or only spaces.
 Result<void> check_title(const std::string& title);
@@ -129,6 +138,9 @@ Result<void> check_text(std::string_view field, std::string_view value);
 // Under the lock: tags both renditions of `e` as its sidecar says, and saves
 // the sidecar with their new sizes.
 Result<void> retag_episode(const ShowFolder& folder, feed::Episode& e);
+// The same for an episode that was `was` (its files under was.stem()):
+// after a department change the files are renamed, crash-safely.
+Result<void> rewrite_episode(const ShowFolder& folder, const feed::Episode& was, feed::Episode& e);
 // Under the lock: finishes what a crash cut short (library/.pending-STEM):
 // retags from the sidecar, or removes the audio of an addition that never
 // got its sidecar. `build` calls it first.
