@@ -1,4 +1,5 @@
 // staff add/list/revoke on staff.xml, under the show lock.
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/staff.hpp"
 
 #include "crosstalk/publisher/audit.hpp"
@@ -39,12 +40,12 @@ Result<NewStaffMember> add_staff(const ShowFolder& folder, std::string_view name
   for (const auto& s : *list) {
     const bool clash = s.name == email || (!s.email.empty() && (s.email == name || s.email == email));
     if (clash && s.name != name)
-      return bad_input("'" + std::string(email.empty() ? name : email) + "' is " + s.name +
-                       "'s name or e-mail already; give each person their own");
+      return bad_input(i18n::tr("'{1}' is {2}'s name or e-mail already; give each person their own",
+                                email.empty() ? name : email, s.name));
   }
   if (std::any_of(list->begin(), list->end(), [&](const auto& s) { return s.name == name; }))
-    return bad_input("'" + std::string(name) +
-                     "' has a studio account already; 'crosstalk staff revoke' it first to issue a new link");
+    return bad_input(i18n::tr("'{1}' has a studio account already; 'crosstalk staff revoke' it first to issue a new link",
+                              name));
   auto token = util::random_token(32);
   if (!token) return std::unexpected(token.error());
   NewStaffMember out{{std::string(name), role, std::string(department), std::string(email), util::sha256_hex(*token), now},

@@ -93,6 +93,7 @@ class RecordSocket : public std::enable_shared_from_this<RecordSocket<Stream>> {
                  [&accounts = ctx.api.accounts(), hash = who.member.token_sha256] { return accounts.still_there(hash); }) {}
 
   void run(http::request<http::string_body> req) {
+    channel_.set_language(Api::language(header(req, "Accept-Language")));
     beast::get_lowest_layer(ws_).expires_never();
     // The page pings every 2 s: 10 s of silence is a dropped connection.
     websocket::stream_base::timeout t{std::chrono::seconds(10), std::chrono::seconds(10), false};

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/workflow.hpp"
 #include "crosstalk/studio/api.hpp"
 
@@ -74,9 +75,9 @@ RecordChannel::Out RecordChannel::start(const std::string& text) {
 
 RecordChannel::Out RecordChannel::attach(const std::string& id) {
   auto recording = recordings_.find(id);
-  if (!recording) return {{error_message("unknown", "no recording " + id + " in this studio")}, true};
+  if (!recording) return {{error_message("unknown", i18n::tr("no recording {1} in this studio", id))}, true};
   if (who_.member.role != feed::Role::Comms && recording->owner_hash() != who_.member.token_sha256)
-    return {{error_message("forbidden", "not your recording")}, true};
+    return {{error_message("forbidden", i18n::tr("not your recording"))}, true};
   recording_ = recording;
   recording_->attach();
   acked_ = static_cast<std::int64_t>(recording_->next_seq()) - 1;
@@ -92,14 +93,15 @@ RecordChannel::Out RecordChannel::taken(Recording::Taken t) {
     case Recording::Taken::Ok:
     case Recording::Taken::Duplicate: return {};
     case Recording::Taken::Gap:
-      return {{error_message("gap", "a message is missing: reattach and resend from the last acknowledgement")}, true};
+      return {{error_message("gap", i18n::tr("a message is missing: reattach and resend from the last acknowledgement"))}, true};
     case Recording::Taken::Refused:
-      return {{error_message("refused", "the recording takes no more audio (stopped, or too far behind)")}, true};
+      return {{error_message("refused", i18n::tr("the recording takes no more audio (stopped, or too far behind)"))}, true};
   }
   return {};
 }
 
 RecordChannel::Out RecordChannel::on_text(std::string_view message) {
+  const i18n::ScopedLanguage scope(language_);
   json j = json::parse(message, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("type") || !j["type"].is_string())
     return {{error_message("bad-input", "not a studio message")}, true};
@@ -107,7 +109,7 @@ RecordChannel::Out RecordChannel::on_text(std::string_view message) {
   if (type == "ping") return {{ack()}, false};
   if (!recording_) {
     if ((type == "start" || type == "attach") && !still_allowed_())
-      return {{error_message("forbidden", "your studio access was revoked; ask comms")}, true};
+      return {{error_message("forbidden", i18n::tr("your studio access was revoked; ask comms"))}, true};
     if (type == "start") return start(std::string(message));
     if (type == "attach") return attach(text_field(j, "id"));
     return {{error_message("bad-input", "start or attach a recording first")}, true};
@@ -129,6 +131,7 @@ RecordChannel::Out RecordChannel::on_text(std::string_view message) {
 }
 
 RecordChannel::Out RecordChannel::on_binary(std::span<const std::uint8_t> message) {
+  const i18n::ScopedLanguage scope(language_);
   if (!recording_) return {{error_message("bad-input", "start or attach a recording first")}, true};
   const std::size_t frame = sizeof(float) * static_cast<std::size_t>(recording_->channels());
   if (message.size() < 4 || (message.size() - 4) % frame != 0)
@@ -141,6 +144,7 @@ RecordChannel::Out RecordChannel::on_binary(std::span<const std::uint8_t> messag
 }
 
 RecordChannel::Out RecordChannel::on_tick() {
+  const i18n::ScopedLanguage scope(language_);
   Out out;
   if (!recording_) return out;
   const std::int64_t received = static_cast<std::int64_t>(recording_->next_seq()) - 1;

@@ -137,6 +137,12 @@ TEST_F(StudioFixture, TheSocketDropsDuplicatesRefusesGapsAndDeliversTheEpisode) 
     EXPECT_TRUE(refused.close);
     EXPECT_NE(refused.replies.at(0).find("forbidden"), std::string::npos);
   }
+  {  // in the page's language
+    studio::RecordChannel russian(recordings, *who, folder.root.string(), [] { return false; });
+    russian.set_language("ru");
+    auto refused = russian.on_text(R"({"type":"attach","id":"rec-x"})");
+    EXPECT_NE(refused.replies.at(0).find("ваш доступ к студии отозван"), std::string::npos) << refused.replies.at(0);
+  }
   for (std::uint32_t seq = 0; seq < 10; ++seq) EXPECT_FALSE(channel.on_binary(block(seq, 4410, 0.1f)).close);
   EXPECT_FALSE(channel.on_binary(block(3, 4410, 0.9f)).close);  // resent after a reconnect: dropped
   auto gap = channel.on_binary(block(12, 4410, 0.1f));

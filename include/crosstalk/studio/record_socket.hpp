@@ -30,6 +30,8 @@ class RecordChannel {
     std::vector<std::string> replies;  // JSON text messages
     bool close = false;                // a protocol error: close the socket
   };
+  // The language of the messages (Api::language of the page's Accept-Language).
+  void set_language(std::string language) { language_ = std::move(language); }
   Out on_text(std::string_view message);
   Out on_binary(std::span<const std::uint8_t> message);
   // About four times a second: acknowledgements and the recording's state.
@@ -48,6 +50,7 @@ class RecordChannel {
   std::shared_ptr<Recording> recording_;
   std::int64_t acked_ = -1;
   RecordingState reported_ = RecordingState::Recording;
+  std::string language_ = "en";
 };
 
 }  // namespace crosstalk::studio
