@@ -12,6 +12,8 @@
 #include <map>
 #include <mutex>
 
+#include "russian_time.hpp"
+
 namespace crosstalk::feed {
 
 namespace {
@@ -54,14 +56,38 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
 
 // YYYY-MM-DD(T| )HH:MM[:SS][Z|±HH[:]MM]: parsed by hand (std::regex is slow,
 // and sidecars hold thousands of times).
+namespace {
+
+// The Russian forms (russian_time.cpp), tried when ISO 8601 does not fit.
+// Without a year: this year's date in the zone, or next year's when that
+// has passed.
+Result<Time> parse_russian_time(std::string_view s, std::string_view zone, const std::string& hint) {
+  auto z = zone_of(zone);
+  if (!z) return std::unexpected(z.error());
+  const auto local_now = (*z)->to_local(now());
+  const int year = static_cast<int>(date::year_month_day{std::chrono::floor<date::days>(local_now)}.year());
+  auto russian = detail::russian_time(s, year);
+  if (!russian) return bad_input(hint);
+  auto t = parse_time(russian->iso, zone);
+  if (t && !russian->year_given && *t < now()) {
+    auto next = detail::russian_time(s, year + 1);
+    if (next) return parse_time(next->iso, zone);
+  }
+  if (!t) return bad_input("'" + std::string(s) + "': " + t.error().message);
+  return t;
+}
+
+}  // namespace
+
 Result<Time> parse_time(std::string_view s, std::string_view zone) {
   const std::string hint = "'" + std::string(s) +
-                           "' is not a time; use ISO 8601 like 2026-12-01T10:00 or 2026-12-01T10:00+03:00";
+                           "' is not a time; use ISO 8601 like 2026-12-01T10:00 or 2026-12-01T10:00+03:00, "
+                           "or 01.12.2026 10:00, or 1 декабря 10:00";
   int y, mo, d, h, mi, sec = 0;
   if (!digits(s, 0, 4, y) || s.size() < 16 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
       !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2, h) || s[13] != ':' ||
       !digits(s, 14, 2, mi))
-    return bad_input(hint);
+    return parse_russian_time(s, zone, hint);
   std::size_t pos = 16;
   if (pos < s.size() && s[pos] == ':') {
     if (!digits(s, pos + 1, 2, sec)) return bad_input(hint);

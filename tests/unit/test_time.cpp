@@ -40,7 +40,7 @@ TEST(Time, SkippedAndRepeatedWallTimesAreRefusedWithAHint) {
 
 TEST(Time, BadTextAndZones) {
   for (const char* bad : {"", "tomorrow", "2026-13-01T10:00", "2026-02-30T10:00", "2026-12-01T25:00",
-                          "2026-12-01", "01.12.2026 10:00", "2026-12-01T10:00+25:00"}) {
+                          "2026-12-01", "01.12.2026", "2026-12-01T10:00+25:00"}) {
     auto t = parse_time(bad, "UTC");
     EXPECT_FALSE(t) << bad;
     if (!t) {
@@ -66,4 +66,28 @@ TEST(Time, SignsAreNotDigits) {
   for (const char* text : {"2026-12-01T-1:00", "2026-12-01T10:-1", "2026-12-01T10:00:-1", "2026-12-01T10:00+-1:00",
                            "2026-12-01T10:00-0-30", "-999-12-01T10:00", "2026-12-+1T10:00", "2026-12-01T+1:00"})
     EXPECT_FALSE(parse_time(text, "UTC")) << text;
+}
+
+TEST(Time, RussianFormsAsStaffWriteThem) {
+  EXPECT_EQ(utc("01.12.2026 10:00", "Europe/Moscow"), "2026-12-01T07:00:00Z");
+  EXPECT_EQ(utc("1.12.2026, 10:00", "Europe/Moscow"), "2026-12-01T07:00:00Z");
+  EXPECT_EQ(utc("01.12.2026 в 9:05", "Europe/Moscow"), "2026-12-01T06:05:00Z");
+  EXPECT_EQ(utc("1 декабря 2026 10:00", "Europe/Moscow"), "2026-12-01T07:00:00Z");
+  EXPECT_EQ(utc("1 декабря 2026 г. в 10:00", "Europe/Moscow"), "2026-12-01T07:00:00Z");
+  EXPECT_EQ(utc("1 Декабря 2026, 10:00", "Europe/Moscow"), "2026-12-01T07:00:00Z");
+  EXPECT_EQ(utc("15 мая 2027 10:00", "Europe/Moscow"), "2027-05-15T07:00:00Z");
+  EXPECT_EQ(utc("3 марта 2027 10:00", "Europe/Moscow"), "2027-03-03T07:00:00Z");
+  EXPECT_EQ(utc("3 МАР. 2027 10:00", "Europe/Moscow"), "2027-03-03T07:00:00Z");
+  // Daylight saving as for ISO: Berlin's spring jump has no 02:30.
+  EXPECT_NE(utc("29 марта 2026 02:30", "Europe/Berlin").find("does not exist"), std::string::npos);
+  // No year: the next such day (this year's, or next year's once it has passed).
+  auto t = parse_time("1 января 00:00", "UTC");
+  ASSERT_TRUE(t);
+  EXPECT_GT(*t, now());
+  EXPECT_LE(*t, now() + std::chrono::hours(24 * 366));
+  for (const char* bad : {"32.12.2026 10:00", "1 смарта 10:00", "1 декабря", "01.12.2026", "1 декабря 25:00"}) {
+    auto r = parse_time(bad, "Europe/Moscow");
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message.find("1 декабря 10:00"), std::string::npos) << r.error().message;
+  }
 }

@@ -18,8 +18,10 @@ using Time = std::chrono::sys_seconds;
 Result<void> check_time_zone(std::string_view zone);
 
 // "2026-12-01T10:00", "2026-12-01T10:00:30", "2026-12-01 10:00",
-// "2026-12-01T10:00+03:00", "2026-12-01T07:00Z". A wall time that does not
-// exist (skipped by DST) or is ambiguous (repeated) is refused with a hint.
+// "2026-12-01T10:00+03:00", "2026-12-01T07:00Z"; and as Russian staff write
+// them: "01.12.2026 10:00", "1 декабря 10:00" (no year: the next 1 December),
+// "1 декабря 2026 г. в 10:00". A wall time that does not exist (skipped by
+// DST) or is ambiguous (repeated) is refused with a hint.
 Result<Time> parse_time(std::string_view text, std::string_view zone);
 
 std::string format_utc(Time t);                                // 2026-12-01T07:00:00Z
