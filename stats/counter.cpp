@@ -99,6 +99,15 @@ void Counter::add(const LogRecord& r) {
                                app_index(cached->second.app)});
 }
 
+void Counter::reset() {
+  downloads.clear();
+  apps.assign(1, "");
+  windows.clear();
+  tally = Tally{};
+  latest = 0;
+  since_prune_ = 0;
+}
+
 void Counter::prune() {
   since_prune_ = 0;
   std::erase_if(windows,

@@ -19,6 +19,7 @@
 #include "crosstalk/stats/report.hpp"
 #include "crosstalk/stats/state.hpp"
 #include "crosstalk/stats/stats.hpp"
+#include "crosstalk/util/platform.hpp"
 #include "crosstalk/util/token.hpp"
 #include "private_show.hpp"
 #include "temp_dir.hpp"
@@ -308,11 +309,22 @@ TEST(StatsRules, StateRoundTripsAndContinuesLikeAFullRecount) {
     first.add(rec);
   }
   stats::FileMarks marks{{42, 17}};
-  const std::string saved = stats::encode_state(marks, 7, files(), first);
+  const std::string saved = stats::encode_state(marks, 7, files(), first, 99);
+  const std::string journal =
+      stats::encode_journal_header(99) + stats::encode_downloads(first.downloads, 0);
   stats::Counter second(files(), stats::Agents::builtin());
   auto restored = stats::decode_state(saved, 7, files(), second);
   ASSERT_TRUE(restored);
   EXPECT_EQ(restored->marks, marks);
+  EXPECT_EQ(restored->generation, 99u);
+  ASSERT_EQ(restored->downloads, first.downloads.size());
+  // A torn record after the valid ones is ignored; another generation's journal is not this one.
+  ASSERT_TRUE(stats::decode_journal(journal + "torn", 99, restored->downloads, second.downloads));
+  EXPECT_EQ(second.downloads, first.downloads);
+  std::vector<stats::Download> other;
+  EXPECT_FALSE(stats::decode_journal(journal, 98, restored->downloads, other));
+  EXPECT_FALSE(
+      stats::decode_journal(journal.substr(0, journal.size() - 1), 99, restored->downloads, other));
   for (std::size_t i = 17; i < texts.size(); ++i) {
     ASSERT_TRUE(stats::parse_line(texts[i], rec));
     second.add(rec);
@@ -511,4 +523,69 @@ TEST_F(StatsShow, TheDepartmentMatrix) {
   EXPECT_EQ(page.find("href="), std::string::npos);
   EXPECT_EQ(page.find("<script"), std::string::npos);
   EXPECT_NE(stats::render_json(*report).find("\"share\": 0.5"), std::string::npos);
+}
+
+TEST_F(StatsShow, IncrementalRunsMatchAFullRecountThroughRotationACrashAndATornJournal) {
+  // Four days of listens by six subscribers and anonymous clients, in ranges, spread over runs.
+  std::vector<std::string> text;
+  const char* people[] = {"m0", "m1", "s0", "s1", "s2", "s3"};
+  for (int i = 0; i < 240; ++i) {
+    Req r = heard(people[i % 6], 1 + i % 3, T0 + i * 1500);
+    if (i % 4 == 0) r.subscriber = "-", r.client = "10.2.0." + std::to_string(i % 11);
+    r.status = 206;
+    r.range = "bytes=" + std::to_string((i % 5) * 60'000) + "-";
+    r.bytes = 70'000;
+    text.push_back(line(r) + "\n");
+  }
+  auto slice = [&](std::size_t from, std::size_t to) {
+    std::string s;
+    for (std::size_t i = from; i < to; ++i) s += text[i];
+    return s;
+  };
+  const fs::path log = dir / "access.log";
+  stats::RunOptions run;
+  run.logs = {log};
+  stats::ReportOptions options;
+  options.period = stats::Period::Day;
+  auto figures = [&](const stats::RunOptions& how) {
+    auto r = stats::run_stats(folder, how, options);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? stats::render_json(*r) : std::string();
+  };
+  write(log, slice(0, 50));
+  figures(run);
+  write(log, slice(50, 90), "a");
+  figures(run);
+  // Rotated and compressed, a new log: only the new lines are read.
+  write(log, slice(90, 100), "a");
+  fs::rename(log, dir / "access.log.1");
+  gzip(dir / "access.log.1", dir / "access.log.1.gz");
+  write(log, slice(100, 140));
+  figures(run);
+  const fs::path state = stats::state_file(folder), journal = stats::journal_file(folder);
+  // Nothing new: the state is not rewritten (same inode: no temp + rename).
+  const auto inode = util::platform::stat_stamp(state)->inode;
+  figures(run);
+  EXPECT_EQ(util::platform::stat_stamp(state)->inode, inode);
+  // A run that dies after appending to the journal, before replacing the state: the next run
+  // reads those lines again and cuts the journal's extra records.
+  fs::copy_file(state, dir / "old-state");
+  write(log, slice(140, 200), "a");
+  figures(run);
+  fs::remove(state);
+  fs::copy_file(dir / "old-state", state);
+  write(log, slice(200, 220), "a");
+  figures(run);
+  // A torn record at the journal's end (a crash mid-append) is ignored.
+  write(journal, "torn", "a");
+  write(log, slice(220, 240), "a");
+  const std::string incremental = figures(run);
+  stats::RunOptions full = run;
+  full.full = true;
+  const std::string recount = figures(full);
+  EXPECT_EQ(incremental, recount);
+  EXPECT_NE(recount.find("\"read\": 240"), std::string::npos) << recount.substr(0, 2000);
+  // A damaged journal (another generation) is a recount, with the same figures.
+  write(journal, "CTDOWN01xxxxxxxx");
+  EXPECT_EQ(figures(run), recount);
 }

@@ -60,6 +60,8 @@ class Counter {
 
   void add(const LogRecord& record);
   void add_malformed() { ++tally.lines, ++tally.malformed; }
+  // Forgets everything counted (as newly made).
+  void reset();
   // Forgets windows that can no longer change (24 h and an hour's slack for
   // lines written out of order before the latest time seen).
   void prune();

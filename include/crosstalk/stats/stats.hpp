@@ -14,8 +14,9 @@
 
 namespace crosstalk::stats {
 
-// .stats-state in the show folder.
+// .stats-state and its journal, .stats-downloads, in the show folder (state.hpp).
 boost::filesystem::path state_file(const publisher::ShowFolder& folder);
+boost::filesystem::path journal_file(const publisher::ShowFolder& folder);
 
 // The bytes before the audio: Ogg pages up to the first with a granule
 // (OpusHead, OpusTags), or an MP3's ID3v2 tag; 0 when unreadable.
