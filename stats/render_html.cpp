@@ -139,6 +139,9 @@ td:first-child,th:first-child{text-align:left}svg{display:block;margin:1em 0}</s
        "</strong> listeners. Counted by the IAB podcast measurement rules (one per listener and "
        "episode a day, "
        "at least a minute of audio; bots filtered).</p>\n";
+  if (r.unrealistic_volume)
+    s += "<p>Not counted: " + std::to_string(r.unrealistic_volume) +
+         " downloads from addresses that made more than a listener plausibly can in a day.</p>\n";
   if (!r.matrix.empty()) {
     s += "<h2>Who heard whom</h2>\n<p>Rows: the listeners' department. Columns: the episodes' "
          "department. Each cell: "

@@ -119,6 +119,7 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
   const auto& all = counter.downloads;
   std::int64_t first = 0, last = 0;
   for (const Download& d : all) {
+    if (counter.excluded(d)) continue;
     if (first == 0 || d.time < first) first = d.time;
     last = std::max(last, d.time);
   }
@@ -190,6 +191,10 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     heard_now.clear();
     for (auto i = groups.start[g]; i < groups.start[g + 1]; ++i) {
       const Download& d = counter.downloads[groups.order[i]];
+      if (counter.excluded(d)) {
+        rep.unrealistic_volume += d.time >= rep.from && d.time < rep.to;
+        continue;
+      }
       auto ep = episode_index.find(d.episode);
       if (ep != episode_index.end()) {
         const EpisodeRow& row = rep.episodes[ep->second];

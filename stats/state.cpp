@@ -8,8 +8,8 @@ namespace crosstalk::stats {
 
 namespace {
 
-constexpr char kMagic[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '2'};
-constexpr char kJournalMagic[8] = {'C', 'T', 'D', 'O', 'W', 'N', '0', '1'};
+constexpr char kMagic[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '3'};
+constexpr char kJournalMagic[8] = {'C', 'T', 'D', 'O', 'W', 'N', '0', '2'};
 
 struct Writer {
   std::string out;
@@ -85,6 +85,10 @@ std::string encode_state(const FileMarks& marks, std::uint64_t rules, const File
       for (const auto& [a, b] : ranges) w.put(a), w.put(b);
     }
   }
+  w.put<std::uint64_t>(c.address_days.size());
+  for (const auto& [at, n] : c.address_days) w.put(at.address), w.put(at.day), w.put(n);
+  w.put<std::uint64_t>(c.over_limit.size());
+  for (const AddressDay& at : c.over_limit) w.put(at.address), w.put(at.day);
   return std::move(w.out);
 }
 
@@ -128,6 +132,17 @@ std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules
       }
     c.windows.emplace(key, std::move(win));
   }
+  c.address_days.clear();
+  for (auto n = r.count(20); r.ok && n > 0; --n) {
+    AddressDay at{r.get<std::uint64_t>(), r.get<std::int64_t>()};
+    c.address_days[at] = r.get<std::uint32_t>();
+  }
+  c.over_limit.clear();
+  for (auto n = r.count(16); r.ok && n > 0; --n) {
+    AddressDay at{r.get<std::uint64_t>(), r.get<std::int64_t>()};
+    c.over_limit.push_back(at);
+  }
+  if (!std::is_sorted(c.over_limit.begin(), c.over_limit.end())) return std::nullopt;
   if (!r.ok || !r.in.empty()) return std::nullopt;
   return out;
 }
@@ -144,7 +159,8 @@ std::string encode_downloads(const std::vector<Download>& downloads, std::size_t
   w.out.reserve((downloads.size() - std::min(from, downloads.size())) * kJournalRecord);
   for (std::size_t i = from; i < downloads.size(); ++i) {
     const Download& d = downloads[i];
-    w.put(d.time), w.put(d.listener), w.put(d.episode), w.put(d.mp3), w.put(d.app);
+    w.put(d.time), w.put(d.listener), w.put(d.address), w.put(d.episode), w.put(d.mp3),
+        w.put(d.app);
     w.put<std::uint16_t>(0);
   }
   return std::move(w.out);
@@ -163,6 +179,7 @@ bool decode_journal(std::string_view bytes, std::uint64_t generation, std::uint6
     Download d;
     d.time = r.get<std::int64_t>();
     d.listener = r.get<std::uint64_t>();
+    d.address = r.get<std::uint64_t>();
     d.episode = r.get<std::int32_t>();
     d.mp3 = r.get<std::uint8_t>();
     d.app = r.get<std::uint8_t>();

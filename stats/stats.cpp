@@ -87,7 +87,9 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
     agents_text = *text;
   }
   const Agents& agents = own ? *own : Agents::builtin();
-  const std::uint64_t rules = fnv1a(agents_text);
+  // What the counting was made with: another agent list or volume limit recounts.
+  const std::uint64_t rules =
+      fnv1a("max-per-address-day " + std::to_string(run.max_per_address_day), fnv1a(agents_text));
   const FileTable files = episode_files(folder, *episodes);
 
   std::vector<fs::path> logs;
@@ -102,7 +104,7 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
 
   auto lock = publisher::lock_show(folder);
   if (!lock) return std::unexpected(lock.error());
-  Counter counter(files, agents);
+  Counter counter(files, agents, run.max_per_address_day);
   const StorePaths paths{state_file(folder), journal_file(folder)};
   Store store = run.full ? new_store() : load_store(paths, rules, files, counter);
   const FileMarks marks_before = store.marks;

@@ -589,3 +589,59 @@ TEST_F(StatsShow, IncrementalRunsMatchAFullRecountThroughRotationACrashAndATornJ
   write(journal, "CTDOWN01xxxxxxxx");
   EXPECT_EQ(figures(run), recount);
 }
+
+TEST_F(StatsShow, AddressesWithUnrealisticVolumeAreFilteredPerDay) {
+  // Day 1: 10.3.0.1 downloads episode 1 with 51 agents (51 anonymous listeners: over the limit of
+  // 50), and two subscribers listen from the same address (people: never filtered by address).
+  // Day 2: the same address with 50 agents (at the limit: counted). 10.3.0.2: 2 agents on day 1.
+  std::string text;
+  auto anonymous = [](const std::string& client, int agent, std::int64_t at) {
+    Req r;
+    r.time = at;
+    r.client = client;
+    r.path = "/s/[token]/episodes/0001-marketing.opus";
+    r.agent = "AntennaPod/3.4." + std::to_string(agent);
+    return r;
+  };
+  for (int i = 0; i < 51; ++i) text += line(anonymous("10.3.0.1", i, T0 + i)) + "\n";
+  for (const char* who : {"s0", "m0"}) {
+    Req r = heard(who, 1, T0 + 100);
+    r.client = "10.3.0.1";
+    text += line(r) + "\n";
+  }
+  for (int i = 0; i < 2; ++i) text += line(anonymous("10.3.0.2", i, T0 + 200 + i)) + "\n";
+  for (int i = 0; i < 50; ++i) text += line(anonymous("10.3.0.1", i, T0 + 86400 + i)) + "\n";
+  write(dir / "access.log", text);
+  stats::RunOptions run;
+  run.logs = {dir / "access.log"};
+  stats::ReportOptions options;
+  options.period = stats::Period::Day;
+  options.from = T0 - T0 % 86400;
+  options.to = *options.from + 3 * 86400;
+  auto report = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->tally.counted, 51u + 2 + 2 + 50);
+  EXPECT_EQ(report->unrealistic_volume, 51u);
+  EXPECT_EQ(report->downloads, 2u + 2 + 50);
+  ASSERT_EQ(report->series.size(), 3u);
+  EXPECT_EQ(report->series[0].downloads, 4u);  // s0, m0 and 10.3.0.2's two
+  EXPECT_EQ(report->series[1].downloads, 50u);
+  EXPECT_NE(stats::render_json(*report).find("\"unrealistic_volume\": 51"), std::string::npos);
+  // Lines read in two runs (the limit crossed in the second) count the same.
+  const auto cut = text.find("AntennaPod/3.4.30");
+  const auto next_line = text.find('\n', cut) + 1;
+  write(dir / "access.log", text.substr(0, next_line));
+  run.full = true;
+  ASSERT_TRUE(stats::run_stats(folder, run, options));
+  write(dir / "access.log", text.substr(next_line), "a");
+  run.full = false;
+  auto twice = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(stats::render_json(*twice), stats::render_json(*report));
+  // No limit: every download counts; the state made with the limit is not reused.
+  run.max_per_address_day = 0;
+  auto unlimited = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(unlimited);
+  EXPECT_EQ(unlimited->unrealistic_volume, 0u);
+  EXPECT_EQ(unlimited->downloads, 105u);
+}

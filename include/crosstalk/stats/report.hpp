@@ -54,8 +54,10 @@ struct Report {
   std::vector<feed::Department> departments;  // the matrix's rows and columns (private shows)
   std::vector<std::vector<MatrixCell>> matrix;
   std::uint64_t unknown_subscriber_downloads =
-      0;                             // by people no longer (or never) in subscribers.xml
-  std::vector<NamedListener> names;  // only when show.xml allows it
+      0;                                 // by people no longer (or never) in subscribers.xml
+  std::uint64_t unrealistic_volume = 0;  // downloads of the period not counted: their address
+                                         // made too many that day (kMaxDownloadsPerAddressDay)
+  std::vector<NamedListener> names;      // only when show.xml allows it
   Tally tally;
 };
 

@@ -41,7 +41,7 @@ std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules
 
 // The journal: its header, records, and reading back `count` records of
 // generation `generation` (false when it is another journal or too short).
-constexpr std::size_t kJournalHeader = 16, kJournalRecord = 24;
+constexpr std::size_t kJournalHeader = 16, kJournalRecord = 32;
 std::string encode_journal_header(std::uint64_t generation);
 std::string encode_downloads(const std::vector<Download>& downloads, std::size_t from);
 bool decode_journal(std::string_view bytes, std::uint64_t generation, std::uint64_t count,

@@ -30,6 +30,7 @@ struct RunOptions {
   std::vector<boost::filesystem::path> logs;      // each with its rotated siblings
   bool full = false;                              // forget the state: read every log from its start
   std::optional<boost::filesystem::path> agents;  // another agent list than the built-in one
+  std::uint32_t max_per_address_day = kMaxDownloadsPerAddressDay;  // 0: no volume rule
 };
 
 // Reads what is new in the logs, updates the state (under the show lock),
