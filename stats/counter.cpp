@@ -58,9 +58,8 @@ std::uint64_t add_range(std::vector<std::pair<std::uint64_t, std::uint64_t>>& ra
 Counter::Counter(FileTable files, const Agents& agents, std::uint32_t max_per_address_day)
     : files_(std::move(files)), agents_(agents), max_per_address_day_(max_per_address_day) {}
 
-bool Counter::excluded(const Download& d) const {
-  return d.address != 0 && !over_limit.empty() &&
-         std::binary_search(over_limit.begin(), over_limit.end(),
+bool Counter::over(const Download& d) const {
+  return std::binary_search(over_limit.begin(), over_limit.end(),
                             AddressDay{d.address, d.time / kWindow});
 }
 

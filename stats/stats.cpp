@@ -107,6 +107,7 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   Counter counter(files, agents, run.max_per_address_day);
   const StorePaths paths{state_file(folder), journal_file(folder)};
   Store store = run.full ? new_store() : load_store(paths, rules, files, counter);
+  if (run.report_only) return make_report(folder.show, *episodes, *subscribers, counter, options);
   const FileMarks marks_before = store.marks;
   const std::uint64_t lines_before = counter.tally.lines;
   LogRecord record;

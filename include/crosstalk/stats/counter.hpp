@@ -111,12 +111,15 @@ class Counter {
   // with the windows), and the (address, day) pairs over the limit, sorted.
   std::unordered_map<AddressDay, std::uint32_t, AddressDayHash> address_days;
   std::vector<AddressDay> over_limit;
-  bool excluded(const Download& d) const;
+  bool excluded(const Download& d) const {
+    return d.address != 0 && !over_limit.empty() && over(d);
+  }
   Tally tally;
   std::int64_t latest = 0;  // the latest time seen
 
  private:
   std::uint8_t app_index(std::string_view user_agent);
+  bool over(const Download& d) const;  // its (address, day) is in over_limit
 
   FileTable files_;
   const Agents& agents_;

@@ -76,5 +76,8 @@ std::string render_table(const Report& report);
 std::string render_json(const Report& report);
 std::string render_csv(const Report& report);
 std::string render_html(const Report& report);
+// The page's content without the document around it (its heading, styles):
+// for a page that has its own, as the comms desk's.
+std::string render_html_body(const Report& report);
 
 }  // namespace crosstalk::stats

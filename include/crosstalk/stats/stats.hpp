@@ -27,8 +27,9 @@ FileTable episode_files(const publisher::ShowFolder& folder,
                         const std::vector<feed::Episode>& episodes);
 
 struct RunOptions {
-  std::vector<boost::filesystem::path> logs;      // each with its rotated siblings
-  bool full = false;                              // forget the state: read every log from its start
+  std::vector<boost::filesystem::path> logs;  // each with its rotated siblings
+  bool full = false;                          // forget the state: read every log from its start
+  bool report_only = false;  // no logs read, nothing written: what earlier runs counted
   std::optional<boost::filesystem::path> agents;  // another agent list than the built-in one
   std::uint32_t max_per_address_day = kMaxDownloadsPerAddressDay;  // 0: no volume rule
 };
