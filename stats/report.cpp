@@ -29,11 +29,12 @@ class Distinct {
   std::vector<std::uint64_t> count_;
 };
 
-// Indices of `downloads` grouped by listener (a counting sort over dense
-// listener numbers, in the downloads' order within each): group g is
-// order[start[g] .. start[g + 1]).
+// The downloads grouped by listener (a counting sort over dense listener
+// numbers, in the downloads' order within each), copied so that the pass
+// over them reads memory in order: group g is items[start[g] .. start[g + 1]).
 struct ByListener {
-  std::vector<std::uint32_t> order, start;
+  std::vector<Download> items;
+  std::vector<std::uint32_t> start;
   std::vector<std::uint64_t> key;  // the listener of each group
 };
 ByListener group_by_listener(const std::vector<Download>& downloads) {
@@ -50,9 +51,8 @@ ByListener group_by_listener(const std::vector<Download>& downloads) {
   for (auto g : of) ++out.start[g + 1];
   for (std::size_t g = 0; g < out.key.size(); ++g) out.start[g + 1] += out.start[g];
   std::vector<std::uint32_t> next(out.start.begin(), out.start.end() - 1);
-  out.order.resize(downloads.size());
-  for (std::size_t i = 0; i < downloads.size(); ++i)
-    out.order[next[of[i]]++] = static_cast<std::uint32_t>(i);
+  out.items.resize(downloads.size());
+  for (std::size_t i = 0; i < downloads.size(); ++i) out.items[next[of[i]]++] = downloads[i];
   return out;
 }
 
@@ -190,7 +190,7 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     }
     heard_now.clear();
     for (auto i = groups.start[g]; i < groups.start[g + 1]; ++i) {
-      const Download& d = counter.downloads[groups.order[i]];
+      const Download& d = groups.items[i];
       if (counter.excluded(d)) {
         rep.unrealistic_volume += d.time >= rep.from && d.time < rep.to;
         continue;
