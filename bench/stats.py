@@ -132,15 +132,20 @@ summary = subprocess.run(stats + ["--json"], capture_output=True, text=True).std
 j = json.loads(summary)
 print(f"counted: {j['downloads']} downloads, {j['listeners']} listeners, {len(j['episodes'])} episodes")
 
-incremental = []
 more, day = [], 365
-for k in range(3):  # the days after the year, in order, 10,000 lines at a time
+def append_10000():
+    """The days after the year, in order, 10,000 lines at a time."""
+    global more, day
     while len(more) < 10_000:
         more += day_lines(day)
         day += 1
     with open(log, "a", encoding="utf-8") as f:
         f.writelines(more[:10_000])
     more = more[10_000:]
+
+incremental = []
+for k in range(3):
+    append_10000()
     incremental.append(timed(stats)[0])
 nothing_new = [timed(stats)[0] for _ in range(3)]
 start = [timed([BIN, "--version"])[0] for _ in range(5)]
@@ -180,12 +185,7 @@ try:
         sys.exit(f"studio: {res.status} {body[:500]}")
     desk = []
     for k in range(3):
-        while len(more) < 10_000:
-            more += day_lines(day)
-            day += 1
-        with open(log, "a", encoding="utf-8") as f:
-            f.writelines(more[:10_000])
-        more = more[10_000:]
+        append_10000()
         t = time.perf_counter()
         res, body = request("GET", everything, headers=cookie)
         desk.append(time.perf_counter() - t)

@@ -174,7 +174,7 @@ bool decode_journal(std::string_view bytes, std::uint64_t generation, std::uint6
   Reader r{bytes.substr(sizeof kJournalMagic)};
   if (r.get<std::uint64_t>() != generation || count > r.in.size() / kJournalRecord) return false;
   out.clear();
-  out.reserve(count);
+  out.reserve(count + count / 4 + 1024);  // room for the run's new downloads: no reallocation
   for (auto n = count; n > 0; --n) {
     Download d;
     d.time = r.get<std::int64_t>();
