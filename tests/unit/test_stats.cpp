@@ -645,3 +645,42 @@ TEST_F(StatsShow, AddressesWithUnrealisticVolumeAreFilteredPerDay) {
   EXPECT_EQ(unlimited->unrealistic_volume, 0u);
   EXPECT_EQ(unlimited->downloads, 105u);
 }
+
+namespace {
+// An Ogg page: header (granule, one lacing value per 255 bytes) and body.
+std::string fake_ogg_page(std::int64_t granule, std::size_t body) {
+  std::string p = "OggS";
+  p += '\0';  // version
+  p += '\0';  // flags
+  for (int i = 0; i < 8; ++i) p += static_cast<char>((granule >> (8 * i)) & 0xff);
+  p.append(12, '\0');  // serial, sequence, CRC (not checked here)
+  std::string lacing;
+  std::size_t left = body;
+  while (left >= 255) lacing += static_cast<char>(255), left -= 255;
+  lacing += static_cast<char>(left);
+  p += static_cast<char>(lacing.size());
+  return p + lacing + std::string(body, 'x');
+}
+}  // namespace
+
+TEST(StatsRules, HeaderBytesAreTheOpusHeaderPagesOrTheId3Tag) {
+  test::TempDir dir;
+  // OpusHead, then OpusTags with 200 KB of cover art over four pages, then audio.
+  std::string ogg = fake_ogg_page(0, 19);
+  for (int i = 0; i < 4; ++i) ogg += fake_ogg_page(0, 50'000);
+  const std::size_t headers = ogg.size();
+  ogg += fake_ogg_page(960, 300) + fake_ogg_page(1920, 300);
+  write(dir / "a.opus", ogg);
+  EXPECT_EQ(stats::header_bytes(dir / "a.opus"), headers);
+  // ID3v2.3: 10 bytes and a syncsafe size (0x01 0x7f = 255); with a footer flag 10 more.
+  std::string id3 = std::string("ID3\x03\x00\x00\x00\x00\x01\x7f", 10) + std::string(255, 'x');
+  write(dir / "a.mp3", id3 + "\xff\xfb audio");
+  EXPECT_EQ(stats::header_bytes(dir / "a.mp3"), 265u);
+  id3[5] = 0x10;
+  write(dir / "b.mp3", id3);
+  EXPECT_EQ(stats::header_bytes(dir / "b.mp3"), 275u);
+  // Neither, or missing: 0 (the whole file is the threshold).
+  write(dir / "c.opus", "not an ogg file");
+  EXPECT_EQ(stats::header_bytes(dir / "c.opus"), 0u);
+  EXPECT_EQ(stats::header_bytes(dir / "missing.opus"), 0u);
+}
