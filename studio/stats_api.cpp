@@ -50,16 +50,19 @@ Response figures(const std::string& query, const std::string& show_dir) {
     from = local_date(*noon - std::chrono::hours(24 * (days - 1)), zone);
   }
   if (!is_date(from) || !is_date(to)) return error(400, "from and to: days as YYYY-MM-DD");
+  // [from's midnight, the midnight after to), local: 23 or 25 hours on a day the clocks change.
   auto first = feed::parse_time(from + "T00:00", zone);
-  auto last = feed::parse_time(to + "T00:00", zone);
-  if (!first || !last) return error(400, "from and to: days as YYYY-MM-DD");
-  const auto span = (*last - *first) / std::chrono::hours(24) + 1;
+  auto last_noon = feed::parse_time(to + "T12:00", zone);
+  if (!first || !last_noon) return error(400, "from and to: days as YYYY-MM-DD");
+  auto end = feed::parse_time(local_date(*last_noon + std::chrono::hours(24), zone) + "T00:00", zone);
+  if (!end) return from_error(end.error());
+  const auto span = std::chrono::round<std::chrono::days>(*end - *first).count();
   if (span < 1 || span > kMaxDays)
     return error(400, "to must not be before from, and at most " + std::to_string(kMaxDays) +
                           " days after it");
   stats::ReportOptions options;
   options.from = first->time_since_epoch().count();
-  options.to = last->time_since_epoch().count() + 86400;  // the whole last day
+  options.to = end->time_since_epoch().count();
   options.period = span <= 62 ? stats::Period::Day : span <= 366 ? stats::Period::Week : stats::Period::Month;
 
   // The log show.xml names, when the studio may read it; else what earlier runs counted.
