@@ -2,12 +2,17 @@
 (2 million lines, generated) against GoAccess reading the same log in the
 same run: medians of 3 wall times and their ratio (target ≤ 0.5), peak
 memory (target ≤ 100 MiB), and an incremental run after 10,000 new lines
-against the full recount (target ≤ 0.05).
+against the full recount (target ≤ 0.05), beside a run with nothing new
+and the binary's bare start (`crosstalk --version`: loading its shared
+libraries), the floor of any run; and the same incremental count inside the
+long-running studio (the comms desk's GET /api/stats after 10,000 new lines:
+no process start).
 Run: CROSSTALK_BIN=build/cli/crosstalk /usr/bin/python3 bench/stats.py [LINES]
 (needs goaccess: scripts/setup.sh --bench)."""
-import os, random, shutil, statistics, subprocess, sys, tempfile, time, uuid
+import http.client, json, os, random, re, shutil, statistics, subprocess, sys, tempfile, time, uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'blackbox'))
 from support import run, BIN
+from http_support import free_port, wait_for_port
 
 LINES = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000_000
 PEOPLE, EPISODES, DAY = 5000, 104, 86400
@@ -124,23 +129,71 @@ print(f"crosstalk stats --full: median {statistics.median(ours):.2f} s {sorted(r
 print(f"goaccess:               median {statistics.median(peer):.2f} s {sorted(round(x, 2) for x in peer)}")
 print(f"ratio stats/goaccess: {statistics.median(ours) / statistics.median(peer):.3f} (target <= 0.5)")
 summary = subprocess.run(stats + ["--json"], capture_output=True, text=True).stdout
-import json
 j = json.loads(summary)
 print(f"counted: {j['downloads']} downloads, {j['listeners']} listeners, {len(j['episodes'])} episodes")
 
-incremental = []
 more, day = [], 365
-for k in range(3):  # the days after the year, in order, 10,000 lines at a time
+def append_10000():
+    """The days after the year, in order, 10,000 lines at a time."""
+    global more, day
     while len(more) < 10_000:
         more += day_lines(day)
         day += 1
     with open(log, "a", encoding="utf-8") as f:
         f.writelines(more[:10_000])
     more = more[10_000:]
+
+incremental = []
+for k in range(3):
+    append_10000()
     incremental.append(timed(stats)[0])
+nothing_new = [timed(stats)[0] for _ in range(3)]
+start = [timed([BIN, "--version"])[0] for _ in range(5)]
 full = statistics.median(ours)
 print(f"incremental after 10,000 new lines: median {statistics.median(incremental):.3f} s "
       f"{sorted(round(x, 3) for x in incremental)}; / full recount {statistics.median(incremental) / full:.3f} (target <= 0.05)")
+print(f"nothing new: median {statistics.median(nothing_new):.3f} s {sorted(round(x, 3) for x in nothing_new)}; "
+      f"/ full recount {statistics.median(nothing_new) / full:.3f}")
+print(f"crosstalk --version: median {statistics.median(start):.3f} s {sorted(round(x, 3) for x in start)}; "
+      f"/ full recount {statistics.median(start) / full:.3f}")
+# The desk: the studio counts from the log show.xml names, in its own process.
+show_xml = os.path.join(show, "show.xml")
+with open(show_xml, encoding="utf-8") as f:
+    text = re.sub(r'access-log="[^"]*"', f'access-log="{log}"', f.read())
+with open(show_xml, "w", encoding="utf-8") as f:
+    f.write(text)
+link = run(["-C", show, "staff", "add", "Бенчмарк", "--role", "comms"], check=0).stdout
+token = re.search(r"signin#([0-9a-f]{64})", link).group(1)
+port = free_port()
+studio = subprocess.Popen([BIN, "-C", show, "studio", "--listen", f"127.0.0.1:{port}"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          env=dict(os.environ, CROSSTALK_SPOOL=os.path.join(d, "spool")))
+try:
+    wait_for_port(port, studio)
+    def request(method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.request(method, path, body=body, headers=headers or {})
+        res = conn.getresponse()
+        data = res.read()
+        conn.close()
+        return res, data
+    res, _ = request("POST", "/api/signin", json.dumps({"token": token}), {"Content-Type": "application/json"})
+    cookie = {"Cookie": res.getheader("Set-Cookie").split(";")[0]}
+    everything = "/api/stats?from=2026-01-01&to=2027-03-31"
+    res, body = request("GET", everything, headers=cookie)  # the first: loads the time zones
+    if res.status != 200 or json.loads(body)["source"] != "log":
+        sys.exit(f"studio: {res.status} {body[:500]}")
+    desk = []
+    for k in range(3):
+        append_10000()
+        t = time.perf_counter()
+        res, body = request("GET", everything, headers=cookie)
+        desk.append(time.perf_counter() - t)
+    print(f"desk GET /api/stats after 10,000 new lines (in the studio): median {statistics.median(desk):.3f} s "
+          f"{sorted(round(x, 3) for x in desk)}; / full recount {statistics.median(desk) / full:.3f}")
+finally:
+    studio.terminate()
+    studio.wait(30)
 after_increments = json.loads(subprocess.run(stats + ["--json"], capture_output=True, text=True).stdout)
 recount = json.loads(subprocess.run(stats + ["--full", "--json"], capture_output=True, text=True).stdout)
 print(f"incremental runs and a full recount agree: {after_increments == recount} "

@@ -17,6 +17,7 @@ void register_stats(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
     std::vector<std::string> logs;
     std::string from, to, period = "month", html, agents;
     bool json = false, csv = false, full = false;
+    std::uint32_t max_per_address = stats::kMaxDownloadsPerAddressDay;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = root.add_subcommand(
@@ -35,6 +36,9 @@ void register_stats(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
       "where to write the stats page (default: stats.html in the show folder; never in public/)");
   cmd->add_flag("--full", o->full,
                 "forget what earlier runs counted and read every log from its start");
+  cmd->add_option("--max-per-address", o->max_per_address,
+                  "downloads an address (without personal URLs) may make in a UTC day before none "
+                  "of its downloads that day count (default 50; 0: no limit)");
   cmd->add_option("--agents", o->agents,
                   "another user-agent list than the built-in one (format: stats/agents.txt)");
   cmd->callback([&action, o, show_dir] {
@@ -43,6 +47,7 @@ void register_stats(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
       if (!folder) return std::unexpected(folder.error());
       stats::RunOptions run;
       run.full = o->full;
+      run.max_per_address_day = o->max_per_address;
       if (!o->agents.empty()) run.agents = o->agents;
       for (const auto& l : o->logs) run.logs.emplace_back(l);
       if (run.logs.empty()) run.logs.emplace_back(folder->show.nginx_access_log);

@@ -55,8 +55,13 @@ std::uint64_t add_range(std::vector<std::pair<std::uint64_t, std::uint64_t>>& ra
   return covered;
 }
 
-Counter::Counter(FileTable files, const Agents& agents)
-    : files_(std::move(files)), agents_(agents) {}
+Counter::Counter(FileTable files, const Agents& agents, std::uint32_t max_per_address_day)
+    : files_(std::move(files)), agents_(agents), max_per_address_day_(max_per_address_day) {}
+
+bool Counter::over(const Download& d) const {
+  return std::binary_search(over_limit.begin(), over_limit.end(),
+                            AddressDay{d.address, d.time / kWindow});
+}
 
 std::uint8_t Counter::app_index(std::string_view app) {
   for (std::size_t i = 0; i < apps.size(); ++i)
@@ -95,14 +100,35 @@ void Counter::add(const LogRecord& r) {
   w.ranges[0].clear();
   w.ranges[1].clear();
   ++tally.counted;
-  downloads.push_back(Download{r.time, listener_key(r), f.episode, static_cast<std::uint8_t>(f.mp3),
-                               app_index(cached->second.app)});
+  const std::uint64_t listener = listener_key(r);
+  const std::uint64_t address = is_subscriber_key(listener) ? 0 : address_key(r);
+  downloads.push_back(Download{r.time, listener, address, f.episode,
+                               static_cast<std::uint8_t>(f.mp3), app_index(cached->second.app)});
+  if (address != 0 && max_per_address_day_ != 0) {
+    const AddressDay at{address, r.time / kWindow};
+    if (++address_days[at] == max_per_address_day_ + 1)
+      over_limit.insert(std::upper_bound(over_limit.begin(), over_limit.end(), at), at);
+  }
+}
+
+void Counter::reset() {
+  downloads.clear();
+  apps.assign(1, "");
+  windows.clear();
+  address_days.clear();
+  over_limit.clear();
+  tally = Tally{};
+  latest = 0;
+  since_prune_ = 0;
 }
 
 void Counter::prune() {
   since_prune_ = 0;
   std::erase_if(windows,
                 [this](const auto& kv) { return kv.second.start + kWindow + kSlack < latest; });
+  // A day's count may still grow while lines an hour late may come.
+  std::erase_if(address_days,
+                [this](const auto& kv) { return (kv.first.day + 1) * kWindow + kSlack < latest; });
 }
 
 }  // namespace crosstalk::stats

@@ -138,10 +138,9 @@ std::uint64_t subscriber_key(std::string_view id) {
   return v | 1ull << 63;
 }
 
-std::uint64_t listener_key(const LogRecord& r) {
-  if (!r.subscriber.empty())
-    if (auto k = subscriber_key(r.subscriber)) return k;
-  std::string_view client = r.client;
+namespace {
+// FNV-1a of the client, an IPv6 address cut to its /64.
+std::uint64_t client_hash(std::string_view client) {
   std::string cut;
   if (client.find(':') != std::string_view::npos && !client.starts_with("h:")) {  // IPv6: its /64
     boost::system::error_code ec;
@@ -153,7 +152,19 @@ std::uint64_t listener_key(const LogRecord& r) {
       client = cut;
     }
   }
-  std::uint64_t h = fnv1a(client);
+  return fnv1a(client);
+}
+}  // namespace
+
+std::uint64_t address_key(const LogRecord& r) {
+  const std::uint64_t h = client_hash(r.client);
+  return h ? h : 1;
+}
+
+std::uint64_t listener_key(const LogRecord& r) {
+  if (!r.subscriber.empty())
+    if (auto k = subscriber_key(r.subscriber)) return k;
+  std::uint64_t h = client_hash(r.client);
   h = fnv1a("\x1f", h);
   h = fnv1a(r.user_agent, h);
   return h & ~(1ull << 63);

@@ -31,7 +31,11 @@ std::string bars_over_time(const std::vector<Row>& series) {
   s += "<text x=\"0\" y=\"12\" font-size=\"11\">" + std::to_string(top) + "</text>\n";
   s += "<line x1=\"" + fmt("%.0f", left) + "\" y1=\"" + fmt("%.0f", height) +
        "\" x2=\"720\" y2=\"" + fmt("%.0f", height) + "\" stroke=\"#999\"/>\n";
-  const std::size_t label_every = std::max<std::size_t>(1, series.size() / 12);
+  // As many labels as fit side by side (10 px type: ~6.5 px a character).
+  const std::size_t chars = series.empty() ? 1 : series.front().label.size();
+  const auto fit = std::max<std::size_t>(
+      1, static_cast<std::size_t>((width - left) / (static_cast<double>(chars) * 6.5 + 8)));
+  const std::size_t label_every = std::max<std::size_t>(1, (series.size() + fit - 1) / fit);
   for (std::size_t i = 0; i < series.size(); ++i) {
     const double h =
         (height - 10) * static_cast<double>(series[i].downloads) / static_cast<double>(top);
@@ -41,7 +45,7 @@ std::string bars_over_time(const std::vector<Row>& series) {
          "\" fill=\"#3a6ea5\"><title>" + escape_html(series[i].label) + ": " +
          std::to_string(series[i].downloads) + " downloads, " +
          std::to_string(series[i].listeners) + " listeners</title></rect>\n";
-    if (i % label_every == 0)
+    if (i % label_every == 0 && x + static_cast<double>(chars) * 6.5 <= width)
       s += "<text x=\"" + fmt("%.1f", x) + "\" y=\"" + fmt("%.0f", height + 18) +
            "\" font-size=\"10\">" + escape_html(series[i].label) + "</text>\n";
   }
@@ -128,7 +132,12 @@ table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;p
 td:first-child,th:first-child{text-align:left}svg{display:block;margin:1em 0}</style></head><body>
 <h1>)" + escape_html(r.show_title) +
                   "</h1>\n";
-  if (r.to <= r.from) return s + "<p>No downloads counted yet.</p>\n</body></html>\n";
+  return s + render_html_body(r) + "</body></html>\n";
+}
+
+std::string render_html_body(const Report& r) {
+  std::string s;
+  if (r.to <= r.from) return "<p>No downloads counted yet.</p>\n";
   const auto day = [&](std::int64_t t) {
     return escape_html(
         feed::format_local(feed::Time(std::chrono::seconds(t)), r.timezone).substr(0, 10));
@@ -139,6 +148,9 @@ td:first-child,th:first-child{text-align:left}svg{display:block;margin:1em 0}</s
        "</strong> listeners. Counted by the IAB podcast measurement rules (one per listener and "
        "episode a day, "
        "at least a minute of audio; bots filtered).</p>\n";
+  if (r.unrealistic_volume)
+    s += "<p>Not counted: " + std::to_string(r.unrealistic_volume) +
+         " downloads from addresses that made more than a listener plausibly can in a day.</p>\n";
   if (!r.matrix.empty()) {
     s += "<h2>Who heard whom</h2>\n<p>Rows: the listeners' department. Columns: the episodes' "
          "department. Each cell: "
@@ -169,7 +181,7 @@ td:first-child,th:first-child{text-align:left}svg{display:block;margin:1em 0}</s
            "</td></tr>\n";
     s += "</table>\n";
   }
-  return s + "</body></html>\n";
+  return s;
 }
 
 }  // namespace crosstalk::stats

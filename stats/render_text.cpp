@@ -111,6 +111,9 @@ std::string render_table(const Report& r) {
              "): " + std::to_string(n.episodes) + " episodes, " + std::to_string(n.downloads) +
              " downloads\n";
   }
+  if (r.unrealistic_volume)
+    out += "\n" + std::to_string(r.unrealistic_volume) +
+           " downloads not counted: their address made too many that day (unrealistic volume)\n";
   const Tally& t = r.tally;
   out += "\nlines read " + std::to_string(t.lines) + ": " + std::to_string(t.counted) +
          " made a download; not counted: " + std::to_string(t.not_episode) + " not audio, " +
@@ -176,6 +179,7 @@ std::string render_json(const Report& r) {
                                       {"episodes", n.episodes},
                                       {"downloads", n.downloads}});
   }
+  j["unrealistic_volume"] = r.unrealistic_volume;
   const Tally& t = r.tally;
   j["lines"] = {{"read", t.lines},
                 {"counted", t.counted},

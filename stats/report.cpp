@@ -3,8 +3,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
-#include <map>
-#include <set>
+#include <optional>
 #include <unordered_map>
 
 #include "crosstalk/publisher/access_log.hpp"
@@ -14,19 +13,48 @@ namespace crosstalk::stats {
 
 namespace {
 
-// Distinct listeners: keys gathered, counted once sorted (much faster than a
-// hash set per figure when there are hundreds of thousands of downloads).
-class Set {
+// Distinct listeners per member of a figure (a period, an episode, an app…)
+// in one pass over the downloads grouped by listener: a member counts the
+// listener the first time it sees them (its stamp is the listener's turn).
+class Distinct {
  public:
-  void insert(std::uint64_t key) { keys_.push_back(key); }
-  std::uint64_t size() {
-    std::sort(keys_.begin(), keys_.end());
-    return static_cast<std::uint64_t>(std::unique(keys_.begin(), keys_.end()) - keys_.begin());
+  explicit Distinct(std::size_t members) : stamp_(members), count_(members) {}
+  void see(std::size_t member, std::uint32_t turn) {
+    if (stamp_[member] != turn) stamp_[member] = turn, ++count_[member];
   }
+  std::uint64_t operator[](std::size_t member) const { return count_[member]; }
 
  private:
-  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> stamp_;
+  std::vector<std::uint64_t> count_;
 };
+
+// The downloads grouped by listener (a counting sort over dense listener
+// numbers, in the downloads' order within each), copied so that the pass
+// over them reads memory in order: group g is items[start[g] .. start[g + 1]).
+struct ByListener {
+  std::vector<Download> items;
+  std::vector<std::uint32_t> start;
+  std::vector<std::uint64_t> key;  // the listener of each group
+};
+ByListener group_by_listener(const std::vector<Download>& downloads) {
+  ByListener out;
+  std::unordered_map<std::uint64_t, std::uint32_t> dense;
+  std::vector<std::uint32_t> of(downloads.size());
+  for (std::size_t i = 0; i < downloads.size(); ++i) {
+    auto [it, added] =
+        dense.try_emplace(downloads[i].listener, static_cast<std::uint32_t>(dense.size()));
+    if (added) out.key.push_back(downloads[i].listener);
+    of[i] = it->second;
+  }
+  out.start.assign(out.key.size() + 1, 0);
+  for (auto g : of) ++out.start[g + 1];
+  for (std::size_t g = 0; g < out.key.size(); ++g) out.start[g + 1] += out.start[g];
+  std::vector<std::uint32_t> next(out.start.begin(), out.start.end() - 1);
+  out.items.resize(downloads.size());
+  for (std::size_t i = 0; i < downloads.size(); ++i) out.items[next[of[i]]++] = downloads[i];
+  return out;
+}
 
 // The start of the period holding local day `d`.
 date::local_days period_start(date::local_days d, Period p) {
@@ -91,6 +119,7 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
   const auto& all = counter.downloads;
   std::int64_t first = 0, last = 0;
   for (const Download& d : all) {
+    if (counter.excluded(d)) continue;
     if (first == 0 || d.time < first) first = d.time;
     last = std::max(last, d.time);
   }
@@ -101,17 +130,15 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
 
   // The periods, empty ones included.
   std::vector<std::int64_t> starts;  // UTC
-  std::vector<Set> period_listeners;
   if (rep.to > rep.from) {
     for (auto d = period_start(local_day(rep.from), rep.period); to_utc(d) < rep.to;
          d = next_period(d, rep.period)) {
       rep.series.push_back(Row{label(d, rep.period)});
       starts.push_back(to_utc(d));
     }
-    period_listeners.resize(starts.size());
   }
 
-  std::map<int, std::size_t> episode_index;
+  std::unordered_map<int, std::size_t> episode_index;  // published ones: their row
   for (const feed::Episode& e : episodes) {
     if (e.state != feed::State::Published) continue;
     EpisodeRow row;
@@ -122,106 +149,138 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     episode_index[e.number] = rep.episodes.size();
     rep.episodes.push_back(std::move(row));
   }
-  std::vector<Set> ep_listeners(rep.episodes.size()), ep_7(rep.episodes.size()),
-      ep_30(rep.episodes.size());
-  std::vector<Set> app_listeners(counter.apps.size());
+  if (show.private_feeds) rep.departments = show.rotation;
+  const std::size_t columns = rep.departments.size();
+  auto department_index = [&rep](const std::string& id) {
+    for (std::size_t i = 0; i < rep.departments.size(); ++i)
+      if (rep.departments[i].id == id) return i;
+    return rep.departments.size();
+  };
+  std::unordered_map<int, std::size_t>
+      episode_column;  // any episode of the library: its department's column
+  for (const feed::Episode& e : episodes) episode_column[e.number] = department_index(e.department);
+
+  const std::size_t n_episodes = rep.episodes.size();
+  Distinct listeners(1), period_listeners(starts.size()), ep_listeners(n_episodes),
+      ep_7(n_episodes), ep_30(n_episodes), app_listeners(counter.apps.size()), feed_listeners(2);
   std::vector<std::uint64_t> app_downloads(counter.apps.size());
-  Set feed_listeners[2];
   std::uint64_t feed_downloads[2] = {0, 0};
-  Set listeners;
 
   // Subscribers by their logged id.
   std::unordered_map<std::uint64_t, std::size_t> subscriber_index;
   for (std::size_t i = 0; i < subscribers.size(); ++i)
     subscriber_index[subscriber_key(publisher::subscriber_log_id(subscribers[i].token_sha256))] = i;
-  std::vector<std::set<int>> heard(subscribers.size());  // episode numbers, in the period
-  std::vector<std::uint64_t> subscriber_downloads(subscribers.size());
+  // Per subscriber: distinct episodes heard in the period, by column and in all; downloads.
+  std::vector<std::vector<std::uint64_t>> heard_by_column(subscribers.size());
+  std::vector<std::uint64_t> heard(subscribers.size()), subscriber_downloads(subscribers.size());
 
-  for (const Download& d : all) {
-    auto ep = episode_index.find(d.episode);
-    if (ep != episode_index.end()) {
-      EpisodeRow& row = rep.episodes[ep->second];
-      if (row.published && d.time >= *row.published) {
-        if (d.time < *row.published + 7 * 86400) ep_7[ep->second].insert(d.listener);
-        if (d.time < *row.published + 30 * 86400) ep_30[ep->second].insert(d.listener);
+  const ByListener groups = group_by_listener(counter.downloads);
+  std::vector<int> heard_now;  // episode numbers one listener heard in the period
+  for (std::size_t g = 0; g + 1 < groups.start.size(); ++g) {
+    const auto turn = static_cast<std::uint32_t>(g + 1);
+    const std::uint64_t listener = groups.key[g];
+    std::optional<std::size_t> subscriber;
+    bool unknown_subscriber = false;
+    if (is_subscriber_key(listener)) {
+      auto s = subscriber_index.find(listener);
+      if (s == subscriber_index.end())
+        unknown_subscriber = true;
+      else
+        subscriber = s->second;
+    }
+    heard_now.clear();
+    for (auto i = groups.start[g]; i < groups.start[g + 1]; ++i) {
+      const Download& d = groups.items[i];
+      if (counter.excluded(d)) {
+        rep.unrealistic_volume += d.time >= rep.from && d.time < rep.to;
+        continue;
+      }
+      auto ep = episode_index.find(d.episode);
+      if (ep != episode_index.end()) {
+        const EpisodeRow& row = rep.episodes[ep->second];
+        if (row.published && d.time >= *row.published) {
+          if (d.time < *row.published + 7 * 86400) ep_7.see(ep->second, turn);
+          if (d.time < *row.published + 30 * 86400) ep_30.see(ep->second, turn);
+        }
+      }
+      if (d.time < rep.from || d.time >= rep.to) continue;
+      ++rep.downloads;
+      listeners.see(0, turn);
+      auto at = std::upper_bound(starts.begin(), starts.end(), d.time);
+      if (at != starts.begin()) {
+        const auto p = static_cast<std::size_t>(at - starts.begin() - 1);
+        ++rep.series[p].downloads;
+        period_listeners.see(p, turn);
+      }
+      if (ep != episode_index.end()) {
+        EpisodeRow& row = rep.episodes[ep->second];
+        ++row.downloads;
+        ++(d.mp3 ? row.mp3 : row.opus);
+        ep_listeners.see(ep->second, turn);
+      }
+      if (d.app < app_downloads.size()) {
+        ++app_downloads[d.app];
+        app_listeners.see(d.app, turn);
+      }
+      ++feed_downloads[d.mp3 ? 1 : 0];
+      feed_listeners.see(d.mp3 ? 1 : 0, turn);
+      if (unknown_subscriber) ++rep.unknown_subscriber_downloads;
+      if (subscriber) {
+        heard_now.push_back(d.episode);
+        ++subscriber_downloads[*subscriber];
       }
     }
-    if (d.time < rep.from || d.time >= rep.to) continue;
-    ++rep.downloads;
-    listeners.insert(d.listener);
-    auto at = std::upper_bound(starts.begin(), starts.end(), d.time);
-    if (at != starts.begin()) {
-      const auto i = static_cast<std::size_t>(at - starts.begin() - 1);
-      ++rep.series[i].downloads;
-      period_listeners[i].insert(d.listener);
-    }
-    if (ep != episode_index.end()) {
-      EpisodeRow& row = rep.episodes[ep->second];
-      ++row.downloads;
-      ++(d.mp3 ? row.mp3 : row.opus);
-      ep_listeners[ep->second].insert(d.listener);
-    }
-    if (d.app < app_downloads.size()) {
-      ++app_downloads[d.app];
-      app_listeners[d.app].insert(d.listener);
-    }
-    ++feed_downloads[d.mp3 ? 1 : 0];
-    feed_listeners[d.mp3 ? 1 : 0].insert(d.listener);
-    if (is_subscriber_key(d.listener)) {
-      auto s = subscriber_index.find(d.listener);
-      if (s == subscriber_index.end()) {
-        ++rep.unknown_subscriber_downloads;
-      } else {
-        heard[s->second].insert(d.episode);
-        ++subscriber_downloads[s->second];
-      }
-    }
+    if (!subscriber) continue;
+    std::sort(heard_now.begin(), heard_now.end());
+    heard_now.erase(std::unique(heard_now.begin(), heard_now.end()), heard_now.end());
+    heard[*subscriber] = heard_now.size();
+    auto& by_column = heard_by_column[*subscriber];
+    by_column.assign(columns, 0);
+    for (int e : heard_now)
+      if (auto c = episode_column.find(e); c != episode_column.end() && c->second < columns)
+        ++by_column[c->second];
   }
-  rep.listeners = listeners.size();
-  for (std::size_t i = 0; i < rep.series.size(); ++i)
-    rep.series[i].listeners = period_listeners[i].size();
-  for (std::size_t i = 0; i < rep.episodes.size(); ++i) {
-    rep.episodes[i].listeners = ep_listeners[i].size();
-    rep.episodes[i].listeners_7_days = ep_7[i].size();
-    rep.episodes[i].listeners_30_days = ep_30[i].size();
+  rep.listeners = listeners[0];
+  for (std::size_t i = 0; i < rep.series.size(); ++i) rep.series[i].listeners = period_listeners[i];
+  for (std::size_t i = 0; i < n_episodes; ++i) {
+    rep.episodes[i].listeners = ep_listeners[i];
+    rep.episodes[i].listeners_7_days = ep_7[i];
+    rep.episodes[i].listeners_30_days = ep_30[i];
   }
   for (std::size_t i = 0; i < counter.apps.size(); ++i)
     if (app_downloads[i])
       rep.apps.push_back(Row{counter.apps[i].empty() ? "other" : counter.apps[i], app_downloads[i],
-                             app_listeners[i].size()});
+                             app_listeners[i]});
   std::stable_sort(rep.apps.begin(), rep.apps.end(),
                    [](const Row& a, const Row& b) { return a.downloads > b.downloads; });
-  rep.feeds = {Row{"Opus", feed_downloads[0], feed_listeners[0].size()},
-               Row{"MP3", feed_downloads[1], feed_listeners[1].size()}};
+  rep.feeds = {Row{"Opus", feed_downloads[0], feed_listeners[0]},
+               Row{"MP3", feed_downloads[1], feed_listeners[1]}};
 
   if (show.private_feeds) {
-    rep.departments = show.rotation;
-    std::map<int, std::string> episode_department;
-    for (const feed::Episode& e : episodes) episode_department[e.number] = e.department;
-    const std::size_t n = rep.departments.size();
-    rep.matrix.assign(n, std::vector<MatrixCell>(n));
-    for (std::size_t row = 0; row < n; ++row)
-      for (std::size_t col = 0; col < n; ++col) {
-        std::vector<std::uint64_t> counts;
+    // counts[row][col]: for each of the row department's subscribers, the column's episodes heard.
+    std::vector<std::vector<std::vector<std::uint64_t>>> counts(
+        columns, std::vector<std::vector<std::uint64_t>>(columns));
+    for (std::size_t s = 0; s < subscribers.size(); ++s) {
+      const std::size_t row = department_index(subscribers[s].department);
+      if (row >= columns) continue;
+      for (std::size_t col = 0; col < columns; ++col)
+        counts[row][col].push_back(heard_by_column[s].empty() ? 0 : heard_by_column[s][col]);
+    }
+    rep.matrix.assign(columns, std::vector<MatrixCell>(columns));
+    for (std::size_t row = 0; row < columns; ++row)
+      for (std::size_t col = 0; col < columns; ++col) {
         MatrixCell& cell = rep.matrix[row][col];
-        for (std::size_t s = 0; s < subscribers.size(); ++s) {
-          if (subscribers[s].department != rep.departments[row].id) continue;
-          std::uint64_t k = 0;
-          for (int e : heard[s])
-            if (episode_department[e] == rep.departments[col].id) ++k;
-          counts.push_back(k);
-          cell.heard += k > 0;
-        }
-        cell.people = counts.size();
+        for (auto k : counts[row][col]) cell.heard += k > 0;
+        cell.people = counts[row][col].size();
         cell.share =
             cell.people ? static_cast<double>(cell.heard) / static_cast<double>(cell.people) : 0;
-        cell.median = median(std::move(counts));
+        cell.median = median(std::move(counts[row][col]));
       }
   }
   if (show.stats_names) {
     for (std::size_t s = 0; s < subscribers.size(); ++s)
-      rep.names.push_back(NamedListener{subscribers[s].name, subscribers[s].department,
-                                        heard[s].size(), subscriber_downloads[s]});
+      rep.names.push_back(NamedListener{subscribers[s].name, subscribers[s].department, heard[s],
+                                        subscriber_downloads[s]});
     std::sort(rep.names.begin(), rep.names.end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });
   }

@@ -1,13 +1,15 @@
 // The state file's bytes (see the header): little-endian fields after a magic.
 #include "crosstalk/stats/state.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace crosstalk::stats {
 
 namespace {
 
-constexpr char kMagic[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '1'};
+constexpr char kMagic[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '3'};
+constexpr char kJournalMagic[8] = {'C', 'T', 'D', 'O', 'W', 'N', '0', '2'};
 
 struct Writer {
   std::string out;
@@ -59,10 +61,12 @@ static_assert(sizeof(Tally) == kTallyFields * sizeof(std::uint64_t));
 }  // namespace
 
 std::string encode_state(const FileMarks& marks, std::uint64_t rules, const FileTable& files,
-                         const Counter& c) {
+                         const Counter& c, std::uint64_t generation) {
   Writer w;
   w.out.append(kMagic, sizeof kMagic);
   w.put(rules);
+  w.put(generation);
+  w.put<std::uint64_t>(c.downloads.size());
   w.put<std::uint64_t>(marks.size());
   for (const auto& [fp, done] : marks) w.put(fp), w.put(done);
   w.put<std::uint64_t>(files.size());
@@ -73,9 +77,6 @@ std::string encode_state(const FileMarks& marks, std::uint64_t rules, const File
   w.put(c.latest);
   w.put<std::uint64_t>(c.apps.size());
   for (const auto& a : c.apps) w.str(a);
-  w.put<std::uint64_t>(c.downloads.size());
-  for (const Download& d : c.downloads)
-    w.put(d.time), w.put(d.listener), w.put(d.episode), w.put(d.mp3), w.put(d.app);
   w.put<std::uint64_t>(c.windows.size());
   for (const auto& [key, win] : c.windows) {
     w.put(key.listener), w.put(key.episode), w.put(win.start), w.put<std::uint8_t>(win.counted);
@@ -84,6 +85,10 @@ std::string encode_state(const FileMarks& marks, std::uint64_t rules, const File
       for (const auto& [a, b] : ranges) w.put(a), w.put(b);
     }
   }
+  w.put<std::uint64_t>(c.address_days.size());
+  for (const auto& [at, n] : c.address_days) w.put(at.address), w.put(at.day), w.put(n);
+  w.put<std::uint64_t>(c.over_limit.size());
+  for (const AddressDay& at : c.over_limit) w.put(at.address), w.put(at.day);
   return std::move(w.out);
 }
 
@@ -94,6 +99,8 @@ std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules
   Reader r{bytes.substr(sizeof kMagic)};
   if (r.get<std::uint64_t>() != rules) return std::nullopt;
   Restored out;
+  out.generation = r.get<std::uint64_t>();
+  out.downloads = r.get<std::uint64_t>();
   for (auto n = r.count(16); r.ok && n > 0; --n) {
     const auto fp = r.get<std::uint64_t>();
     out.marks[fp] = r.get<std::uint64_t>();
@@ -112,18 +119,6 @@ std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules
   c.apps.clear();
   for (auto n = r.count(4); r.ok && n > 0; --n) c.apps.push_back(r.str());
   if (c.apps.empty()) c.apps.push_back("");
-  c.downloads.clear();
-  const auto downloads = r.count(22);
-  c.downloads.reserve(downloads);
-  for (auto n = downloads; r.ok && n > 0; --n) {
-    Download d;
-    d.time = r.get<std::int64_t>();
-    d.listener = r.get<std::uint64_t>();
-    d.episode = r.get<std::int32_t>();
-    d.mp3 = r.get<std::uint8_t>();
-    d.app = r.get<std::uint8_t>();
-    c.downloads.push_back(d);
-  }
   c.windows.clear();
   for (auto n = r.count(21); r.ok && n > 0; --n) {
     Counter::Key key{r.get<std::uint64_t>(), r.get<std::int32_t>()};
@@ -137,8 +132,61 @@ std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules
       }
     c.windows.emplace(key, std::move(win));
   }
+  c.address_days.clear();
+  for (auto n = r.count(20); r.ok && n > 0; --n) {
+    AddressDay at{r.get<std::uint64_t>(), r.get<std::int64_t>()};
+    c.address_days[at] = r.get<std::uint32_t>();
+  }
+  c.over_limit.clear();
+  for (auto n = r.count(16); r.ok && n > 0; --n) {
+    AddressDay at{r.get<std::uint64_t>(), r.get<std::int64_t>()};
+    c.over_limit.push_back(at);
+  }
+  if (!std::is_sorted(c.over_limit.begin(), c.over_limit.end())) return std::nullopt;
   if (!r.ok || !r.in.empty()) return std::nullopt;
   return out;
+}
+
+std::string encode_journal_header(std::uint64_t generation) {
+  Writer w;
+  w.out.append(kJournalMagic, sizeof kJournalMagic);
+  w.put(generation);
+  return std::move(w.out);
+}
+
+std::string encode_downloads(const std::vector<Download>& downloads, std::size_t from) {
+  Writer w;
+  w.out.reserve((downloads.size() - std::min(from, downloads.size())) * kJournalRecord);
+  for (std::size_t i = from; i < downloads.size(); ++i) {
+    const Download& d = downloads[i];
+    w.put(d.time), w.put(d.listener), w.put(d.address), w.put(d.episode), w.put(d.mp3),
+        w.put(d.app);
+    w.put<std::uint16_t>(0);
+  }
+  return std::move(w.out);
+}
+
+bool decode_journal(std::string_view bytes, std::uint64_t generation, std::uint64_t count,
+                    std::vector<Download>& out) {
+  if (bytes.size() < kJournalHeader ||
+      std::memcmp(bytes.data(), kJournalMagic, sizeof kJournalMagic) != 0)
+    return false;
+  Reader r{bytes.substr(sizeof kJournalMagic)};
+  if (r.get<std::uint64_t>() != generation || count > r.in.size() / kJournalRecord) return false;
+  out.clear();
+  out.reserve(count + count / 4 + 1024);  // room for the run's new downloads: no reallocation
+  for (auto n = count; n > 0; --n) {
+    Download d;
+    d.time = r.get<std::int64_t>();
+    d.listener = r.get<std::uint64_t>();
+    d.address = r.get<std::uint64_t>();
+    d.episode = r.get<std::int32_t>();
+    d.mp3 = r.get<std::uint8_t>();
+    d.app = r.get<std::uint8_t>();
+    r.get<std::uint16_t>();
+    out.push_back(d);
+  }
+  return r.ok;
 }
 
 }  // namespace crosstalk::stats

@@ -7,8 +7,7 @@
 
 #include "crosstalk/publisher/subscribers.hpp"
 #include "crosstalk/stats/log_files.hpp"
-#include "crosstalk/stats/state.hpp"
-#include "crosstalk/util/atomic_file.hpp"
+#include "crosstalk/stats/store.hpp"
 #include "crosstalk/util/read_file.hpp"
 
 namespace fs = boost::filesystem;
@@ -16,31 +15,42 @@ namespace fs = boost::filesystem;
 namespace crosstalk::stats {
 
 fs::path state_file(const publisher::ShowFolder& folder) { return folder.root / ".stats-state"; }
+fs::path journal_file(const publisher::ShowFolder& folder) {
+  return folder.root / ".stats-downloads";
+}
 
 std::uint64_t header_bytes(const fs::path& audio) {
+  // Reads page headers only, seeking past their bodies (an OpusTags page with
+  // cover art may be hundreds of KiB, and a show has hundreds of files).
   std::FILE* f = std::fopen(audio.c_str(), "rb");
   if (!f) return 0;
-  std::vector<unsigned char> b(1 << 20);
-  const std::size_t n = std::fread(b.data(), 1, b.size(), f);
-  std::fclose(f);
-  if (n >= 10 &&
-      std::memcmp(b.data(), "ID3", 3) == 0) {  // ID3v2: 10 bytes + a syncsafe size (+ a footer)
+  unsigned char b[27 + 255];
+  std::uint64_t result = 0;
+  if (std::fread(b, 1, 10, f) == 10 && std::memcmp(b, "ID3", 3) == 0) {
+    // ID3v2: 10 bytes + a syncsafe size (+ a footer)
     const std::uint64_t size =
         (b[6] & 0x7fu) << 21 | (b[7] & 0x7fu) << 14 | (b[8] & 0x7fu) << 7 | (b[9] & 0x7fu);
-    return 10 + size + ((b[5] & 0x10) ? 10 : 0);
+    result = 10 + size + ((b[5] & 0x10) ? 10 : 0);
+  } else {
+    std::uint64_t at = 0;
+    while (std::fseek(f, static_cast<long>(at), SEEK_SET) == 0 && std::fread(b, 1, 27, f) == 27 &&
+           std::memcmp(b, "OggS", 4) == 0) {
+      std::int64_t granule = 0;
+      std::memcpy(&granule, &b[6], 8);  // little-endian, as this machine
+      if (granule != 0) {
+        result = at;
+        break;
+      }
+      const std::size_t segments = b[26];
+      if (std::fread(b + 27, 1, segments, f) != segments) break;
+      std::uint64_t body = 0;
+      for (std::size_t i = 0; i < segments; ++i) body += b[27 + i];
+      at += 27 + segments + body;
+      if (at > (64u << 20)) break;  // not an Opus file's headers
+    }
   }
-  std::size_t at = 0;
-  while (at + 27 <= n && std::memcmp(&b[at], "OggS", 4) == 0) {
-    std::int64_t granule = 0;
-    std::memcpy(&granule, &b[at + 6], 8);  // little-endian, as this machine
-    if (granule != 0) return at;
-    const std::size_t segments = b[at + 26];
-    if (at + 27 + segments > n) break;
-    std::size_t body = 0;
-    for (std::size_t i = 0; i < segments; ++i) body += b[at + 27 + i];
-    at += 27 + segments + body;
-  }
-  return 0;
+  std::fclose(f);
+  return result;
 }
 
 FileTable episode_files(const publisher::ShowFolder& folder,
@@ -77,7 +87,9 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
     agents_text = *text;
   }
   const Agents& agents = own ? *own : Agents::builtin();
-  const std::uint64_t rules = fnv1a(agents_text);
+  // What the counting was made with: another agent list or volume limit recounts.
+  const std::uint64_t rules =
+      fnv1a("max-per-address-day " + std::to_string(run.max_per_address_day), fnv1a(agents_text));
   const FileTable files = episode_files(folder, *episodes);
 
   std::vector<fs::path> logs;
@@ -92,19 +104,14 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
 
   auto lock = publisher::lock_show(folder);
   if (!lock) return std::unexpected(lock.error());
-  std::optional<Counter> kept(std::in_place, files, agents);
-  FileMarks marks;
-  if (!run.full)
-    if (auto saved = util::read_file(state_file(folder))) {
-      if (auto restored = decode_state(*saved, rules, files, *kept))
-        marks = std::move(restored->marks);
-      else
-        kept.emplace(files,
-                     agents);  // other rules or files, or damaged: count again from the start
-    }
-  Counter& counter = *kept;
+  Counter counter(files, agents, run.max_per_address_day);
+  const StorePaths paths{state_file(folder), journal_file(folder)};
+  Store store = run.full ? new_store() : load_store(paths, rules, files, counter);
+  if (run.report_only) return make_report(folder.show, *episodes, *subscribers, counter, options);
+  const FileMarks marks_before = store.marks;
+  const std::uint64_t lines_before = counter.tally.lines;
   LogRecord record;
-  auto read = read_new_lines(logs, marks, [&](std::string_view line) {
+  auto read = read_new_lines(logs, store.marks, [&](std::string_view line) {
     if (parse_line(line, record))
       counter.add(record);
     else
@@ -112,12 +119,10 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   });
   if (!read) return std::unexpected(read.error());
   counter.prune();
-  const std::string state = encode_state(marks, rules, files, counter);
-  if (auto w = util::write_file_atomically(
-          state_file(folder),
-          std::span(reinterpret_cast<const std::uint8_t*>(state.data()), state.size()));
-      !w)
-    return std::unexpected(w.error());
+  // Nothing read, nothing to write (a torn last line moves no mark).
+  if (store.fresh || store.marks != marks_before || counter.tally.lines != lines_before)
+    if (auto saved = save_store(paths, store, rules, files, counter); !saved)
+      return std::unexpected(saved.error());
   return make_report(folder.show, *episodes, *subscribers, counter, options);
 }
 

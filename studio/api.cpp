@@ -19,6 +19,7 @@
 #include "desk_api.hpp"
 #include "episodes_api.hpp"
 #include "import_jobs.hpp"
+#include "stats_api.hpp"
 
 namespace fs = boost::filesystem;
 using nlohmann::json;
@@ -307,9 +308,9 @@ Response Api::handle(const Request& r) {
     if (r.csrf.empty() || r.csrf != who->csrf) return error(403, i18n::tr("the request lacks its CSRF token: reload the page"));
   }
   if (r.method == "GET" && path == "/") return page("index.html", lang);
-  if (r.method == "GET" && path == "/desk") {
+  if (r.method == "GET" && (path == "/desk" || path == "/desk/stats")) {
     if (!is_comms(*who)) return page("index.html", lang, 403);
-    return page("desk.html", lang);
+    return page(path == "/desk" ? "desk.html" : "stats.html", lang);
   }
   if (path == "/api/me" && r.method == "GET") return me(*who);
   if (path == "/api/turn" && r.method == "GET") return turn(*who);
@@ -323,6 +324,7 @@ Response Api::handle(const Request& r) {
   if (path == "/api/episodes" || path.rfind("/api/episodes/", 0) == 0)
     return detail::episodes_request(r, *who, target.substr(13), show_dir_, lang, *versions_);
   if (auto desk = detail::desk_request(r, *who, path, show_dir_, lang)) return *desk;
+  if (auto figures = detail::stats_request(r, *who, path, show_dir_)) return *figures;
   if (path.rfind("/api/jobs/", 0) == 0 && r.method == "GET") {
     auto state = job_state(r, path.substr(10));
     if (!state) return error(404, i18n::tr("no such import (finished over ten minutes ago, or the studio restarted)"));

@@ -157,6 +157,29 @@ Result<void> append_line(const boost::filesystem::path& path, std::string_view l
   return {};
 }
 
+Result<void> write_tail(const boost::filesystem::path& path, std::uint64_t offset, std::string_view bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return failure(path.string() + ": cannot open to write: " + error_text(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+    if (n <= 0) {
+      const int err = errno;
+      ::close(fd);
+      return failure(path.string() + ": cannot write: " + (n < 0 ? error_text(err) : std::string("the disk is full")));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  const bool cut = ::ftruncate(fd, static_cast<off_t>(offset + bytes.size())) == 0;
+  const int cut_err = errno;
+  const bool synced = cut && ::fsync(fd) == 0;
+  const int sync_err = errno;
+  ::close(fd);
+  if (!cut) return failure(path.string() + ": cannot cut: " + error_text(cut_err));
+  if (!synced) return failure(path.string() + ": cannot sync: " + error_text(sync_err));
+  return {};
+}
+
 Result<void> sync_path(const boost::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return failure(path.string() + ": cannot open to sync: " + error_text(errno));

@@ -19,6 +19,7 @@
 #include "crosstalk/stats/report.hpp"
 #include "crosstalk/stats/state.hpp"
 #include "crosstalk/stats/stats.hpp"
+#include "crosstalk/util/platform.hpp"
 #include "crosstalk/util/token.hpp"
 #include "private_show.hpp"
 #include "temp_dir.hpp"
@@ -308,11 +309,22 @@ TEST(StatsRules, StateRoundTripsAndContinuesLikeAFullRecount) {
     first.add(rec);
   }
   stats::FileMarks marks{{42, 17}};
-  const std::string saved = stats::encode_state(marks, 7, files(), first);
+  const std::string saved = stats::encode_state(marks, 7, files(), first, 99);
+  const std::string journal =
+      stats::encode_journal_header(99) + stats::encode_downloads(first.downloads, 0);
   stats::Counter second(files(), stats::Agents::builtin());
   auto restored = stats::decode_state(saved, 7, files(), second);
   ASSERT_TRUE(restored);
   EXPECT_EQ(restored->marks, marks);
+  EXPECT_EQ(restored->generation, 99u);
+  ASSERT_EQ(restored->downloads, first.downloads.size());
+  // A torn record after the valid ones is ignored; another generation's journal is not this one.
+  ASSERT_TRUE(stats::decode_journal(journal + "torn", 99, restored->downloads, second.downloads));
+  EXPECT_EQ(second.downloads, first.downloads);
+  std::vector<stats::Download> other;
+  EXPECT_FALSE(stats::decode_journal(journal, 98, restored->downloads, other));
+  EXPECT_FALSE(
+      stats::decode_journal(journal.substr(0, journal.size() - 1), 99, restored->downloads, other));
   for (std::size_t i = 17; i < texts.size(); ++i) {
     ASSERT_TRUE(stats::parse_line(texts[i], rec));
     second.add(rec);
@@ -511,4 +523,164 @@ TEST_F(StatsShow, TheDepartmentMatrix) {
   EXPECT_EQ(page.find("href="), std::string::npos);
   EXPECT_EQ(page.find("<script"), std::string::npos);
   EXPECT_NE(stats::render_json(*report).find("\"share\": 0.5"), std::string::npos);
+}
+
+TEST_F(StatsShow, IncrementalRunsMatchAFullRecountThroughRotationACrashAndATornJournal) {
+  // Four days of listens by six subscribers and anonymous clients, in ranges, spread over runs.
+  std::vector<std::string> text;
+  const char* people[] = {"m0", "m1", "s0", "s1", "s2", "s3"};
+  for (int i = 0; i < 240; ++i) {
+    Req r = heard(people[i % 6], 1 + i % 3, T0 + i * 1500);
+    if (i % 4 == 0) r.subscriber = "-", r.client = "10.2.0." + std::to_string(i % 11);
+    r.status = 206;
+    r.range = "bytes=" + std::to_string((i % 5) * 60'000) + "-";
+    r.bytes = 70'000;
+    text.push_back(line(r) + "\n");
+  }
+  auto slice = [&](std::size_t from, std::size_t to) {
+    std::string s;
+    for (std::size_t i = from; i < to; ++i) s += text[i];
+    return s;
+  };
+  const fs::path log = dir / "access.log";
+  stats::RunOptions run;
+  run.logs = {log};
+  stats::ReportOptions options;
+  options.period = stats::Period::Day;
+  auto figures = [&](const stats::RunOptions& how) {
+    auto r = stats::run_stats(folder, how, options);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? stats::render_json(*r) : std::string();
+  };
+  write(log, slice(0, 50));
+  figures(run);
+  write(log, slice(50, 90), "a");
+  figures(run);
+  // Rotated and compressed, a new log: only the new lines are read.
+  write(log, slice(90, 100), "a");
+  fs::rename(log, dir / "access.log.1");
+  gzip(dir / "access.log.1", dir / "access.log.1.gz");
+  write(log, slice(100, 140));
+  figures(run);
+  const fs::path state = stats::state_file(folder), journal = stats::journal_file(folder);
+  // Nothing new: the state is not rewritten (same inode: no temp + rename).
+  const auto inode = util::platform::stat_stamp(state)->inode;
+  figures(run);
+  EXPECT_EQ(util::platform::stat_stamp(state)->inode, inode);
+  // A run that dies after appending to the journal, before replacing the state: the next run
+  // reads those lines again and cuts the journal's extra records.
+  fs::copy_file(state, dir / "old-state");
+  write(log, slice(140, 200), "a");
+  figures(run);
+  fs::remove(state);
+  fs::copy_file(dir / "old-state", state);
+  write(log, slice(200, 220), "a");
+  figures(run);
+  // A torn record at the journal's end (a crash mid-append) is ignored.
+  write(journal, "torn", "a");
+  write(log, slice(220, 240), "a");
+  const std::string incremental = figures(run);
+  stats::RunOptions full = run;
+  full.full = true;
+  const std::string recount = figures(full);
+  EXPECT_EQ(incremental, recount);
+  EXPECT_NE(recount.find("\"read\": 240"), std::string::npos) << recount.substr(0, 2000);
+  // A damaged journal (another generation) is a recount, with the same figures.
+  write(journal, "CTDOWN01xxxxxxxx");
+  EXPECT_EQ(figures(run), recount);
+}
+
+TEST_F(StatsShow, AddressesWithUnrealisticVolumeAreFilteredPerDay) {
+  // Day 1: 10.3.0.1 downloads episode 1 with 51 agents (51 anonymous listeners: over the limit of
+  // 50), and two subscribers listen from the same address (people: never filtered by address).
+  // Day 2: the same address with 50 agents (at the limit: counted). 10.3.0.2: 2 agents on day 1.
+  std::string text;
+  auto anonymous = [](const std::string& client, int agent, std::int64_t at) {
+    Req r;
+    r.time = at;
+    r.client = client;
+    r.path = "/s/[token]/episodes/0001-marketing.opus";
+    r.agent = "AntennaPod/3.4." + std::to_string(agent);
+    return r;
+  };
+  for (int i = 0; i < 51; ++i) text += line(anonymous("10.3.0.1", i, T0 + i)) + "\n";
+  for (const char* who : {"s0", "m0"}) {
+    Req r = heard(who, 1, T0 + 100);
+    r.client = "10.3.0.1";
+    text += line(r) + "\n";
+  }
+  for (int i = 0; i < 2; ++i) text += line(anonymous("10.3.0.2", i, T0 + 200 + i)) + "\n";
+  for (int i = 0; i < 50; ++i) text += line(anonymous("10.3.0.1", i, T0 + 86400 + i)) + "\n";
+  write(dir / "access.log", text);
+  stats::RunOptions run;
+  run.logs = {dir / "access.log"};
+  stats::ReportOptions options;
+  options.period = stats::Period::Day;
+  options.from = T0 - T0 % 86400;
+  options.to = *options.from + 3 * 86400;
+  auto report = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->tally.counted, 51u + 2 + 2 + 50);
+  EXPECT_EQ(report->unrealistic_volume, 51u);
+  EXPECT_EQ(report->downloads, 2u + 2 + 50);
+  ASSERT_EQ(report->series.size(), 3u);
+  EXPECT_EQ(report->series[0].downloads, 4u);  // s0, m0 and 10.3.0.2's two
+  EXPECT_EQ(report->series[1].downloads, 50u);
+  EXPECT_NE(stats::render_json(*report).find("\"unrealistic_volume\": 51"), std::string::npos);
+  // Lines read in two runs (the limit crossed in the second) count the same.
+  const auto cut = text.find("AntennaPod/3.4.30");
+  const auto next_line = text.find('\n', cut) + 1;
+  write(dir / "access.log", text.substr(0, next_line));
+  run.full = true;
+  ASSERT_TRUE(stats::run_stats(folder, run, options));
+  write(dir / "access.log", text.substr(next_line), "a");
+  run.full = false;
+  auto twice = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(stats::render_json(*twice), stats::render_json(*report));
+  // No limit: every download counts; the state made with the limit is not reused.
+  run.max_per_address_day = 0;
+  auto unlimited = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(unlimited);
+  EXPECT_EQ(unlimited->unrealistic_volume, 0u);
+  EXPECT_EQ(unlimited->downloads, 105u);
+}
+
+namespace {
+// An Ogg page: header (granule, one lacing value per 255 bytes) and body.
+std::string fake_ogg_page(std::int64_t granule, std::size_t body) {
+  std::string p = "OggS";
+  p += '\0';  // version
+  p += '\0';  // flags
+  for (int i = 0; i < 8; ++i) p += static_cast<char>((granule >> (8 * i)) & 0xff);
+  p.append(12, '\0');  // serial, sequence, CRC (not checked here)
+  std::string lacing;
+  std::size_t left = body;
+  while (left >= 255) lacing += static_cast<char>(255), left -= 255;
+  lacing += static_cast<char>(left);
+  p += static_cast<char>(lacing.size());
+  return p + lacing + std::string(body, 'x');
+}
+}  // namespace
+
+TEST(StatsRules, HeaderBytesAreTheOpusHeaderPagesOrTheId3Tag) {
+  test::TempDir dir;
+  // OpusHead, then OpusTags with 200 KB of cover art over four pages, then audio.
+  std::string ogg = fake_ogg_page(0, 19);
+  for (int i = 0; i < 4; ++i) ogg += fake_ogg_page(0, 50'000);
+  const std::size_t headers = ogg.size();
+  ogg += fake_ogg_page(960, 300) + fake_ogg_page(1920, 300);
+  write(dir / "a.opus", ogg);
+  EXPECT_EQ(stats::header_bytes(dir / "a.opus"), headers);
+  // ID3v2.3: 10 bytes and a syncsafe size (0x01 0x7f = 255); with a footer flag 10 more.
+  std::string id3 = std::string("ID3\x03\x00\x00\x00\x00\x01\x7f", 10) + std::string(255, 'x');
+  write(dir / "a.mp3", id3 + "\xff\xfb audio");
+  EXPECT_EQ(stats::header_bytes(dir / "a.mp3"), 265u);
+  id3[5] = 0x10;
+  write(dir / "b.mp3", id3);
+  EXPECT_EQ(stats::header_bytes(dir / "b.mp3"), 275u);
+  // Neither, or missing: 0 (the whole file is the threshold).
+  write(dir / "c.opus", "not an ogg file");
+  EXPECT_EQ(stats::header_bytes(dir / "c.opus"), 0u);
+  EXPECT_EQ(stats::header_bytes(dir / "missing.opus"), 0u);
 }

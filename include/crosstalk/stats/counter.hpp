@@ -34,6 +34,7 @@ std::uint64_t download_threshold(std::uint64_t size, std::uint64_t header_bytes,
 struct Download {
   std::int64_t time = 0;  // of the request that reached the threshold
   std::uint64_t listener = 0;
+  std::uint64_t address = 0;  // address_key(); 0 for a subscriber (a person, whatever the address)
   std::int32_t episode = 0;
   std::uint8_t mp3 = 0;
   std::uint8_t app = 0;  // index into Counter::apps
@@ -54,12 +55,34 @@ struct Tally {
   bool operator==(const Tally&) const = default;
 };
 
+// Unrealistic volume (the guidelines filter "IPs with unrealistic volume"
+// and give no number): an address whose anonymous listeners (address +
+// agent) make more than this many downloads in one UTC day has none of
+// that day's downloads counted. Listeners known by a personal URL are
+// people and never filtered by address (inside a company one NAT address
+// is everyone). 0 turns the rule off.
+constexpr std::uint32_t kMaxDownloadsPerAddressDay = 50;
+
+struct AddressDay {
+  std::uint64_t address = 0;
+  std::int64_t day = 0;  // UTC seconds / 86400
+  auto operator<=>(const AddressDay&) const = default;
+};
+struct AddressDayHash {
+  std::size_t operator()(const AddressDay& a) const {
+    return a.address * 31 + static_cast<std::size_t>(a.day);
+  }
+};
+
 class Counter {
  public:
-  Counter(FileTable files, const Agents& agents);
+  Counter(FileTable files, const Agents& agents,
+          std::uint32_t max_per_address_day = kMaxDownloadsPerAddressDay);
 
   void add(const LogRecord& record);
   void add_malformed() { ++tally.lines, ++tally.malformed; }
+  // Forgets everything counted (as newly made).
+  void reset();
   // Forgets windows that can no longer change (24 h and an hour's slack for
   // lines written out of order before the latest time seen).
   void prune();
@@ -84,14 +107,23 @@ class Counter {
   std::vector<Download> downloads;
   std::vector<std::string> apps{""};  // app names by index; 0 = not recognised
   std::unordered_map<Key, Window, KeyHash> windows;
+  // Downloads per address and day, for days that may still grow (pruned
+  // with the windows), and the (address, day) pairs over the limit, sorted.
+  std::unordered_map<AddressDay, std::uint32_t, AddressDayHash> address_days;
+  std::vector<AddressDay> over_limit;
+  bool excluded(const Download& d) const {
+    return d.address != 0 && !over_limit.empty() && over(d);
+  }
   Tally tally;
   std::int64_t latest = 0;  // the latest time seen
 
  private:
   std::uint8_t app_index(std::string_view user_agent);
+  bool over(const Download& d) const;  // its (address, day) is in over_limit
 
   FileTable files_;
   const Agents& agents_;
+  std::uint32_t max_per_address_day_;
   std::unordered_map<std::string, AgentClass>
       agent_cache_;  // few distinct agents, millions of lines
   std::uint64_t since_prune_ = 0;

@@ -29,6 +29,9 @@ std::string_view episode_file_of(std::string_view path);
 // The listener's key: the subscriber when there is one, else the client
 // (IPv6 cut to its /64) and the user agent. The top bit says which.
 std::uint64_t listener_key(const LogRecord& r);
+// The client address alone (IPv6 cut to its /64; a hashed address as
+// logged), never 0: what the volume rule counts per day.
+std::uint64_t address_key(const LogRecord& r);
 inline bool is_subscriber_key(std::uint64_t key) { return key >> 63; }
 // The 12-hex-digit subscriber id → its key (0 when malformed).
 std::uint64_t subscriber_key(std::string_view id);

@@ -54,8 +54,10 @@ struct Report {
   std::vector<feed::Department> departments;  // the matrix's rows and columns (private shows)
   std::vector<std::vector<MatrixCell>> matrix;
   std::uint64_t unknown_subscriber_downloads =
-      0;                             // by people no longer (or never) in subscribers.xml
-  std::vector<NamedListener> names;  // only when show.xml allows it
+      0;                                 // by people no longer (or never) in subscribers.xml
+  std::uint64_t unrealistic_volume = 0;  // downloads of the period not counted: their address
+                                         // made too many that day (kMaxDownloadsPerAddressDay)
+  std::vector<NamedListener> names;      // only when show.xml allows it
   Tally tally;
 };
 
@@ -74,5 +76,8 @@ std::string render_table(const Report& report);
 std::string render_json(const Report& report);
 std::string render_csv(const Report& report);
 std::string render_html(const Report& report);
+// The page's content without the document around it (its heading, styles):
+// for a page that has its own, as the comms desk's.
+std::string render_html_body(const Report& report);
 
 }  // namespace crosstalk::stats

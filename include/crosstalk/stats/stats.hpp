@@ -14,8 +14,9 @@
 
 namespace crosstalk::stats {
 
-// .stats-state in the show folder.
+// .stats-state and its journal, .stats-downloads, in the show folder (state.hpp).
 boost::filesystem::path state_file(const publisher::ShowFolder& folder);
+boost::filesystem::path journal_file(const publisher::ShowFolder& folder);
 
 // The bytes before the audio: Ogg pages up to the first with a granule
 // (OpusHead, OpusTags), or an MP3's ID3v2 tag; 0 when unreadable.
@@ -26,9 +27,11 @@ FileTable episode_files(const publisher::ShowFolder& folder,
                         const std::vector<feed::Episode>& episodes);
 
 struct RunOptions {
-  std::vector<boost::filesystem::path> logs;      // each with its rotated siblings
-  bool full = false;                              // forget the state: read every log from its start
+  std::vector<boost::filesystem::path> logs;  // each with its rotated siblings
+  bool full = false;                          // forget the state: read every log from its start
+  bool report_only = false;  // no logs read, nothing written: what earlier runs counted
   std::optional<boost::filesystem::path> agents;  // another agent list than the built-in one
+  std::uint32_t max_per_address_day = kMaxDownloadsPerAddressDay;  // 0: no volume rule
 };
 
 // Reads what is new in the logs, updates the state (under the show lock),

@@ -160,6 +160,12 @@ std::string user_name();
 // so lines of concurrent writers never interleave, and syncs it.
 Result<void> append_line(const boost::filesystem::path& path, std::string_view line);
 
+// Writes `bytes` at `offset` of the file `path` (created when missing), cuts
+// the file just after them (whatever followed, e.g. the torn tail of an
+// append-only journal, goes) and syncs it: an append that replaces the tail.
+Result<void> write_tail(const boost::filesystem::path& path, std::uint64_t offset,
+                        std::string_view bytes);
+
 // Text of an OS error number, e.g. "No space left on device".
 std::string error_text(int error_number);
 

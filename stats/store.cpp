@@ -1,0 +1,73 @@
+// Loading and saving the state and its journal (see the header).
+#include "crosstalk/stats/store.hpp"
+
+#include <random>
+
+#include "crosstalk/stats/state.hpp"
+#include "crosstalk/util/atomic_file.hpp"
+#include "crosstalk/util/platform.hpp"
+#include "crosstalk/util/read_file.hpp"
+
+namespace crosstalk::stats {
+
+namespace {
+
+std::uint64_t new_generation() {
+  std::random_device device;
+  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
+
+std::span<const std::uint8_t> bytes_of(const std::string& s) {
+  return std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
+
+}  // namespace
+
+Store new_store() {
+  Store store;
+  store.generation = new_generation();
+  return store;
+}
+
+Store load_store(const StorePaths& paths, std::uint64_t rules, const FileTable& files,
+                 Counter& counter) {
+  if (auto saved = util::read_file(paths.state))
+    if (auto restored = decode_state(*saved, rules, files, counter))
+      if (auto journal = util::read_file(paths.journal))
+        if (decode_journal(*journal, restored->generation, restored->downloads,
+                           counter.downloads)) {
+          Store store;
+          store.marks = std::move(restored->marks);
+          store.generation = restored->generation;
+          store.saved_downloads = restored->downloads;
+          store.fresh = false;
+          return store;
+        }
+  // Other rules or files, damaged or missing: count again from the start.
+  counter.reset();
+  return new_store();
+}
+
+Result<void> save_store(const StorePaths& paths, Store& store, std::uint64_t rules,
+                        const FileTable& files, const Counter& counter) {
+  if (store.fresh) {
+    const std::string journal =
+        encode_journal_header(store.generation) + encode_downloads(counter.downloads, 0);
+    if (auto w = util::write_file_atomically(paths.journal, bytes_of(journal)); !w)
+      return std::unexpected(w.error());
+  } else if (counter.downloads.size() > store.saved_downloads) {
+    const std::string tail = encode_downloads(counter.downloads, store.saved_downloads);
+    if (auto w = util::platform::write_tail(
+            paths.journal, kJournalHeader + store.saved_downloads * kJournalRecord, tail);
+        !w)
+      return std::unexpected(w.error());
+  }
+  const std::string state = encode_state(store.marks, rules, files, counter, store.generation);
+  if (auto w = util::write_file_atomically(paths.state, bytes_of(state)); !w)
+    return std::unexpected(w.error());
+  store.saved_downloads = counter.downloads.size();
+  store.fresh = false;
+  return {};
+}
+
+}  // namespace crosstalk::stats
