@@ -87,6 +87,11 @@ std::string Episode::mp3_file() const { return stem() + ".mp3"; }
 std::string Episode::sidecar_file() const { return stem() + ".xml"; }
 std::string Episode::chapters_file() const { return stem() + ".chapters.json"; }
 
+bool is_mp3_bitrate(int kbps) {
+  constexpr int kRates[] = {32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192};
+  return std::find(std::begin(kRates), std::end(kRates), kbps) != std::end(kRates);
+}
+
 bool is_valid_department_id(std::string_view id) {
   if (id.empty() || id.size() > 32) return false;
   // feed-mp3.xml and feed-mp3-<id>.xml are the MP3 feeds.
@@ -223,8 +228,7 @@ Result<Show> load_show(const boost::filesystem::path& path) {
       return std::unexpected(d.error_at(m, "<mp3 enabled=\"…\"> must be true or false"));
     s.mp3 = on == "true";
     s.mp3_bitrate_kbps = m.attribute("bitrate-kbps").as_int(64);
-    constexpr int kRates[] = {32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192};
-    if (std::find(std::begin(kRates), std::end(kRates), s.mp3_bitrate_kbps) == std::end(kRates))
+    if (!is_mp3_bitrate(s.mp3_bitrate_kbps))
       return std::unexpected(d.error_at(m, "<mp3 bitrate-kbps> must be one of 32 40 48 56 64 80 96 112 128 160 192"));
   }
   if (auto p = root.child("private")) {

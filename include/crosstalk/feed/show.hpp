@@ -163,6 +163,9 @@ std::string episode_to_xml(const Episode& episode);
 std::string podcast_guid_for(std::string_view feed_url);
 std::string random_guid();
 
+// The MP3 rendition's bitrates LAME offers for 48 kHz (32 … 192 kbit/s).
+bool is_mp3_bitrate(int kbps);
+
 // Department ids: lowercase ASCII letters, digits and '-', 1-32 long.
 bool is_valid_department_id(std::string_view id);
 
