@@ -9,6 +9,14 @@
 
 namespace crosstalk::cli {
 
+namespace {
+// Every message of this command, in one place (to be translated later).
+constexpr const char* kServingPublic = "serving %s at %s (feed: %sfeed.xml); Ctrl-C stops\n";
+constexpr const char* kServingPrivate =
+    "serving %s at %s: a private show, so every feed is personal (%ss/<token>/feed.xml; "
+    "'crosstalk subscribers add NAME' gives one); Ctrl-C stops\n";
+}  // namespace
+
 void register_serve(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   auto listen = std::make_shared<std::string>("127.0.0.1:8080");
   auto* cmd = root.add_subcommand("serve", "Serve public/ over HTTP and publish what falls due");
@@ -19,11 +27,11 @@ void register_serve(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
       if (!options) return std::unexpected(options.error());
       auto folder = show_dir->open();
       if (!folder) return std::unexpected(folder.error());
-      std::printf("serving %s at http://%s:%u/ (feed: http://%s:%u/feed.xml); Ctrl-C stops\n",
-                  folder->public_dir().string().c_str(), options->address.c_str(), options->port,
-                  options->address.c_str(), options->port);
+      const std::string at = "http://" + options->address + ":" + std::to_string(options->port) + "/";
       if (folder->show.private_feeds)
-        std::printf("private show: only personal URLs work (crosstalk subscribers add NAME)\n");
+        std::printf(kServingPrivate, folder->public_dir().string().c_str(), at.c_str(), at.c_str());
+      else
+        std::printf(kServingPublic, folder->public_dir().string().c_str(), at.c_str(), at.c_str());
       std::fflush(stdout);
       return server::serve(*folder, *options);
     };
