@@ -390,6 +390,7 @@ std::string subscribers_to_xml(const std::vector<Subscriber>& subscribers) {
     node.append_attribute("token-sha256") = s.token_sha256.c_str();
     node.append_attribute("added") = format_utc(s.added).c_str();
     if (!s.department.empty()) node.append_attribute("department") = s.department.c_str();
+    if (!s.email.empty()) node.append_attribute("email") = s.email.c_str();
   }
   return xml::to_string(doc);
 }
@@ -404,7 +405,7 @@ Result<std::vector<Subscriber>> load_subscribers(const boost::filesystem::path& 
   std::vector<Subscriber> out;
   for (auto node : root.children("subscriber")) {
     Subscriber s{node.attribute("name").as_string(), node.attribute("token-sha256").as_string(), {},
-                 node.attribute("department").as_string()};
+                 node.attribute("department").as_string(), node.attribute("email").as_string()};
     auto added = parse_time(node.attribute("added").as_string(), "UTC");
     if (s.name.empty() || s.token_sha256.size() != 64 ||
         s.token_sha256.find_first_not_of("0123456789abcdef") != std::string::npos || !added)

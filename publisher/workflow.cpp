@@ -136,6 +136,26 @@ Result<void> check_person_name(std::string_view what, std::string_view name) {
   return {};
 }
 
+Result<void> check_email(std::string_view email) {
+  if (email.empty()) return {};
+  const auto at = email.find('@');
+  const bool ok = at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
+                  email.find('@', at + 1) == std::string_view::npos && email.size() <= 254 &&
+                  std::none_of(email.begin(), email.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; }) &&
+                  !util::xml_text_problem(email);
+  if (!ok) return bad_input("e-mail '" + std::string(email) + "' is not an address like anna@example.com");
+  return {};
+}
+
+Result<std::string> department_id(const feed::Show& show, std::string_view text) {
+  for (const auto& d : show.rotation)
+    if (d.id == text || d.name == text) return d.id;
+  std::string known;
+  for (const auto& d : show.rotation) known += (known.empty() ? "" : ", ") + d.id + " (" + d.name + ")";
+  return bad_input("unknown department '" + std::string(text) + "' (this show has: " + known +
+                   "; leave it empty for someone from elsewhere)");
+}
+
 Result<void> check_text(std::string_view field, std::string_view value) {
   if (auto problem = util::xml_text_problem(value))
     return bad_input("the " + std::string(field) + " has " + *problem + "; remove it and try again");

@@ -38,7 +38,7 @@ TEST(Token, Sha256MatchesTheStandardVector) {
 
 TEST(Subscribers, XmlRoundTripsAndRejectsBadHashes) {
   test::TempDir dir;
-  std::vector<feed::Subscriber> list{{"Анна & <Co> \"x\" 'y' 🎙️", std::string(64, 'a'), feed::Time{std::chrono::seconds{1800000000}}, "sales"}};
+  std::vector<feed::Subscriber> list{{"Анна & <Co> \"x\" 'y' 🎙️", std::string(64, 'a'), feed::Time{std::chrono::seconds{1800000000}}, "sales", "anna@example.com"}};
   const auto path = dir / "subscribers.xml";
   ASSERT_TRUE(util::write_file_if_changed(path, feed::subscribers_to_xml(list)));
   auto back = feed::load_subscribers(path);

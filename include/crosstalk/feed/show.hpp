@@ -124,6 +124,7 @@ struct Subscriber {
   std::string token_sha256;  // lowercase hex
   Time added{};
   std::string department;    // may be empty: for the listening figures by department
+  std::string email;         // may be empty: for a mail merge of the links (subscribers add --from)
   bool operator==(const Subscriber&) const = default;
 };
 
