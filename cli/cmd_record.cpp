@@ -80,6 +80,11 @@ int deliver_pending(bool verbose, const std::string& into = {}, std::optional<do
   return waiting;
 }
 
+// Messages of devices, in one place (to be translated later).
+constexpr const char* kDeviceFigures = "%d ch, %.0f Hz\n";
+constexpr const char* kThroughServer = "%d ch, %u Hz: the sound server's default input, %s (%s)\n";
+constexpr const char* kDevicesFooter = "(* the default; record --device ID or part of the name)\n";
+
 // Messages of recover, in one place (to be translated later).
 constexpr const char* kRecoverWhich = "recover: give the recording's FILE, or --all for every one in the spool cut short";
 constexpr const char* kRecoverFailed = " recording(s) could not be recovered (see above)";
@@ -128,10 +133,15 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         auto devices = recorder::list_input_devices();
         if (!devices) return std::unexpected(devices.error());
         if (devices->empty()) return bad_input("no input devices: plug in a microphone or headset");
-        for (const auto& d : *devices)
-          std::printf("%s%3d  %s  [%s]  %d ch, %.0f Hz\n", d.is_default ? "*" : " ", d.id, d.name.c_str(),
-                      d.host_api.c_str(), d.max_input_channels, d.default_sample_rate);
-        std::printf("(* the default; record --device ID or part of the name)\n");
+        for (const auto& d : *devices) {
+          std::printf("%s%3d  %s  [%s]  ", d.is_default ? "*" : " ", d.id, d.name.c_str(), d.host_api.c_str());
+          if (d.server_input)  // the microphone behind the sound server, not the ALSA plugin's figures
+            std::printf(kThroughServer, d.server_input->channels, d.server_input->rate,
+                        d.server_input->description.c_str(), d.server_input->name.c_str());
+          else
+            std::printf(kDeviceFigures, d.max_input_channels, d.default_sample_rate);
+        }
+        std::printf(kDevicesFooter);
         return {};
       };
     });

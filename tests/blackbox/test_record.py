@@ -454,12 +454,17 @@ class Keys(MicTest):
 
 
 class Devices(ShowTest):
-    def test_lists_the_virtual_mic_quietly(self):
-        with VirtualMic() as mic:
-            r = subprocess.run([BIN, "devices"], env=mic.env(), capture_output=True, text=True)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(r.stderr, "")
-        self.assertRegex(r.stdout, r"\*\s+\d+\s+default\s+\[ALSA\]")
+    def test_lists_the_virtual_mic_quietly_with_its_real_channels_and_rate(self):
+        # PortAudio alone says 32 ch, 44100 Hz for ALSA's default (what the
+        # pulse plugin accepts); the microphone behind it is 1 ch at the
+        # server's rate, whichever that is.
+        for rate in (16000, 22050):
+            with self.subTest(rate=rate), VirtualMic(rate=rate) as mic:
+                r = subprocess.run([BIN, "devices"], env=mic.env(), capture_output=True, text=True)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(r.stderr, "")
+                self.assertRegex(r.stdout, rf"\*\s+\d+\s+default\s+\[ALSA\]\s+1 ch, {rate} Hz: "
+                                           r"the sound server's default input, .*\(vmic\)")
 
 
 class SpoolTest(ShowTest):
