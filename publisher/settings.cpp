@@ -187,7 +187,7 @@ Result<SettingsChange> change_settings(ShowFolder& folder, const ShowSettings& s
       out.changed.push_back(after[i]);
     }
   folder.show = show;
-  if (!changes.empty()) audit(folder, {{}, {}, "settings", 0, "show", std::move(changes)});
+  if (!changes.empty()) audit(folder, {{}, {}, "settings", 0, {}, std::move(changes)});
   if (auto r = write_nginx_config(folder); !r) return std::unexpected(r.error());
   return out;
 }

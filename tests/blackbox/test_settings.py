@@ -62,6 +62,7 @@ class Settings(ShowTest):
         lines = [json.loads(l) for l in slurp(os.path.join(self.show, "audit.log")).splitlines()]
         self.assertEqual(len(lines), 1)
         self.assertEqual(lines[0]["action"], "settings")
+        self.assertNotIn("episode", lines[0])
         changes = {c["field"]: (c["before"], c["after"]) for c in lines[0]["changes"]}
         self.assertEqual(sorted(changes), ["timezone", "title"])
         self.assertEqual(changes["timezone"], ("Europe/Moscow", "Europe/London"))
