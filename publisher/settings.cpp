@@ -173,11 +173,6 @@ Result<SettingsChange> change_settings(ShowFolder& folder, const ShowSettings& s
   if (auto r = staged->close(); !r) return std::unexpected(r.error());
   if (auto reloaded = feed::load_show(staged->temp_path()); !reloaded)
     return bad_input(kSavedBad + reloaded.error().message + kUnchanged);
-  if (cover)  // after show.xml is known good, before it names the file
-    if (auto r = util::write_file_atomically(folder.root / show.cover, cover->data); !r)
-      return std::unexpected(r.error());
-  if (auto r = staged->commit(); !r) return std::unexpected(r.error());
-
   SettingsChange out{show, {}};
   std::vector<AuditChange> changes;
   const auto before = settings_of(*current), after = settings_of(show);
@@ -186,8 +181,13 @@ Result<SettingsChange> change_settings(ShowFolder& folder, const ShowSettings& s
       changes.push_back({after[i].name, before[i].value, after[i].value});
       out.changed.push_back(after[i]);
     }
+  if (changes.empty()) return out;  // show.xml stays as it was, mtime included
+  if (cover)  // after show.xml is known good, before it names the file
+    if (auto r = util::write_file_atomically(folder.root / show.cover, cover->data); !r)
+      return std::unexpected(r.error());
+  if (auto r = staged->commit(); !r) return std::unexpected(r.error());
   folder.show = show;
-  if (!changes.empty()) audit(folder, {{}, {}, "settings", 0, {}, std::move(changes)});
+  audit(folder, {{}, {}, "settings", 0, {}, std::move(changes)});
   if (auto r = write_nginx_config(folder); !r) return std::unexpected(r.error());
   return out;
 }

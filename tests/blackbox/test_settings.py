@@ -58,7 +58,10 @@ class Settings(ShowTest):
 
     def test_each_change_is_in_the_audit_log(self):
         self.ct("settings", "--title", TITLE, "--timezone", "Europe/London", check=0)
-        self.ct("settings", "--timezone", "Europe/London", check=0)  # nothing changed: no entry
+        stamp = os.stat(self.show_xml()).st_mtime_ns
+        proc = self.ct("settings", "--timezone", "Europe/London", check=0)  # nothing changed: no entry
+        self.assertIn("nothing changed", proc.stdout)
+        self.assertEqual(os.stat(self.show_xml()).st_mtime_ns, stamp)  # not even rewritten
         lines = [json.loads(l) for l in slurp(os.path.join(self.show, "audit.log")).splitlines()]
         self.assertEqual(len(lines), 1)
         self.assertEqual(lines[0]["action"], "settings")
