@@ -98,6 +98,7 @@ int run(int argc, char** argv) {
   Action action;
   register_encode(root, action);
   register_show_commands(root, action, show_dir);
+  register_settings(root, action, show_dir);
   register_record_commands(root, action, show_dir);
   register_subscribers(root, action, show_dir);
   register_serve(root, action, show_dir);

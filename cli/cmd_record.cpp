@@ -80,6 +80,49 @@ int deliver_pending(bool verbose, const std::string& into = {}, std::optional<do
   return waiting;
 }
 
+// Messages of devices, in one place (to be translated later).
+constexpr const char* kDeviceFigures = "%d ch, %.0f Hz\n";
+constexpr const char* kThroughServer = "%d ch, %u Hz: the sound server's default input, %s (%s)\n";
+constexpr const char* kDevicesFooter = "(* the default; record --device ID or part of the name)\n";
+
+// Messages of recover, in one place (to be translated later).
+constexpr const char* kRecoverWhich = "recover: give the recording's FILE, or --all for every one in the spool cut short";
+constexpr const char* kRecoverFailed = " recording(s) could not be recovered (see above)";
+constexpr const char* kRecoverNothing = "nothing to recover: no recording in the spool was cut short\n";
+constexpr const char* kLosslessRecovered = "its lossless copy too (%.3f s): it will be loudness-normalised on delivery\n";
+constexpr const char* kLosslessLost =
+    "warning: its lossless copy could not be recovered (%s): the Opus file is delivered as it is, not normalised\n";
+
+// Completes one recording; a spool recording (an XML beside it) becomes
+// deliverable, with its lossless copy completed too when it can be.
+Result<void> recover_one(const fs::path& file) {
+  auto r = recorder::recover_opus(file);
+  if (!r) return std::unexpected(r.error());
+  if (r->was_complete && r->bytes_dropped == 0)
+    std::printf("%s is complete already (%.3f s)\n", file.c_str(), r->seconds);
+  else
+    std::printf("recovered %s: %.3f s in %llu pages (%llu bytes of a torn page dropped)\n", file.c_str(), r->seconds,
+                static_cast<unsigned long long>(r->pages), static_cast<unsigned long long>(r->bytes_dropped));
+  fs::path meta = fs::path(file).replace_extension(".xml");
+  boost::system::error_code ec;
+  if (!fs::exists(meta, ec)) return {};
+  auto item = publisher::load_spool_item(meta);
+  if (!item || item->complete) return {};
+  item->complete = true;
+  item->seconds = r->seconds;
+  if (fs::exists(item->lossless(), ec)) {
+    if (auto wav = recorder::recover_wav(item->lossless()); wav) {
+      std::printf(kLosslessRecovered, wav->seconds);
+    } else {
+      std::printf(kLosslessLost, wav.error().message.c_str());
+      fs::remove(item->lossless(), ec);
+    }
+  }
+  if (auto s = publisher::save_spool_item(*item); !s) return s;
+  std::printf("'crosstalk upload' delivers it to %s\n", item->show_dir.c_str());
+  return {};
+}
+
 }  // namespace
 
 void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
@@ -90,10 +133,15 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         auto devices = recorder::list_input_devices();
         if (!devices) return std::unexpected(devices.error());
         if (devices->empty()) return bad_input("no input devices: plug in a microphone or headset");
-        for (const auto& d : *devices)
-          std::printf("%s%3d  %s  [%s]  %d ch, %.0f Hz\n", d.is_default ? "*" : " ", d.id, d.name.c_str(),
-                      d.host_api.c_str(), d.max_input_channels, d.default_sample_rate);
-        std::printf("(* the default; record --device ID or part of the name)\n");
+        for (const auto& d : *devices) {
+          std::printf("%s%3d  %s  [%s]  ", d.is_default ? "*" : " ", d.id, d.name.c_str(), d.host_api.c_str());
+          if (d.server_input)  // the microphone behind the sound server, not the ALSA plugin's figures
+            std::printf(kThroughServer, d.server_input->channels, d.server_input->rate,
+                        d.server_input->description.c_str(), d.server_input->name.c_str());
+          else
+            std::printf(kDeviceFigures, d.max_input_channels, d.default_sample_rate);
+        }
+        std::printf(kDevicesFooter);
         return {};
       };
     });
@@ -203,7 +251,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         }
         if (!report)
           return failure("recording stopped: " + report.error().message + "; what was recorded is kept in " +
-                         item.audio.filename().string() + " ('crosstalk recover' it, then 'crosstalk upload')");
+                         item.audio.filename().string() + " ('crosstalk recover --all', then 'crosstalk upload')");
         if (report->lossless_dropped)
           std::printf("note: the disk filled up, so the lossless copy was dropped: this episode keeps its recorded level\n");
         std::printf("recorded %.3f s; %llu input overflow(s), %llu dropped sample(s)\n", report->seconds,
@@ -230,31 +278,27 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
   }
   {
     auto file = std::make_shared<std::string>();
+    auto all = std::make_shared<bool>(false);
     auto* cmd = root.add_subcommand("recover", "Complete a recording cut short by a crash or power cut");
-    cmd->add_option("FILE", *file, "the .opus file (e.g. in the spool)")->required();
-    cmd->callback([&action, file] {
-      action = [file]() -> Result<void> {
-        auto r = recorder::recover_opus(*file);
-        if (!r) return std::unexpected(r.error());
-        if (r->was_complete && r->bytes_dropped == 0)
-          std::printf("%s is complete already (%.3f s)\n", file->c_str(), r->seconds);
-        else
-          std::printf("recovered %s: %.3f s in %llu pages (%llu bytes of a torn page dropped)\n", file->c_str(), r->seconds,
-                      static_cast<unsigned long long>(r->pages), static_cast<unsigned long long>(r->bytes_dropped));
-        // A spool recording becomes deliverable.
-        fs::path meta = fs::path(*file).replace_extension(".xml");
-        boost::system::error_code ec;
-        if (fs::exists(meta, ec)) {
-          if (auto item = publisher::load_spool_item(meta); item && !item->complete) {
-            item->complete = true;
-            item->seconds = r->seconds;
-            // The lossless copy of a recording cut short has no valid header:
-            // the recovered Opus file is what gets delivered (not normalised).
-            fs::remove(item->lossless(), ec);
-            if (auto s = publisher::save_spool_item(*item); !s) return s;
-            std::printf("'crosstalk upload' delivers it to %s\n", item->show_dir.c_str());
+    cmd->add_option("FILE", *file, "the .opus file (e.g. in the spool)");
+    cmd->add_flag("--all", *all, "every recording in the spool that was cut short");
+    cmd->callback([&action, file, all] {
+      action = [file, all]() -> Result<void> {
+        if (*all == !file->empty()) return bad_input(kRecoverWhich);
+        if (!*all) return recover_one(*file);
+        auto items = publisher::load_spool();
+        if (!items) return std::unexpected(items.error());
+        int recovered = 0, failed = 0;
+        for (const auto& item : *items) {
+          if (item.complete) continue;
+          if (auto r = recover_one(item.audio); r) ++recovered;
+          else {
+            ++failed;
+            std::fprintf(stderr, "%s\n", r.error().message.c_str());
           }
         }
+        if (failed) return failure(std::to_string(failed) + kRecoverFailed);
+        if (recovered == 0) std::printf(kRecoverNothing);
         return {};
       };
     });

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/show_folder.hpp"
 #include "crosstalk/server/http_server.hpp"
 
@@ -31,11 +32,15 @@ void register_serve(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
       o.address = listen->address;
       o.port = listen->port;
       const char* scheme = o.tls_cert.empty() && o.tls_key.empty() ? "http" : "https";
-      std::printf("serving %s at %s://%s:%u/ (feed: %s://%s:%u/feed.xml); Ctrl-C stops\n",
-                  folder->public_dir().string().c_str(), scheme, o.address.c_str(), o.port, scheme, o.address.c_str(),
-                  o.port);
-      if (folder->show.private_feeds)
-        std::printf("private show: only personal URLs work (crosstalk subscribers add NAME)\n");
+      const std::string at = std::string(scheme) + "://" + o.address + ":" + std::to_string(o.port) + "/";
+      const std::string dir = folder->public_dir().string();
+      const std::string line =
+          folder->show.private_feeds
+              ? i18n::tr("serving {1} at {2}: a private show, so every feed is personal ({2}s/<token>/feed.xml; "
+                         "'crosstalk subscribers add NAME' gives one); Ctrl-C stops",
+                         dir, at)
+              : i18n::tr("serving {1} at {2} (feed: {2}feed.xml); Ctrl-C stops", dir, at);
+      std::printf("%s\n", line.c_str());
       std::fflush(stdout);
       return server::serve(*folder, o);
     };

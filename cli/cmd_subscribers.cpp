@@ -1,13 +1,75 @@
-// `crosstalk subscribers add NAME | list | revoke NAME`: personal feed URLs
-// for a private show.
+// `crosstalk subscribers add NAME | add --from FILE.csv [--links OUT.csv] |
+// list | export | revoke NAME`: personal feed URLs for a private show.
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "crosstalk/feed/time.hpp"
 #include "crosstalk/publisher/subscribers.hpp"
+#include "crosstalk/publisher/subscribers_csv.hpp"
+#include "crosstalk/util/atomic_file.hpp"
+#include "crosstalk/util/csv.hpp"
 
 namespace crosstalk::cli {
+
+namespace {
+
+// Every message of `subscribers`, in one place (to be translated later).
+constexpr const char* kAddWhich = "subscribers add: give a NAME, or --from FILE.csv for a list of people";
+constexpr const char* kLinksNeedFrom = "subscribers add: --links goes with --from (one person's links are printed)";
+constexpr const char* kSendOnly =
+    "Send these to %s only: the link is their key, kept nowhere else (lost: revoke and add again).\n";
+constexpr const char* kAddedMany = "added %zu subscriber(s) from %s\n";
+constexpr const char* kLinksWritten =
+    "their personal links are in %s (for a mail merge): send each person only their own row, then delete the "
+    "file; the links are kept nowhere else\n";
+constexpr const char* kExported = "%zu subscriber(s) written to %s\n";
+constexpr const char* kNoLinksInExport =
+    "note: personal links are not in the export: only a hash of each is kept, so they cannot be shown again "
+    "(a lost link: 'subscribers revoke NAME', then 'subscribers add NAME')\n";
+
+// A CSV file for a spreadsheet, written atomically: a byte-order mark first
+// (Excel reads UTF-8 Cyrillic right only with it).
+Result<void> write_csv(util::AtomicFile& file, const std::string& csv) {
+  const std::string bytes = std::string(util::kUtf8Bom) + csv;
+  if (auto r = file.file().write_all({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}); !r) return r;
+  return file.commit();
+}
+
+Result<void> write_csv_file(const std::string& path, const std::string& csv) {
+  auto file = util::AtomicFile::create(path);
+  if (!file) return std::unexpected(file.error());
+  return write_csv(*file, csv);
+}
+
+Result<void> add_from_csv(const publisher::ShowFolder& folder, const std::string& from, const std::string& links) {
+  auto people = publisher::read_people_csv(from);
+  if (!people) return std::unexpected(people.error());
+  // The links file is opened before anyone is added: a folder that is not
+  // there stops it while nothing has changed.
+  std::optional<util::AtomicFile> out;
+  if (!links.empty()) {
+    auto file = util::AtomicFile::create(links);
+    if (!file) return std::unexpected(Error{ErrorKind::BadInput, "--links: " + file.error().message + "; nobody was added"});
+    out.emplace(std::move(*file));
+  }
+  auto added = publisher::add_subscribers(folder, *people, feed::now());
+  if (!added) return std::unexpected(Error{added.error().kind, added.error().message + "; nobody was added"});
+  const std::string csv = publisher::links_csv(*added);
+  if (!out) {
+    std::fputs(csv.c_str(), stdout);
+    return {};
+  }
+  if (auto r = write_csv(*out, csv); !r)
+    return std::unexpected(Error{r.error().kind, r.error().message + "; the " + std::to_string(added->size()) +
+                                                     " subscriber(s) were added: 'subscribers revoke' them and add again"});
+  std::printf(kAddedMany, added->size(), from.c_str());
+  std::printf(kLinksWritten, links.c_str());
+  return {};
+}
+
+}  // namespace
 
 void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   auto* group = root.add_subcommand("subscribers", "Personal feed URLs of a private show");
@@ -15,18 +77,43 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDi
   {
     auto name = std::make_shared<std::string>();
     auto department = std::make_shared<std::string>();
-    auto* cmd = group->add_subcommand("add", "Give someone a personal feed URL (printed once)");
-    cmd->add_option("NAME", *name, "the person, e.g. their name or e-mail")->required()->check(xml_text());
+    auto from = std::make_shared<std::string>();
+    auto links = std::make_shared<std::string>();
+    auto* cmd = group->add_subcommand("add", "Give someone (or everyone in a CSV file) a personal feed URL, printed once");
+    cmd->add_option("NAME", *name, "the person, e.g. their name or e-mail")->check(xml_text());
     cmd->add_option("--department", *department, "their department (for listening figures by department)");
-    cmd->callback([&action, name, department, show_dir] {
-      action = [name, department, show_dir]() -> Result<void> {
+    cmd->add_option("--from", *from, "a CSV file with a header row: name, e-mail, department (UTF-8)");
+    cmd->add_option("--links", *links, "with --from: write the personal links to this CSV file (for a mail merge)");
+    cmd->callback([&action, name, department, from, links, show_dir] {
+      action = [name, department, from, links, show_dir]() -> Result<void> {
+        if (from->empty() == name->empty()) return bad_input(kAddWhich);
+        if (from->empty() && !links->empty()) return bad_input(kLinksNeedFrom);
         auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
+        if (!from->empty()) return add_from_csv(*folder, *from, *links);
         auto added = publisher::add_subscriber(*folder, *name, feed::now(), *department);
         if (!added) return std::unexpected(added.error());
         std::printf("added %s\nfeed: %s\npage: %s\n", name->c_str(), added->feed_url.c_str(), added->page_url.c_str());
-        std::printf("Send these to %s only: the link is their key, kept nowhere else "
-                    "(lost: revoke and add again).\n", name->c_str());
+        std::printf(kSendOnly, name->c_str());
+        return {};
+      };
+    });
+  }
+  {
+    auto out = std::make_shared<std::string>();
+    auto* cmd = group->add_subcommand("export", "The subscribers as CSV: name, e-mail, department, added (no links: see --help)");
+    cmd->add_option("--out", *out, "write it to this file (UTF-8 with a byte-order mark, for Excel) instead of printing it");
+    cmd->callback([&action, out, show_dir] {
+      action = [out, show_dir]() -> Result<void> {
+        auto folder = show_dir->open();
+        if (!folder) return std::unexpected(folder.error());
+        auto list = publisher::list_subscribers(*folder);
+        if (!list) return std::unexpected(list.error());
+        const std::string csv = publisher::subscribers_csv(*list, folder->show);
+        if (out->empty()) std::fputs(csv.c_str(), stdout);
+        else if (auto r = write_csv_file(*out, csv); !r) return r;
+        else std::printf(kExported, list->size(), out->c_str());
+        std::fprintf(stderr, kNoLinksInExport);
         return {};
       };
     });

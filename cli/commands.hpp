@@ -43,6 +43,7 @@ struct ShowDir {
 
 // `show_dir` holds the show folder once parsed.
 void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
+void register_settings(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
 void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
 void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);
 void register_serve(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir);

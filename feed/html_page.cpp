@@ -20,6 +20,7 @@ struct Labels {
   const char* how;
   const char* episode;
   const char* download;
+  const char* chapters;
 };
 
 // The subscribe section's text: Russian first (the show's language), then
@@ -53,6 +54,19 @@ document.addEventListener('click', function (e) {
     input.select();
     if (document.execCommand('copy')) done();
   }
+});
+// A chapter link plays its episode from there in the page's player (without
+// the script, the link opens the audio file at that time: #t=).
+document.addEventListener('click', function (e) {
+  var a = e.target.closest('a[data-t]');
+  var audio = a && a.closest('article').querySelector('audio');
+  if (!audio) return;
+  e.preventDefault();
+  var t = parseFloat(a.dataset.t);
+  if (audio.readyState === 0)
+    audio.addEventListener('loadedmetadata', function () { audio.currentTime = t; }, {once: true});
+  audio.currentTime = t;
+  audio.play();
 });
 )";
 
@@ -88,13 +102,28 @@ std::string file_size(std::uint64_t bytes) {
   return buf;
 }
 
+// The episode's chapters, each a link into its player (data-t, seconds) that
+// without the script opens the audio file at that time (a media fragment).
+std::string chapter_list(const Episode& e, const std::string& audio_file, const char* label) {
+  std::ostringstream h;
+  h << "<ol class=\"chapters\" aria-label=\"" << label << "\">\n";
+  for (const Chapter& c : e.chapters) {
+    char t[32];
+    std::snprintf(t, sizeof t, "%.3f", c.start);
+    h << "<li><a href=\"episodes/" << escape_html(audio_file) << "#t=" << t << "\" data-t=\"" << t << "\">"
+      << format_duration(c.start) << "</a>" << escape_html(c.title) << "</li>\n";
+  }
+  h << "</ol>\n";
+  return h.str();
+}
+
 Labels labels_for(const std::string& language) {
   if (language == "ru")
     return {"Подписаться", "Все выпуски", "Пока нет опубликованных выпусков.",
             "Скопируйте ссылку на ленту в приложение для подкастов (AntennaPod, gPodder, VLC…).",
-            "Выпуск", "Скачать"};
+            "Выпуск", "Скачать", "Главы"};
   return {"Subscribe", "All episodes", "No episodes published yet.",
-          "Copy a feed link into your podcast app (AntennaPod, gPodder, VLC…).", "Episode", "Download"};
+          "Copy a feed link into your podcast app (AntennaPod, gPodder, VLC…).", "Episode", "Download", "Chapters"};
 }
 
 const char* kStyle = R"(
@@ -126,6 +155,8 @@ audio{width:100%;margin-top:.5rem}
 svg.qr{width:10rem;height:10rem;display:block;margin:.5rem 0}
 .way ul{padding-left:1.25rem;font-size:.875rem}
 p.description{white-space:pre-line;margin:.5rem 0 0}
+.chapters{font-size:.875rem;margin:.5rem 0 0;padding-left:1.25rem}
+.chapters a{font-variant-numeric:tabular-nums;margin-right:.5rem}
 @media (max-width:30rem){header{flex-direction:column;align-items:flex-start}}
 )";
 
@@ -193,7 +224,10 @@ std::string render_page(const Show& show, const std::vector<Episode>& episodes,
     << "<title>" << escape_html(show.title) << "</title>\n"
     << "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"" << escape_html(show.title)
     << "\" href=\"feed.xml\">\n"
-    << "<style>" << kStyle << "</style>\n</head>\n<body>\n<header>\n";
+    << "<style>" << kStyle << "</style>\n";
+  if (!cover.file.empty())  // the cover as the tab's icon
+    h << "<link rel=\"icon\" href=\"" << escape_html(cover.file) << "\">\n";
+  h << "</head>\n<body>\n<header>\n";
   if (!cover.file.empty())
     h << "<img src=\"" << escape_html(cover.file) << "\" alt=\"\">\n";
   h << "<div>\n<h1>" << escape_html(show.title) << "</h1>\n";
@@ -220,7 +254,7 @@ std::string render_page(const Show& show, const std::vector<Episode>& episodes,
       << "</span>\n"
       << "<h2>" << escape_html(e.title) << "</h2>\n"
       << "<div class=\"meta\">" << l.episode << " " << e.number << " · "
-      << escape_html(format_local(e.published_at.value_or(e.recorded_at), show.timezone)) << " · "
+      << escape_html(format_local_words(e.published_at.value_or(e.recorded_at), show.timezone, show.language)) << " · "
       << format_duration(e.duration_seconds);
     if (!e.host.empty()) h << " · " << escape_html(e.host);
     h << "</div>\n";
@@ -231,7 +265,9 @@ std::string render_page(const Show& show, const std::vector<Episode>& episodes,
     for (const Enclosure& f : enclosures(show, e))
       h << "<source src=\"episodes/" << escape_html(f.file) << "\" type=\""
         << (f.rendition == Rendition::Opus ? "audio/ogg; codecs=opus" : "audio/mpeg") << "\">";
-    h << "</audio>\n<p class=\"downloads\">" << l.download << ":";
+    h << "</audio>\n";
+    if (!e.chapters.empty()) h << chapter_list(e, enclosures(show, e).front().file, l.chapters);
+    h << "<p class=\"downloads\">" << l.download << ":";
     const char* separator = " ";
     for (const Enclosure& f : enclosures(show, e)) {
       h << separator << "<a href=\"episodes/" << escape_html(f.file) << "\" download>"

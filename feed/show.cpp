@@ -87,6 +87,11 @@ std::string Episode::mp3_file() const { return stem() + ".mp3"; }
 std::string Episode::sidecar_file() const { return stem() + ".xml"; }
 std::string Episode::chapters_file() const { return stem() + ".chapters.json"; }
 
+bool is_mp3_bitrate(int kbps) {
+  constexpr int kRates[] = {32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192};
+  return std::find(std::begin(kRates), std::end(kRates), kbps) != std::end(kRates);
+}
+
 bool is_valid_department_id(std::string_view id) {
   if (id.empty() || id.size() > 32) return false;
   // feed-mp3.xml and feed-mp3-<id>.xml are the MP3 feeds.
@@ -223,8 +228,7 @@ Result<Show> load_show(const boost::filesystem::path& path) {
       return std::unexpected(d.error_at(m, "<mp3 enabled=\"…\"> must be true or false"));
     s.mp3 = on == "true";
     s.mp3_bitrate_kbps = m.attribute("bitrate-kbps").as_int(64);
-    constexpr int kRates[] = {32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192};
-    if (std::find(std::begin(kRates), std::end(kRates), s.mp3_bitrate_kbps) == std::end(kRates))
+    if (!is_mp3_bitrate(s.mp3_bitrate_kbps))
       return std::unexpected(d.error_at(m, "<mp3 bitrate-kbps> must be one of 32 40 48 56 64 80 96 112 128 160 192"));
   }
   if (auto p = root.child("private")) {
@@ -386,6 +390,7 @@ std::string subscribers_to_xml(const std::vector<Subscriber>& subscribers) {
     node.append_attribute("token-sha256") = s.token_sha256.c_str();
     node.append_attribute("added") = format_utc(s.added).c_str();
     if (!s.department.empty()) node.append_attribute("department") = s.department.c_str();
+    if (!s.email.empty()) node.append_attribute("email") = s.email.c_str();
   }
   return xml::to_string(doc);
 }
@@ -400,7 +405,7 @@ Result<std::vector<Subscriber>> load_subscribers(const boost::filesystem::path& 
   std::vector<Subscriber> out;
   for (auto node : root.children("subscriber")) {
     Subscriber s{node.attribute("name").as_string(), node.attribute("token-sha256").as_string(), {},
-                 node.attribute("department").as_string()};
+                 node.attribute("department").as_string(), node.attribute("email").as_string()};
     auto added = parse_time(node.attribute("added").as_string(), "UTC");
     if (s.name.empty() || s.token_sha256.size() != 64 ||
         s.token_sha256.find_first_not_of("0123456789abcdef") != std::string::npos || !added)

@@ -181,6 +181,22 @@ std::string format_local(Time t, std::string_view zone) {
   return buf;
 }
 
+std::string format_local_words(Time t, std::string_view zone, std::string_view language) {
+  // Russian names the month in the genitive ("1 декабря") and Moscow time МСК.
+  static constexpr const char* kRu[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
+                                        "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
+  static constexpr const char* kEn[] = {"January", "February", "March",     "April",   "May",      "June",
+                                        "July",    "August",   "September", "October", "November", "December"};
+  const bool ru = language == "ru" || language.starts_with("ru-");
+  auto [offset, abbrev] = offset_at(t, zone);
+  Civil c = civil(t + offset);
+  if (ru && abbrev == "MSK") abbrev = "МСК";
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%u %s %04d, %02lld:%02lld %s", c.day, (ru ? kRu : kEn)[c.month - 1], c.year, c.hour,
+                c.minute, abbrev.c_str());
+  return buf;
+}
+
 std::string zone_label(std::string_view zone, std::string_view language) {
   struct Known {
     std::string_view zone, ru, en;

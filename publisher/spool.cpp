@@ -133,8 +133,8 @@ Result<feed::Episode> deliver(const SpoolItem& item, const std::function<void()>
     return bad_input("no audio (the recording never started); 'crosstalk spool discard " + item.recording_id +
                      "' removes it");
   if (!item.complete)
-    return bad_input(item.audio.string() + ": the recording was cut short; run 'crosstalk recover " +
-                     item.audio.string() + "' first");
+    return bad_input(item.audio.string() + ": the recording was cut short; run 'crosstalk recover --all' (or 'crosstalk recover " +
+                     item.audio.string() + "') first");
   auto folder = open_show(item.show_dir);
   if (!folder) return std::unexpected(folder.error());
   // Delivered already (before a crash, or by another process meanwhile):

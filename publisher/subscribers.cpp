@@ -41,27 +41,58 @@ std::optional<TokenPath> split_token_path(std::string_view target) {
 
 Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view name, feed::Time now,
                                      std::string_view department) {
+  auto added = add_subscribers(folder, {{std::string(name), {}, std::string(department), {}}}, now);
+  if (!added) return std::unexpected(added.error());
+  return std::move(added->front());
+}
+
+Result<std::vector<NewSubscriber>> add_subscribers(const ShowFolder& folder, const std::vector<NewPerson>& people,
+                                                   feed::Time now) {
   if (!folder.show.private_feeds)
     return bad_input(folder.show_xml().string() +
-                     ": the show is public (anyone with the link can listen); set <private>true</private> there first");
-  if (auto r = check_person_name("subscriber", name); !r) return std::unexpected(r.error());
-  if (!department.empty())
-    if (auto r = check_department(folder.show, std::string(department)); !r) return std::unexpected(r.error());
+                     ": the show is public (anyone with the link can listen); make it private first "
+                     "('crosstalk settings --private true')");
+  // Every person is checked before anyone is added: all or nothing.
+  std::vector<feed::Subscriber> batch;
+  for (const NewPerson& p : people) {
+    auto in = [&p](const Error& e) { return bad_input((p.where.empty() ? "" : p.where + ": ") + e.message); };
+    if (auto r = check_person_name("subscriber", p.name); !r) return in(r.error());
+    if (auto r = check_email(p.email); !r) return in(r.error());
+    std::string department;
+    if (!p.department.empty()) {
+      auto id = department_id(folder.show, p.department);
+      if (!id) return in(id.error());
+      department = *id;
+    }
+    for (const auto& other : batch)
+      if (other.name == p.name) return in(Error{ErrorKind::BadInput, "'" + p.name + "' is in the list twice"});
+    batch.push_back({p.name, {}, now, department, p.email});
+  }
   auto lock = lock_show(folder);
   if (!lock) return std::unexpected(lock.error());
   auto list = feed::load_subscribers(subscribers_file(folder));
   if (!list) return std::unexpected(list.error());
-  if (std::any_of(list->begin(), list->end(), [&](const auto& s) { return s.name == name; }))
-    return bad_input("'" + std::string(name) + "' already has a feed URL; 'crosstalk subscribers revoke' it first to issue a new one");
-  auto token = util::random_token(32);
-  if (!token) return std::unexpected(token.error());
-  NewSubscriber out{{std::string(name), util::sha256_hex(*token), now, std::string(department)}, {}, {}};
-  list->push_back(out.subscriber);
+  std::vector<NewSubscriber> out;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    feed::Subscriber& s = batch[i];
+    if (std::any_of(list->begin(), list->end(), [&](const auto& o) { return o.name == s.name; }))
+      return bad_input((people[i].where.empty() ? "" : people[i].where + ": ") + "'" + s.name +
+                       "' already has a feed URL; 'crosstalk subscribers revoke' them first to issue a new one");
+    auto token = util::random_token(32);
+    if (!token) return std::unexpected(token.error());
+    s.token_sha256 = util::sha256_hex(*token);
+    const std::string page = subscriber_base_url(folder.show, *token);
+    out.push_back({s, page + "feed.xml", page});
+  }
+  list->insert(list->end(), batch.begin(), batch.end());
   if (auto r = save(folder, *list); !r) return std::unexpected(r.error());
-  audit(folder, {{}, {}, "subscriber add", 0, std::string(name), department.empty() ? std::vector<AuditChange>{} : std::vector<AuditChange>{{"department", "", std::string(department)}}});
+  for (const auto& s : batch) {
+    std::vector<AuditChange> changes;
+    if (!s.department.empty()) changes.push_back({"department", "", s.department});
+    if (!s.email.empty()) changes.push_back({"email", "", s.email});
+    audit(folder, {{}, {}, "subscriber add", 0, s.name, std::move(changes)});
+  }
   if (auto r = write_nginx_config(folder); !r) return std::unexpected(r.error());
-  out.page_url = subscriber_base_url(folder.show, *token);
-  out.feed_url = out.page_url + "feed.xml";
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include "crosstalk/publisher/audit.hpp"
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/publisher/nginx_config.hpp"
+#include "crosstalk/publisher/settings.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/read_file.hpp"
 #include "crosstalk/util/words.hpp"
@@ -151,6 +152,26 @@ Result<void> check_person_name(std::string_view what, std::string_view name) {
   return {};
 }
 
+Result<void> check_email(std::string_view email) {
+  if (email.empty()) return {};
+  const auto at = email.find('@');
+  const bool ok = at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
+                  email.find('@', at + 1) == std::string_view::npos && email.size() <= 254 &&
+                  std::none_of(email.begin(), email.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; }) &&
+                  !util::xml_text_problem(email);
+  if (!ok) return bad_input("e-mail '" + std::string(email) + "' is not an address like anna@example.com");
+  return {};
+}
+
+Result<std::string> department_id(const feed::Show& show, std::string_view text) {
+  for (const auto& d : show.rotation)
+    if (d.id == text || d.name == text) return d.id;
+  std::string known;
+  for (const auto& d : show.rotation) known += (known.empty() ? "" : ", ") + d.id + " (" + d.name + ")";
+  return bad_input("unknown department '" + std::string(text) + "' (this show has: " + known +
+                   "; leave it empty for someone from elsewhere)");
+}
+
 Result<void> check_text(std::string_view field, std::string_view value) {
   if (auto problem = util::xml_text_problem(value))
     return bad_input(i18n::tr("the {1} has {2}; remove it and try again", field, *problem));
@@ -186,19 +207,19 @@ recorder::AudioTags tags_for(const ShowFolder& folder, const feed::Episode& e) {
 }
 
 Result<ShowFolder> init_show(const fs::path& dir, const InitOptions& o) {
-  if (auto r = check_title(o.title); !r) return std::unexpected(r.error());
-  if (o.base_url.find("://") == std::string::npos)
-    return bad_input("--base-url '" + o.base_url + "' must be an absolute URL like http://podcast.intranet/");
-  if (auto r = feed::check_time_zone(o.timezone); !r) return std::unexpected(r.error());
+  ShowSettings settings;  // init's options are checked as `settings` checks them
+  settings.title = o.title;
+  settings.description = o.description;
+  settings.author = o.author;
+  settings.owner_email = o.owner_email;
+  settings.language = o.language;
+  settings.timezone = o.timezone;
+  settings.base_url = o.base_url;
+  if (!o.cover.empty()) settings.cover = o.cover;
+  if (auto r = check_settings(settings); !r) return std::unexpected(r.error());
   boost::system::error_code ec;
   if (fs::exists(dir / "show.xml", ec))
     return bad_input(dir.string() + ": is already a show folder (show.xml exists)");
-  std::optional<recorder::Cover> cover;
-  if (!o.cover.empty()) {
-    auto c = recorder::load_cover(o.cover);
-    if (!c) return std::unexpected(c.error());
-    cover = std::move(*c);
-  }
   fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
   if (!fs::is_directory(parent, ec))
     return bad_input(dir.string() + ": the folder " + parent.string() + " does not exist");
@@ -217,10 +238,10 @@ Result<ShowFolder> init_show(const fs::path& dir, const InitOptions& o) {
     fs::create_directories(dir / sub, ec);
     if (ec) return bad_input((dir / sub).string() + ": cannot create: " + ec.message());
   }
-  if (cover) {
-    folder.show.cover = cover->image.mime_type == "image/png" ? "cover.png" : "cover.jpg";
-    if (auto r = util::write_file_atomically(dir / folder.show.cover, cover->data); !r)
-      return std::unexpected(r.error());
+  if (!o.cover.empty()) {
+    auto name = install_cover(dir, o.cover);
+    if (!name) return std::unexpected(name.error());
+    folder.show.cover = *name;
   }
   if (auto r = save_show(folder); !r) return std::unexpected(r.error());
   if (auto r = write_nginx_config(folder); !r) return std::unexpected(r.error());

@@ -33,7 +33,7 @@ InputDevice describe(int id) {
   const PaDeviceInfo* info = Pa_GetDeviceInfo(id);
   const PaHostApiInfo* api = Pa_GetHostApiInfo(info->hostApi);
   return {id, info->name ? info->name : "?", api && api->name ? api->name : "?", info->maxInputChannels,
-          info->defaultSampleRate, id == Pa_GetDefaultInputDevice()};
+          info->defaultSampleRate, id == Pa_GetDefaultInputDevice(), std::nullopt};
 }
 
 std::string lower(std::string s) {
@@ -50,6 +50,11 @@ Result<std::vector<InputDevice>> list_input_devices() {
   for (int id = 0; id < count; ++id)
     if (Pa_GetDeviceInfo(id) && Pa_GetDeviceInfo(id)->maxInputChannels > 0) out.push_back(describe(id));
   Pa_Terminate();
+  auto through_server = [](const InputDevice& d) { return d.name == "default" || d.name == "pulse"; };
+  if (std::any_of(out.begin(), out.end(), through_server))
+    if (auto input = sound_server_default_input())
+      for (auto& d : out)
+        if (through_server(d)) d.server_input = input;
   return out;
 }
 

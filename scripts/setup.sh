@@ -10,7 +10,7 @@ PACKAGES=(
   # libraries (README: why each is there)
   libopus-dev libogg-dev libtag1-dev libsndfile1-dev libsoxr-dev
   libboost-filesystem-dev libboost-dev libcli11-dev libgtest-dev libpugixml-dev
-  libhowardhinnant-date-dev tzdata nlohmann-json3-dev libebur128-dev libssl-dev portaudio19-dev
+  libhowardhinnant-date-dev tzdata nlohmann-json3-dev libebur128-dev libssl-dev portaudio19-dev libpulse-dev
   libmp3lame-dev libqrencode-dev
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev zlib1g-dev
   # messages in Russian: Boost.Locale reads the catalogue that gettext's msgfmt compiles (and xgettext checks)

@@ -46,6 +46,7 @@ Access AccessGate::decide(std::string_view target) {
     return a;
   }
   auto parts = publisher::split_token_path(target);
+  if (!parts && (target == "/" || target == "/index.html")) a.private_root_html = feed::render_private_root(folder_.show);
   if (!parts || !valid(parts->token)) return a;
   a.allowed = true;
   a.subscriber = publisher::subscriber_log_id(util::sha256_hex(parts->token));

@@ -78,6 +78,20 @@ Answer answer(const http::request<http::empty_body>& req, const fs::path& root, 
     return a;
   }
   const Access access = gate.decide(target);
+  if (!access.allowed && !access.private_root_html.empty()) {
+    // A private show's root without a token: 403 and a page saying whom to ask.
+    Answer a = start(http::status::forbidden, version, keep);
+    a.response.set(http::field::content_type, "text/html; charset=utf-8");
+    a.response.set(http::field::cache_control, "no-store");
+    a.response.body() = access.private_root_html;
+    a.response.prepare_payload();
+    a.length = a.response.body().size();
+    if (req.method() == http::verb::head) {
+      a.response.body().clear();
+      a.length = 0;
+    }
+    return a;
+  }
   if (!access.allowed) return error_answer(http::status::not_found, version, keep);
   Answer a = file_answer(req, root, access);
   a.subscriber = access.subscriber;

@@ -5,10 +5,13 @@
 
 #include "crosstalk/feed/time.hpp"
 #include "crosstalk/stats/report.hpp"
+#include "crosstalk/util/csv.hpp"
 
 namespace crosstalk::stats {
 
 namespace {
+
+using util::csv_field;
 
 std::string day(std::int64_t t, const std::string& zone) {
   return feed::format_local(feed::Time(std::chrono::seconds(t)), zone).substr(0, 10);
@@ -24,13 +27,6 @@ std::string number(double v) {
   char b[32];
   std::snprintf(b, sizeof b, "%g", v);
   return b;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 const char* period_name(Period p) {

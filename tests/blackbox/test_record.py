@@ -317,6 +317,34 @@ class Normalised(MicTest):
         self.assertEqual(os.listdir(self.spool), [])  # the lossless copy is gone too
         self.ct("check", check=0)
 
+    def test_recover_all_then_upload_normalises_a_recording_cut_short(self):
+        proc = self.record("--title", "Обрыв и громкость")
+        time.sleep(0.7)
+        self.mic.play(self.played16)  # blocks while it plays
+        time.sleep(0.5)
+        proc.kill()
+        proc.communicate(timeout=10)
+        self.assertTrue(any(n.endswith(".wav") for n in os.listdir(self.spool)))
+        r = subprocess.run([BIN, "recover", "--all"], env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("its lossless copy too", r.stdout)
+        seconds = float(re.search(r"recovered .*: ([0-9.]+) s", r.stdout).group(1))
+        r = subprocess.run([BIN, "recover", "--all"], env=self.env, capture_output=True, text=True)
+        self.assertIn("nothing to recover", r.stdout)  # done once: nothing left cut short
+        r = subprocess.run([BIN, "upload"], env=self.env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(os.listdir(self.spool), [])
+        e = self.episode()
+        # From the lossless copy: what reached the disk, which holds up to
+        # the last second the Opus file had not yet paged out.
+        self.assertGreaterEqual(e["duration"], seconds - 0.05)
+        self.assertLess(e["duration"], seconds + 1.5)
+        self.assertTrue(e["loudness"]["normalized"], e)
+        self.assertAlmostEqual(e["loudness"]["output_lufs"], -16.0, delta=1.0)
+        self.assertOpusinfoClean(os.path.join(self.show, "library", e["stem"] + ".opus"))
+        r = subprocess.run([BIN, "recover"], env=self.env, capture_output=True, text=True)
+        self.assertOneLineError(r, 2, "--all")
+
     def test_a_recording_too_quiet_for_the_gain_cap_stays_in_the_spool_until_max_gain(self):
         whisper = self.path("whisper.wav")
         tool(["sox", self.played16, whisper, "vol", "0.006"])  # about -65 LUFS: a mic turned all the way down
@@ -426,12 +454,17 @@ class Keys(MicTest):
 
 
 class Devices(ShowTest):
-    def test_lists_the_virtual_mic_quietly(self):
-        with VirtualMic() as mic:
-            r = subprocess.run([BIN, "devices"], env=mic.env(), capture_output=True, text=True)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(r.stderr, "")
-        self.assertRegex(r.stdout, r"\*\s+\d+\s+default\s+\[ALSA\]")
+    def test_lists_the_virtual_mic_quietly_with_its_real_channels_and_rate(self):
+        # PortAudio alone says 32 ch, 44100 Hz for ALSA's default (what the
+        # pulse plugin accepts); the microphone behind it is 1 ch at the
+        # server's rate, whichever that is.
+        for rate in (16000, 22050):
+            with self.subTest(rate=rate), VirtualMic(rate=rate) as mic:
+                r = subprocess.run([BIN, "devices"], env=mic.env(), capture_output=True, text=True)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(r.stderr, "")
+                self.assertRegex(r.stdout, rf"\*\s+\d+\s+default\s+\[ALSA\]\s+1 ch, {rate} Hz: "
+                                           r"the sound server's default input, .*\(vmic\)")
 
 
 class SpoolTest(ShowTest):

@@ -99,6 +99,29 @@ class ServePrivate(ServedShow, HttpChecks, PrivateChecks):
     """A private show through `crosstalk serve`: personal URLs only."""
 
     private = True
+    private_root_status = 403
+
+    def test_the_root_without_a_token_says_whom_to_ask_in_the_shows_language(self):
+        res, body = self.request("GET", "/")
+        self.assertEqual(res.status, 403)
+        self.assertEqual(res.getheader("Content-Type"), "text/html; charset=utf-8")
+        page = body.decode()
+        self.assertIn('<html lang="ru">', page)
+        self.assertIn("попросите у отдела коммуникаций вашу личную ссылку", page)
+        for leak in ("Первый", "Второй", "episodes/", "feed.xml", "<audio"):
+            self.assertNotIn(leak, page)
+        self.assertEqual(self.request("HEAD", "/")[1], b"")
+        self.ct("settings", "--language", "en", check=0)  # re-read at the next request
+        page = self.request("GET", "/index.html")[1].decode()
+        self.assertIn("This podcast is private; ask the comms team for your personal link.", page)
+        self.assertEqual(self.request("GET", "/feed.xml")[0].status, 404)
+        self.assertEqual(self.request("GET", "/nothing.html")[0].status, 404)
+
+    def test_the_start_line_says_feeds_are_personal(self):
+        line = self.server.stdout.readline()
+        self.assertIn("a private show, so every feed is personal", line)
+        self.assertIn("subscribers add", line)
+        self.assertNotIn(f"(feed: {self.base_url}feed.xml)", line)
 
     def test_switching_private_off_and_on_needs_no_restart(self):
         show_xml = os.path.join(self.show, "show.xml")
@@ -317,6 +340,31 @@ a.addEventListener('error', () => { document.getElementById('out').textContent =
 a.src = 'episodes/0001-marketing.mp3';
 </script></body></html>"""
 
+CHAPTERS = """<!DOCTYPE html><html><body><pre id="out">pending</pre>
+<iframe id="f" src="/" style="width:400px;height:800px"></iframe>
+<script>
+const out = document.getElementById('out');
+const f = document.getElementById('f');
+f.addEventListener('load', () => {
+  const doc = f.contentDocument, win = f.contentWindow;
+  const fetched = () => win.performance.getEntriesByType('resource').filter(e => e.name.includes('/episodes/')).length;
+  setTimeout(() => {
+    const before = fetched();  // preload="none": nothing of the audio until asked
+    const audio = doc.querySelector('#episode-1 audio');
+    const link = doc.querySelectorAll('#episode-1 .chapters a')[1];
+    audio.addEventListener('error', () => { out.textContent = 'RESULT ' + JSON.stringify({error: audio.error.code}); });
+    const events = [];
+    ['loadedmetadata', 'seeking', 'seeked', 'playing', 'ended'].forEach(n =>
+      audio.addEventListener(n, () => events.push(n + '@' + audio.currentTime.toFixed(3))));
+    link.click();
+    setTimeout(() => {
+      out.textContent = 'RESULT ' + JSON.stringify({before, after: fetched(), t: audio.currentTime, events, d: audio.duration,
+        ready: audio.readyState, href: link.getAttribute('href'), page: win.location.pathname});
+    }, 3000);
+  }, 1500);
+});
+</script></body></html>"""
+
 CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -360,6 +408,29 @@ class Browser(ServedShow):
             scanned = subprocess.run(["zbarimg", "--quiet", "--raw", shot], capture_output=True, text=True)
             self.assertEqual(sorted(scanned.stdout.split()), [self.base_url + "feed-mp3.xml", self.base_url + "feed.xml"],
                              name + scanned.stderr)
+
+    def test_a_chapter_link_plays_its_episode_from_there_and_nothing_preloads(self):
+        sidecar = os.path.join(self.show, "library", "0001-marketing.xml")
+        text = slurp(sidecar)
+        with open(sidecar, "w", encoding="utf-8") as f:
+            f.write(text.replace("</episode>", '<chapters><chapter start="0.000">Начало</chapter>'
+                                               '<chapter start="0.800">Суть &amp; итоги</chapter></chapters></episode>'))
+        self.ct("build", check=0)
+        page = slurp(self.public("index.html"))
+        self.assertIn('data-t="0.800">0:01</a>Суть &amp; итоги', page)
+        with open(self.public("chapters.html"), "w", encoding="utf-8") as f:
+            f.write(CHAPTERS)
+        proc = self.chromium("--autoplay-policy=no-user-gesture-required", "--virtual-time-budget=20000",
+                             "--dump-dom", f"{self.base_url}chapters.html")
+        line = [l for l in proc.stdout.splitlines() if '<pre id="out">RESULT ' in l]
+        self.assertTrue(line, proc.stdout[:300] + proc.stderr[-2000:])
+        r = json.loads(line[0].split("RESULT ", 1)[1].split("</pre>")[0])
+        self.assertNotIn("error", r)
+        self.assertEqual(r["before"], 0)  # no audio fetched before the click
+        self.assertGreater(r["after"], 0)
+        self.assertGreaterEqual(r["t"], 0.8, r)  # from the chapter (the episode is 1.4 s long)
+        self.assertEqual(r["page"], "/")  # in the page's player, not by leaving the page
+        self.assertEqual(r["href"], "episodes/0001-marketing.opus#t=0.800")
 
     def test_the_mp3_alone_plays_for_browsers_without_ogg_opus(self):
         with open(self.public("mp3-alone.html"), "w", encoding="utf-8") as f:

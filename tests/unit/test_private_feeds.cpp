@@ -11,6 +11,7 @@
 #include "crosstalk/publisher/subscribers.hpp"
 #include "crosstalk/publisher/workflow.hpp"
 #include "crosstalk/server/access_gate.hpp"
+#include "crosstalk/server/answer.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/read_file.hpp"
 #include "crosstalk/util/token.hpp"
@@ -37,7 +38,7 @@ TEST(Token, Sha256MatchesTheStandardVector) {
 
 TEST(Subscribers, XmlRoundTripsAndRejectsBadHashes) {
   test::TempDir dir;
-  std::vector<feed::Subscriber> list{{"Анна & <Co> \"x\" 'y' 🎙️", std::string(64, 'a'), feed::Time{std::chrono::seconds{1800000000}}, "sales"}};
+  std::vector<feed::Subscriber> list{{"Анна & <Co> \"x\" 'y' 🎙️", std::string(64, 'a'), feed::Time{std::chrono::seconds{1800000000}}, "sales", "anna@example.com"}};
   const auto path = dir / "subscribers.xml";
   ASSERT_TRUE(util::write_file_if_changed(path, feed::subscribers_to_xml(list)));
   auto back = feed::load_subscribers(path);
@@ -96,6 +97,27 @@ TEST_F(PrivateShow, AddListRevokeAndTheGate) {
   auto none = publisher::revoke_subscriber(folder, "Анна");
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().kind, ErrorKind::BadInput);
+}
+
+TEST_F(PrivateShow, TheRootWithoutATokenSaysWhomToAskInTheShowsLanguage) {
+  server::AccessGate gate(folder);
+  for (const char* target : {"/", "/index.html"}) {
+    auto a = gate.decide(target);
+    EXPECT_FALSE(a.allowed);
+    EXPECT_NE(a.private_root_html.find("попросите у отдела коммуникаций вашу личную ссылку"), std::string::npos);
+  }
+  for (const char* target : {"/feed.xml", "/cover.png", "/episodes/", "/index.htm"})
+    EXPECT_TRUE(gate.decide(target).private_root_html.empty()) << target;
+  boost::beast::http::request<boost::beast::http::empty_body> req{boost::beast::http::verb::get, "/", 11};
+  auto answer = server::answer(req, folder.public_dir(), gate);
+  EXPECT_EQ(answer.response.result(), boost::beast::http::status::forbidden);
+  EXPECT_EQ(answer.response[boost::beast::http::field::content_type], "text/html; charset=utf-8");
+  req.target("/feed.xml");
+  EXPECT_EQ(server::answer(req, folder.public_dir(), gate).response.result(), boost::beast::http::status::not_found);
+
+  folder.show.language = "en";
+  EXPECT_NE(feed::render_private_root(folder.show).find("This podcast is private; ask the comms team for your personal link."),
+            std::string::npos);
 }
 
 TEST_F(PrivateShow, PublicShowsRefuseSubscribersAndServeEverything) {

@@ -187,3 +187,27 @@ TEST(Render, Durations) {
   EXPECT_EQ(format_duration(61.6), "1:02");
   EXPECT_EQ(format_duration(3725), "1:02:05");
 }
+
+TEST(Render, PageDatesInWordsChaptersAsJumpLinksAndTheCoverAsFavicon) {
+  std::vector<Episode> eps{episode(1, "marketing", "2026-11-01T07:00Z")};
+  eps[0].chapters = {{0, "Начало & <конец>"}, {83.5, "Вторая"}};
+  std::string html = render_page(show(), eps, {"cover.png"});
+  EXPECT_NE(html.find("1 ноября 2026, 10:00 МСК"), std::string::npos);
+  EXPECT_NE(html.find("<link rel=\"icon\" href=\"cover.png\">"), std::string::npos);
+  EXPECT_NE(html.find("<ol class=\"chapters\" aria-label=\"Главы\">"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"episodes/0001-marketing.opus#t=83.500\" data-t=\"83.500\">1:24</a>Вторая"),
+            std::string::npos) << html;
+  EXPECT_NE(html.find("Начало &amp; &lt;конец&gt;"), std::string::npos);
+  EXPECT_NE(html.find("<audio controls preload=\"none\">"), std::string::npos);
+  EXPECT_NE(html.find(format_duration(61.6)), std::string::npos);  // the duration
+
+  Show en = show();
+  en.language = "en";
+  html = render_page(en, eps, {});
+  EXPECT_NE(html.find("1 November 2026, 10:00 MSK"), std::string::npos);
+  EXPECT_NE(html.find("aria-label=\"Chapters\""), std::string::npos);
+  EXPECT_EQ(html.find("rel=\"icon\""), std::string::npos);  // no cover, no icon
+  eps[0].chapters.clear();
+  EXPECT_EQ(render_page(en, eps, {}).find("class=\"chapters\""), std::string::npos);
+  EXPECT_EQ(format_local_words(*parse_time("2026-07-05T21:30Z", "UTC"), "Europe/Moscow", "ru"), "6 июля 2026, 00:30 МСК");
+}

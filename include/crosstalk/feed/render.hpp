@@ -42,6 +42,11 @@ std::string render_page(const Show& show, const std::vector<Episode>& episodes,
                         const PublicCover& cover);
 inline constexpr std::string_view kSubscribeMarker = "<!--crosstalk:subscribe-->";
 
+// What a private show's root (/) answers without a token: "this podcast is
+// private; ask the comms team for your personal link", in the show's
+// language (Russian or English), with the show's title and nothing else.
+std::string render_private_root(const Show& show);
+
 // "Подписаться / Subscribe": what to do on an iPhone/Mac (Apple Podcasts,
 // the MP3 feed), on Android (AntennaPod, the Opus feed) and on a desktop,
 // with QR codes of the feeds; `base_url`: the show's, or a subscriber's

@@ -124,6 +124,7 @@ struct Subscriber {
   std::string token_sha256;  // lowercase hex
   Time added{};
   std::string department;    // may be empty: for the listening figures by department
+  std::string email;         // may be empty: for a mail merge of the links (subscribers add --from)
   bool operator==(const Subscriber&) const = default;
 };
 
@@ -162,6 +163,9 @@ std::string episode_to_xml(const Episode& episode);
 // its scheme and trailing slashes.
 std::string podcast_guid_for(std::string_view feed_url);
 std::string random_guid();
+
+// The MP3 rendition's bitrates LAME offers for 48 kHz (32 … 192 kbit/s).
+bool is_mp3_bitrate(int kbps);
 
 // Department ids: lowercase ASCII letters, digits and '-', 1-32 long.
 bool is_valid_department_id(std::string_view id);

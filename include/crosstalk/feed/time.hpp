@@ -27,6 +27,9 @@ Result<Time> parse_time(std::string_view text, std::string_view zone);
 std::string format_utc(Time t);                                // 2026-12-01T07:00:00Z
 std::string format_rfc2822(Time t, std::string_view zone);     // Tue, 01 Dec 2026 10:00:00 +0300
 std::string format_local(Time t, std::string_view zone);       // 2026-12-01 10:00 MSK
+// For people reading a page in the show's language: "1 декабря 2026, 10:00
+// МСК" (ru), else "1 December 2026, 10:00 MSK".
+std::string format_local_words(Time t, std::string_view zone, std::string_view language);
 Time now();
 
 // How people name the zone's time on screen: "время Москвы" / "Moscow time"

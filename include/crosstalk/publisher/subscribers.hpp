@@ -25,6 +25,16 @@ struct NewSubscriber {
 // does not have.
 Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view name, feed::Time now,
                                      std::string_view department = {});
+// Someone to add; `where` names them in messages ("people.csv line 7").
+struct NewPerson {
+  std::string name, email, department;  // department: an id or a name of the show's rotation
+  std::string where;
+};
+// All or nothing: everyone is checked (name, e-mail, department, not twice,
+// not already there) before anyone is added; then one write of
+// subscribers.xml under the lock, an audit line each.
+Result<std::vector<NewSubscriber>> add_subscribers(const ShowFolder& folder, const std::vector<NewPerson>& people,
+                                                   feed::Time now);
 Result<std::vector<feed::Subscriber>> list_subscribers(const ShowFolder& folder);
 Result<void> revoke_subscriber(const ShowFolder& folder, std::string_view name);
 

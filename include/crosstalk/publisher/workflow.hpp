@@ -132,6 +132,12 @@ Result<void> check_title(const std::string& title);
 // A person's name or e-mail for a subscriber or staff account (`what`):
 // one line, 1-200 characters.
 Result<void> check_person_name(std::string_view what, std::string_view name);
+// An e-mail address, or empty: one '@' with text on both sides, no spaces,
+// at most 254 characters.
+Result<void> check_email(std::string_view email);
+// A department as people write it: its id ("sales") or its name
+// ("Продажи") → the id; else refused naming the ones there are.
+Result<std::string> department_id(const feed::Show& show, std::string_view text);
 // Text XML can carry (util::xml_text_problem); `field` names it in the message.
 Result<void> check_text(std::string_view field, std::string_view value);
 

@@ -6,11 +6,13 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "crosstalk/error.hpp"
 #include "crosstalk/recorder/sample_source.hpp"
+#include "crosstalk/recorder/sound_server.hpp"
 #include "crosstalk/recorder/spsc_ring.hpp"
 
 namespace crosstalk::recorder {
@@ -22,6 +24,11 @@ struct InputDevice {
   int max_input_channels = 0;
   double default_sample_rate = 0;
   bool is_default = false;
+  // ALSA's "default" and "pulse" devices: the sound server's default input
+  // behind them, whose channels and rate are the microphone's (PortAudio's
+  // figures above are only what the ALSA plugin accepts). Empty when no
+  // server answers.
+  std::optional<ServerInput> server_input;
 };
 
 // Every device with inputs (PortAudio's probing noise silenced).

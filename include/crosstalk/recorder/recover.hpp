@@ -23,4 +23,11 @@ Result<RecoverReport> recover_opus(const boost::filesystem::path& file);
 // space): an error when no audio can be recovered.
 Result<RecoverReport> inspect_recording(const boost::filesystem::path& file);
 
+// A live recording's lossless WAV copy cut short: its RIFF and data sizes
+// set to the whole frames in the file (a torn last frame dropped), so it
+// reads as what was recorded. The two size fields are rewritten in place
+// (an 8-byte change in the first block; copying the whole file would need
+// 18 times the Opus file's room). `pages` is unused.
+Result<RecoverReport> recover_wav(const boost::filesystem::path& file);
+
 }  // namespace crosstalk::recorder

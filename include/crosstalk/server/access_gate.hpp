@@ -25,6 +25,9 @@ struct Access {
   // A private show's page: this person's subscribe section (their feed
   // URLs and QR codes), in place of feed::kSubscribeMarker.
   std::string subscribe_html;
+  // A private show's root (/) without a token: the page that says so
+  // (feed::render_private_root), answered in place of a 404.
+  std::string private_root_html;
   // For the access log: the subscriber's short id (never the token), or "-".
   std::string subscriber = "-";
 };

@@ -1,0 +1,73 @@
+// `crosstalk settings [--title T] [--language L] …`: without options prints
+// the show's settings (show.xml); with options changes them all or none.
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "crosstalk/publisher/settings.hpp"
+
+namespace crosstalk::cli {
+
+namespace {
+
+// Every message of this command, in one place (to be translated later).
+constexpr const char* kHelp = "Show the show's settings, or change them (title, language, time zone, …)";
+constexpr const char* kNone = "(none)";
+constexpr const char* kNothingChanged = "nothing changed: every value was already so";
+constexpr const char* kChanged = "changed %s: %s\n";
+constexpr const char* kRebuild = "run 'crosstalk build' to update public/ (feeds and page)\n";
+
+template <class T>
+void option(CLI::App& cmd, const char* name, std::optional<T>& field, const char* help) {
+  cmd.add_option_function<T>(name, [&field](const T& v) { field = v; }, help);
+}
+
+void print_settings(const std::vector<publisher::Setting>& settings, const char* format) {
+  for (const auto& s : settings) std::printf(format, s.name.c_str(), s.value.empty() ? kNone : s.value.c_str());
+}
+
+}  // namespace
+
+void register_settings(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
+  auto s = std::make_shared<publisher::ShowSettings>();
+  auto* cmd = root.add_subcommand("settings", kHelp);
+  option(*cmd, "--title", s->title, "the show's title");
+  option(*cmd, "--description", s->description, "what the show is about");
+  option(*cmd, "--author", s->author, "author shown in podcast apps");
+  option(*cmd, "--owner-email", s->owner_email, "owner's e-mail");
+  option(*cmd, "--language", s->language, "language code: ru, en, en-GB, …");
+  option(*cmd, "--timezone", s->timezone, "Area/City, e.g. Europe/Moscow");
+  option(*cmd, "--base-url", s->base_url, "where public/ is served, e.g. http://podcast.intranet/");
+  option(*cmd, "--studio-url", s->studio_url, "where hosts open the browser studio");
+  option(*cmd, "--cover", s->cover, "a new cover image, JPEG or PNG, copied into the show folder");
+  option(*cmd, "--private", s->private_feeds, "true: only personal links ('subscribers add') work");
+  option(*cmd, "--normalize", s->normalize, "true: loudness-normalise every episode");
+  option(*cmd, "--loudness", s->target_lufs, "loudness target, LUFS (-40 to -5; default -16)");
+  option(*cmd, "--true-peak", s->true_peak_dbtp, "true-peak ceiling, dBTP (-12 to 0)");
+  option(*cmd, "--max-gain", s->max_gain_db, "raise a quiet recording by at most this, dB (0 to 60)");
+  option(*cmd, "--bitrate", s->bitrate_kbps, "Opus bitrate, kbit/s (6 to 256)");
+  option(*cmd, "--mp3", s->mp3, "true: make an MP3 rendition of every episode");
+  option(*cmd, "--mp3-bitrate", s->mp3_bitrate_kbps, "MP3 bitrate, kbit/s (32 to 192)");
+  cmd->callback([&action, s, show_dir, cmd] {
+    const bool change = cmd->get_options([](CLI::Option* o) { return o->count() > 0 && o->get_name() != "--help"; }).size() > 0;
+    action = [s, show_dir, change]() -> Result<void> {
+      auto folder = show_dir->open();
+      if (!folder) return std::unexpected(folder.error());
+      if (!change) {
+        print_settings(publisher::settings_of(folder->show), "%-12s %s\n");
+        return {};
+      }
+      auto r = publisher::change_settings(*folder, *s);
+      if (!r) return std::unexpected(r.error());
+      if (r->changed.empty()) {
+        std::printf("%s\n", kNothingChanged);
+        return {};
+      }
+      print_settings(r->changed, kChanged);
+      std::printf("%s", kRebuild);
+      return {};
+    };
+  });
+}
+
+}  // namespace crosstalk::cli
