@@ -192,9 +192,12 @@ class Package(unittest.TestCase):
         with open(os.path.join(root, "tmp", "check.sh"), "w", encoding="utf-8") as f:
             f.write(CHECK.format(deb=os.path.basename(self.deb), port=port))
         # The proc mount lives in a mount namespace of its own: it goes with
-        # the last process in it, whatever happens to this test.
-        done = subprocess.run(["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
-                               'mount -t proc proc "$1/proc" && exec chroot "$1" /bin/bash /tmp/check.sh', "_", root],
+        # the last process in it, whatever happens to this test. Inside a
+        # chroot (the README's fresh-machine check) "/" is no mount point and
+        # cannot be made private: then the proc mount is also undone by hand.
+        done = subprocess.run(["unshare", "--mount", "--propagation", "unchanged", "--", "sh", "-c",
+                               'mount --make-rprivate / 2>/dev/null; mount -t proc proc "$1/proc" || exit 1; '
+                               'chroot "$1" /bin/bash /tmp/check.sh; rc=$?; umount "$1/proc"; exit $rc', "_", root],
                               capture_output=True, text=True, timeout=900)
         self.link_debs(inside, archives)
         out = done.stdout + done.stderr
