@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/recording.hpp"
 #include "crosstalk/publisher/spool.hpp"
 #include "crosstalk/publisher/workflow.hpp"
@@ -80,18 +81,12 @@ int deliver_pending(bool verbose, const std::string& into = {}, std::optional<do
   return waiting;
 }
 
-// Messages of devices, in one place (to be translated later).
-constexpr const char* kDeviceFigures = "%d ch, %.0f Hz\n";
-constexpr const char* kThroughServer = "%d ch, %u Hz: the sound server's default input, %s (%s)\n";
-constexpr const char* kDevicesFooter = "(* the default; record --device ID or part of the name)\n";
-
-// Messages of recover, in one place (to be translated later).
-constexpr const char* kRecoverWhich = "recover: give the recording's FILE, or --all for every one in the spool cut short";
-constexpr const char* kRecoverFailed = " recording(s) could not be recovered (see above)";
-constexpr const char* kRecoverNothing = "nothing to recover: no recording in the spool was cut short\n";
-constexpr const char* kLosslessRecovered = "its lossless copy too (%.3f s): it will be loudness-normalised on delivery\n";
-constexpr const char* kLosslessLost =
-    "warning: its lossless copy could not be recovered (%s): the Opus file is delivered as it is, not normalised\n";
+// A number as printf's `format` writes it, for a translated message.
+std::string number(const char* format, double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, format, v);
+  return text;
+}
 
 // Completes one recording; a spool recording (an XML beside it) becomes
 // deliverable, with its lossless copy completed too when it can be.
@@ -112,9 +107,14 @@ Result<void> recover_one(const fs::path& file) {
   item->seconds = r->seconds;
   if (fs::exists(item->lossless(), ec)) {
     if (auto wav = recorder::recover_wav(item->lossless()); wav) {
-      std::printf(kLosslessRecovered, wav->seconds);
+      std::printf("%s\n", i18n::tr("its lossless copy too ({1} s): it will be loudness-normalised on delivery",
+                                    number("%.3f", wav->seconds))
+                               .c_str());
     } else {
-      std::printf(kLosslessLost, wav.error().message.c_str());
+      std::printf("%s\n", i18n::tr("warning: its lossless copy could not be recovered ({1}): the Opus file is "
+                                    "delivered as it is, not normalised",
+                                    wav.error().message)
+                               .c_str());
       fs::remove(item->lossless(), ec);
     }
   }
@@ -136,12 +136,15 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         for (const auto& d : *devices) {
           std::printf("%s%3d  %s  [%s]  ", d.is_default ? "*" : " ", d.id, d.name.c_str(), d.host_api.c_str());
           if (d.server_input)  // the microphone behind the sound server, not the ALSA plugin's figures
-            std::printf(kThroughServer, d.server_input->channels, d.server_input->rate,
-                        d.server_input->description.c_str(), d.server_input->name.c_str());
+            std::printf("%s\n", i18n::tr("{1} ch, {2} Hz: the sound server's default input, {3} ({4})",
+                                          d.server_input->channels, d.server_input->rate,
+                                          d.server_input->description, d.server_input->name)
+                                     .c_str());
           else
-            std::printf(kDeviceFigures, d.max_input_channels, d.default_sample_rate);
+            std::printf("%s\n", i18n::tr("{1} ch, {2} Hz", d.max_input_channels, number("%.0f", d.default_sample_rate))
+                                     .c_str());
         }
-        std::printf(kDevicesFooter);
+        std::printf("%s\n", i18n::tr("(* the default; record --device ID or part of the name)").c_str());
         return {};
       };
     });
@@ -284,7 +287,8 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
     cmd->add_flag("--all", *all, "every recording in the spool that was cut short");
     cmd->callback([&action, file, all] {
       action = [file, all]() -> Result<void> {
-        if (*all == !file->empty()) return bad_input(kRecoverWhich);
+        if (*all == !file->empty())
+          return bad_input(i18n::tr("recover: give the recording's FILE, or --all for every one in the spool cut short"));
         if (!*all) return recover_one(*file);
         auto items = publisher::load_spool();
         if (!items) return std::unexpected(items.error());
@@ -297,8 +301,9 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
             std::fprintf(stderr, "%s\n", r.error().message.c_str());
           }
         }
-        if (failed) return failure(std::to_string(failed) + kRecoverFailed);
-        if (recovered == 0) std::printf(kRecoverNothing);
+        if (failed) return failure(i18n::tr("{1} recording(s) could not be recovered (see above)", failed));
+        if (recovered == 0)
+          std::printf("%s\n", i18n::tr("nothing to recover: no recording in the spool was cut short").c_str());
         return {};
       };
     });

@@ -4,26 +4,29 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/settings.hpp"
 
 namespace crosstalk::cli {
 
 namespace {
 
-// Every message of this command, in one place (to be translated later).
 constexpr const char* kHelp = "Show the show's settings, or change them (title, language, time zone, …)";
-constexpr const char* kNone = "(none)";
-constexpr const char* kNothingChanged = "nothing changed: every value was already so";
-constexpr const char* kChanged = "changed %s: %s\n";
-constexpr const char* kRebuild = "run 'crosstalk build' to update public/ (feeds and page)\n";
 
 template <class T>
 void option(CLI::App& cmd, const char* name, std::optional<T>& field, const char* help) {
   cmd.add_option_function<T>(name, [&field](const T& v) { field = v; }, help);
 }
 
-void print_settings(const std::vector<publisher::Setting>& settings, const char* format) {
-  for (const auto& s : settings) std::printf(format, s.name.c_str(), s.value.empty() ? kNone : s.value.c_str());
+// Each setting: its name (padded to 12) and value, or "changed NAME: VALUE".
+void print_settings(const std::vector<publisher::Setting>& settings, bool changed) {
+  for (const auto& s : settings) {
+    const std::string value = s.value.empty() ? i18n::tr("(none)") : s.value;
+    if (changed)
+      std::printf("%s\n", i18n::tr("changed {1}: {2}", s.name, value).c_str());
+    else
+      std::printf("%-12s %s\n", s.name.c_str(), value.c_str());
+  }
 }
 
 }  // namespace
@@ -54,17 +57,17 @@ void register_settings(CLI::App& root, Action& action, std::shared_ptr<ShowDir> 
       auto folder = show_dir->open();
       if (!folder) return std::unexpected(folder.error());
       if (!change) {
-        print_settings(publisher::settings_of(folder->show), "%-12s %s\n");
+        print_settings(publisher::settings_of(folder->show), false);
         return {};
       }
       auto r = publisher::change_settings(*folder, *s);
       if (!r) return std::unexpected(r.error());
       if (r->changed.empty()) {
-        std::printf("%s\n", kNothingChanged);
+        std::printf("%s\n", i18n::tr("nothing changed: every value was already so").c_str());
         return {};
       }
-      print_settings(r->changed, kChanged);
-      std::printf("%s", kRebuild);
+      print_settings(r->changed, true);
+      std::printf("%s\n", i18n::tr("run 'crosstalk build' to update public/ (feeds and page)").c_str());
       return {};
     };
   });

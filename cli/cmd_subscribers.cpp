@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/feed/time.hpp"
 #include "crosstalk/publisher/subscribers.hpp"
 #include "crosstalk/publisher/subscribers_csv.hpp"
@@ -15,19 +16,7 @@ namespace crosstalk::cli {
 
 namespace {
 
-// Every message of `subscribers`, in one place (to be translated later).
-constexpr const char* kAddWhich = "subscribers add: give a NAME, or --from FILE.csv for a list of people";
-constexpr const char* kLinksNeedFrom = "subscribers add: --links goes with --from (one person's links are printed)";
-constexpr const char* kSendOnly =
-    "Send these to %s only: the link is their key, kept nowhere else (lost: revoke and add again).\n";
-constexpr const char* kAddedMany = "added %zu subscriber(s) from %s\n";
-constexpr const char* kLinksWritten =
-    "their personal links are in %s (for a mail merge): send each person only their own row, then delete the "
-    "file; the links are kept nowhere else\n";
-constexpr const char* kExported = "%zu subscriber(s) written to %s\n";
-constexpr const char* kNoLinksInExport =
-    "note: personal links are not in the export: only a hash of each is kept, so they cannot be shown again "
-    "(a lost link: 'subscribers revoke NAME', then 'subscribers add NAME')\n";
+void say(FILE* to, const std::string& line) { std::fprintf(to, "%s\n", line.c_str()); }
 
 // A CSV file for a spreadsheet, written atomically: a byte-order mark first
 // (Excel reads UTF-8 Cyrillic right only with it).
@@ -64,8 +53,10 @@ Result<void> add_from_csv(const publisher::ShowFolder& folder, const std::string
   if (auto r = write_csv(*out, csv); !r)
     return std::unexpected(Error{r.error().kind, r.error().message + "; the " + std::to_string(added->size()) +
                                                      " subscriber(s) were added: 'subscribers revoke' them and add again"});
-  std::printf(kAddedMany, added->size(), from.c_str());
-  std::printf(kLinksWritten, links.c_str());
+  say(stdout, i18n::tr("added {1} subscriber(s) from {2}", added->size(), from));
+  say(stdout, i18n::tr("their personal links are in {1} (for a mail merge): send each person only their own row, "
+                       "then delete the file; the links are kept nowhere else",
+                       links));
   return {};
 }
 
@@ -86,15 +77,19 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDi
     cmd->add_option("--links", *links, "with --from: write the personal links to this CSV file (for a mail merge)");
     cmd->callback([&action, name, department, from, links, show_dir] {
       action = [name, department, from, links, show_dir]() -> Result<void> {
-        if (from->empty() == name->empty()) return bad_input(kAddWhich);
-        if (from->empty() && !links->empty()) return bad_input(kLinksNeedFrom);
+        if (from->empty() == name->empty())
+          return bad_input(i18n::tr("subscribers add: give a NAME, or --from FILE.csv for a list of people"));
+        if (from->empty() && !links->empty())
+          return bad_input(i18n::tr("subscribers add: --links goes with --from (one person's links are printed)"));
         auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         if (!from->empty()) return add_from_csv(*folder, *from, *links);
         auto added = publisher::add_subscriber(*folder, *name, feed::now(), *department);
         if (!added) return std::unexpected(added.error());
         std::printf("added %s\nfeed: %s\npage: %s\n", name->c_str(), added->feed_url.c_str(), added->page_url.c_str());
-        std::printf(kSendOnly, name->c_str());
+        say(stdout, i18n::tr("Send these to {1} only: the link is their key, kept nowhere else (lost: revoke and add "
+                             "again).",
+                             *name));
         return {};
       };
     });
@@ -112,8 +107,9 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDi
         const std::string csv = publisher::subscribers_csv(*list, folder->show);
         if (out->empty()) std::fputs(csv.c_str(), stdout);
         else if (auto r = write_csv_file(*out, csv); !r) return r;
-        else std::printf(kExported, list->size(), out->c_str());
-        std::fprintf(stderr, kNoLinksInExport);
+        else say(stdout, i18n::tr("{1} subscriber(s) written to {2}", list->size(), *out));
+        say(stderr, i18n::tr("note: personal links are not in the export: only a hash of each is kept, so they cannot "
+                             "be shown again (a lost link: 'subscribers revoke NAME', then 'subscribers add NAME')"));
         return {};
       };
     });

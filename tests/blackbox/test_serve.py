@@ -146,6 +146,7 @@ class ServeTls(ServedShow, HttpChecks, PrivateChecks):
     without a restart."""
 
     private = True
+    private_root_status = 403  # serve's small "ask comms for your link" page
     tls = True
 
     def plain(self, data):
