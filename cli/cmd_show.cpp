@@ -332,7 +332,7 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
           for (const auto& p : r.problems) j["problems"].push_back({{"path", p.path}, {"problem", p.problem}});
           print_json(j);
         } else {
-          for (const auto& p : r.problems) std::printf("%s: %s\n", p.path.c_str(), p.problem.c_str());
+          for (const auto& p : r.problems) std::printf("%s: %s\n", p.path.c_str(), p.text.c_str());
           say(i18n::tr("{1} episode(s), {2} published, {3} problem(s)", r.episodes, r.published, r.problems.size()));
         }
         if (!r.ok()) return std::unexpected(Error{ErrorKind::Failed, i18n::tr("{1} problem(s) found", r.problems.size())});

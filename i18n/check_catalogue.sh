@@ -7,7 +7,7 @@ src=${1:-$(dirname "$0")/..}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 find "$src" \( -path "$src/build*" -o -path "$src/.git" -o -path "$src/tests" \) -prune -o -name '*.cpp' -print | sort >"$work/files"
-xgettext --keyword=tr --from-code=UTF-8 --language=C++ --no-location --files-from="$work/files" -o "$work/crosstalk.pot"
+xgettext --keyword=tr --keyword=tr_both --from-code=UTF-8 --language=C++ --no-location --files-from="$work/files" -o "$work/crosstalk.pot"
 msgfmt --check --statistics -o "$work/ru.mo" "$src/i18n/ru.po"
 # Fails naming each msgid of the code that ru.po lacks or leaves untranslated.
 msgcmp "$src/i18n/ru.po" "$work/crosstalk.pot"

@@ -55,8 +55,12 @@ const std::string& language() { return current; }
 
 namespace detail {
 std::string translate(const char* msgid, std::initializer_list<std::string> args) {
-  const std::locale& locale = current == "ru" ? russian() : std::locale::classic();
-  std::string pattern = current == "ru" ? boost::locale::translate(msgid).str(locale) : std::string(msgid);
+  return translate_to(current, msgid, args);
+}
+
+std::string translate_to(const std::string& language, const char* msgid, std::initializer_list<std::string> args) {
+  const std::locale& locale = language == "ru" ? russian() : std::locale::classic();
+  std::string pattern = language == "ru" ? boost::locale::translate(msgid).str(locale) : std::string(msgid);
   if (args.size() == 0) return pattern;
   boost::locale::format format(pattern);
   for (const std::string& a : args) format % a;

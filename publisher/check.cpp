@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 
 #include "crosstalk/feed/render.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/util/xml_text.hpp"
 #include "crosstalk/recorder/audio_tags.hpp"
 #include "crosstalk/recorder/encode_file.hpp"
@@ -20,6 +21,15 @@ namespace crosstalk::publisher {
 
 namespace {
 
+// Seconds as std::to_string writes them ("12.345000"): the sidecar's precision shows.
+std::string seconds(double s) { return std::to_string(s); }
+
+// A file in public/ staff can fetch although its episode is not published.
+i18n::Text reachable_but(feed::State state) {
+  return state == feed::State::Draft ? i18n::tr_both("reachable by staff but the episode is a draft")
+                                     : i18n::tr_both("reachable by staff but the episode is scheduled");
+}
+
 // The MP3 rendition: there when the show wants one, the size the sidecar
 // says, MPEG audio as long as the episode (within one 1152-sample frame,
 // LAME's info frame honoured), tags like the Opus file's; in public/ when
@@ -30,30 +40,28 @@ void check_rendition(const ShowFolder& folder, const feed::Episode& e, Add&& add
   const fs::path mp3 = folder.mp3(e);
   if (!folder.show.mp3) return;
   if (needs_rendition(folder, e)) {
-    add(mp3, "no MP3 rendition (Apple Podcasts cannot play this episode): run 'crosstalk build'");
+    add(mp3, i18n::tr_both("no MP3 rendition (Apple Podcasts cannot play this episode): run 'crosstalk build'"));
     return;
   }
   const auto size = fs::file_size(mp3, ec);
   if (size != *e.mp3_size_bytes)
-    add(mp3, "size " + std::to_string(size) + " bytes, the sidecar says " + std::to_string(*e.mp3_size_bytes));
+    add(mp3, i18n::tr_both("size {1} bytes, the sidecar says {2}", size, *e.mp3_size_bytes));
   auto probe = recorder::probe_mp3(mp3);
   if (!probe) {
-    add(mp3, "not a readable MP3 file: delete it and run 'crosstalk build' to make it again");
+    add(mp3, i18n::tr_both("not a readable MP3 file: delete it and run 'crosstalk build' to make it again"));
     return;
   }
   if (std::fabs(probe->seconds() - e.duration_seconds) > recorder::kMp3LengthSlackFrames * 1152.0 / probe->sample_rate)
-    add(mp3, "lasts " + std::to_string(probe->seconds()) + " s, the sidecar says " +
-                 std::to_string(e.duration_seconds) + " s");
+    add(mp3, i18n::tr_both("lasts {1} s, the sidecar says {2} s", seconds(probe->seconds()), seconds(e.duration_seconds)));
   auto tags = recorder::read_mp3_tags(mp3);
-  if (!tags) add(mp3, "ID3 tags unreadable");
-  else if (tags->title != e.title) add(mp3, "TIT2 (title) tag differs from the sidecar's title");
+  if (!tags) add(mp3, i18n::tr_both("ID3 tags unreadable"));
+  else if (tags->title != e.title) add(mp3, i18n::tr_both("TIT2 (title) tag differs from the sidecar's title"));
   const fs::path pub = folder.public_dir() / "episodes" / e.mp3_file();
   if (e.state == feed::State::Published && fs::exists(pub, ec) && fs::file_size(pub, ec) != size)
-    add(pub, "differs from the library's copy: run 'crosstalk build'");
+    add(pub, i18n::tr_both("differs from the library's copy: run 'crosstalk build'"));
   if (e.state == feed::State::Published && !fs::exists(pub, ec))
-    add(pub, "published but not in public/: run 'crosstalk build'");
-  if (e.state != feed::State::Published && fs::exists(pub, ec))
-    add(pub, std::string("reachable by staff but the episode is ") + std::string(feed::to_string(e.state)));
+    add(pub, i18n::tr_both("published but not in public/: run 'crosstalk build'"));
+  if (e.state != feed::State::Published && fs::exists(pub, ec)) add(pub, reachable_but(e.state));
 }
 
 // Loudness within 2 LU of the show's target when the show normalises: the
@@ -75,31 +83,37 @@ void check_loudness(const ShowFolder& folder, const feed::Episode& e, Add&& add)
   char target[16];
   std::snprintf(target, sizeof target, "%.0f", show.target_lufs);
   if (!std::isfinite(lufs) || lufs < -70) {
-    add(folder.audio(e), std::string("silent (nothing above -70 LUFS), the show's target is ") + target +
-                             " LUFS: import it again from a recording that has sound");
+    add(folder.audio(e), i18n::tr_both("silent (nothing above -70 LUFS), the show's target is {1} LUFS: import it again "
+                            "from a recording that has sound",
+                            target));
     return;
   }
   const double off = lufs - show.target_lufs;
   if (std::fabs(off) <= kLoudnessToleranceLu) return;
-  char text[200];
-  std::snprintf(text, sizeof text, "%.1f LUFS, %.1f LU %s the show's target of %s LUFS: ", lufs, std::fabs(off),
-                off < 0 ? "under" : "over", target);
-  add(folder.audio(e), std::string(text) + (off < 0 ? "import it again from its recording (--max-gain if it is "
-                                                      "that quiet)"
-                                                    : "import it again from its recording"));
+  char level[16], by[16];
+  std::snprintf(level, sizeof level, "%.1f", lufs);
+  std::snprintf(by, sizeof by, "%.1f", std::fabs(off));
+  add(folder.audio(e), off < 0 ? i18n::tr_both("{1} LUFS, {2} LU under the show's target of {3} LUFS: import it again from "
+                                    "its recording (--max-gain if it is that quiet)",
+                                    level, by, target)
+                               : i18n::tr_both("{1} LUFS, {2} LU over the show's target of {3} LUFS: import it again from "
+                                    "its recording",
+                                    level, by, target));
 }
 
 }  // namespace
 
 CheckReport check_show(const ShowFolder& folder) {
   CheckReport report;
-  auto add = [&](const fs::path& p, std::string what) { report.problems.push_back({p.string(), std::move(what)}); };
+  auto add = [&](const fs::path& p, i18n::Text what) {
+    report.problems.push_back({p.string(), std::move(what.english), std::move(what.local)});
+  };
   // Text a hand edit brought in that XML 1.0 cannot carry: one problem per field.
   using Fields = std::vector<std::pair<std::string, const std::string*>>;  // element name, its text
   auto check_text = [&add](const fs::path& file, const Fields& fields) {
     for (const auto& [name, text] : fields)
       if (auto problem = util::xml_text_problem(*text))
-        add(file, name + ": contains " + *problem + "; feeds show U+FFFD there until it is fixed");
+        add(file, i18n::tr_both("{1}: contains {2}; feeds show U+FFFD there until it is fixed", name, *problem));
   };
   const feed::Show& show = folder.show;
   Fields show_fields{{"<title>", &show.title}, {"<description>", &show.description}, {"<author>", &show.author},
@@ -109,7 +123,7 @@ CheckReport check_show(const ShowFolder& folder) {
   check_text(folder.show_xml(), show_fields);
   auto episodes = load_library(folder);
   if (!episodes) {
-    add(folder.library(), episodes.error().message);
+    add(folder.library(), {episodes.error().message, episodes.error().message});
     return report;
   }
   report.episodes = episodes->size();
@@ -121,34 +135,33 @@ CheckReport check_show(const ShowFolder& folder) {
     check_text(folder.sidecar(e), fields);
     const fs::path audio = folder.audio(e);
     if (!fs::is_regular_file(audio, ec)) {
-      add(audio, "missing: the sidecar names it");
+      add(audio, i18n::tr_both("missing: the sidecar names it"));
       continue;
     }
     auto size = fs::file_size(audio, ec);
     if (size != e.size_bytes)
-      add(audio, "size " + std::to_string(size) + " bytes, the sidecar says " + std::to_string(e.size_bytes));
+      add(audio, i18n::tr_both("size {1} bytes, the sidecar says {2}", size, e.size_bytes));
     auto probe = recorder::probe_opus(audio);
     if (!probe) {
-      add(audio, "not a readable Ogg Opus file");
+      add(audio, i18n::tr_both("not a readable Ogg Opus file"));
       continue;
     }
     if (std::fabs(probe->seconds() - e.duration_seconds) > 0.05)
-      add(audio, "lasts " + std::to_string(probe->seconds()) + " s, the sidecar says " +
-                     std::to_string(e.duration_seconds) + " s");
-    if (!probe->has_eos) add(audio, "the stream has no end (cut off?): run 'crosstalk recover'");
+      add(audio, i18n::tr_both("lasts {1} s, the sidecar says {2} s", seconds(probe->seconds()), seconds(e.duration_seconds)));
+    if (!probe->has_eos) add(audio, i18n::tr_both("the stream has no end (cut off?): run 'crosstalk recover'"));
     auto tags = recorder::read_tags(audio);
-    if (!tags) add(audio, "tags unreadable");
-    else if (tags->title != e.title) add(audio, "TITLE tag differs from the sidecar's title");
+    if (!tags) add(audio, i18n::tr_both("tags unreadable"));
+    else if (tags->title != e.title) add(audio, i18n::tr_both("TITLE tag differs from the sidecar's title"));
     check_rendition(folder, e, add);
     check_loudness(folder, e, add);
     const fs::path pub = folder.public_dir() / "episodes" / e.audio_file();
     bool is_public = fs::exists(pub, ec);
     if (e.state == feed::State::Published) {
       report.published += 1;
-      if (!is_public) add(pub, "published but not in public/: run 'crosstalk build'");
-      else if (fs::file_size(pub, ec) != size) add(pub, "differs from the library's copy: run 'crosstalk build'");
+      if (!is_public) add(pub, i18n::tr_both("published but not in public/: run 'crosstalk build'"));
+      else if (fs::file_size(pub, ec) != size) add(pub, i18n::tr_both("differs from the library's copy: run 'crosstalk build'"));
     } else if (is_public) {
-      add(pub, std::string("reachable by staff but the episode is ") + std::string(feed::to_string(e.state)));
+      add(pub, reachable_but(e.state));
     }
   }
   for (fs::directory_iterator it(folder.library(), ec), end; !ec && it != end; it.increment(ec)) {
@@ -157,7 +170,7 @@ CheckReport check_show(const ShowFolder& folder) {
     bool known = false;
     for (const auto& e : *episodes)
       known = known || e.audio_file() == p.filename().string() || e.mp3_file() == p.filename().string();
-    if (!known) add(p, "audio without a sidecar (not part of the show)");
+    if (!known) add(p, i18n::tr_both("audio without a sidecar (not part of the show)"));
   }
   std::vector<std::string> feeds{feed::feed_file_name("")};
   for (const auto& d : folder.show.rotation) feeds.push_back(feed::feed_file_name(d.id));
@@ -168,13 +181,13 @@ CheckReport check_show(const ShowFolder& folder) {
   for (const auto& name : feeds) {
     const fs::path p = folder.public_dir() / name;
     if (!fs::exists(p, ec)) {
-      if (report.published > 0) add(p, "missing: run 'crosstalk build'");
+      if (report.published > 0) add(p, i18n::tr_both("missing: run 'crosstalk build'"));
       continue;
     }
     pugi::xml_document doc;
     auto r = doc.load_file(p.c_str());
-    if (!r) add(p, std::string("malformed XML: ") + r.description());
-    else if (!doc.child("rss").child("channel")) add(p, "not an RSS feed");
+    if (!r) add(p, i18n::tr_both("malformed XML: {1}", r.description()));
+    else if (!doc.child("rss").child("channel")) add(p, i18n::tr_both("not an RSS feed"));
   }
   return report;
 }

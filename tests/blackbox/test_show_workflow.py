@@ -234,6 +234,15 @@ class Workflow(ShowTest):
         self.assertIn("marketing   черновик", out)
         self.assertIn("следующим выступает отдел sales", out)
         self.assertIn("уже черновик: делать нечего", run(["-C", self.show, "unpublish", "1"], env=ru, check=0).stdout)
+        # check: the problem in Russian on screen, in English in --json (machine output stays as it is).
+        run(["-C", self.show, "publish", "1"], env=ru, check=0)
+        os.remove(self.public("episodes", "0001-marketing.opus"))
+        proc = run(["-C", self.show, "check"], env=ru, check=1)
+        self.assertIn("опубликован, но его нет в public/: выполните «crosstalk build»", proc.stdout)
+        self.assertIn("выпусков: 1, опубликовано: 1, проблем: 1", proc.stdout)
+        problems = json.loads(run(["-C", self.show, "check", "--json"], env=ru, check=1).stdout)["problems"]
+        self.assertEqual(problems[0]["problem"], "published but not in public/: run 'crosstalk build'")
+        run(["-C", self.show, "build"], env=ru, check=0)
         proc = run(["-C", self.show, "schedule", "1", "--at", "2020-01-01T10:00"], env=ru)
         self.assertOneLineError(proc, 2, "--at 2020-01-01T10:00: это время уже прошло", "crosstalk publish 1")
         proc = run(["-C", self.show, "import", self.wav, "--title", "Снова", "--department", "marketing"], env=ru)
@@ -245,7 +254,7 @@ class Workflow(ShowTest):
         proc = run(["-C", self.show, "edit", "7", "--title", "x"], env=en)
         self.assertOneLineError(proc, 2, "no episode '7' in this show (it has 1)")
         listed = json.loads(run(["-C", self.show, "list", "--json"], env=ru, check=0).stdout)
-        self.assertEqual(listed[0]["state"], "draft")
+        self.assertEqual(listed[0]["state"], "published")  # (published above; --json keeps its English ids)
 
     def test_the_date_tag_is_the_shows_local_date(self):
         self.imp("Поздно вечером")

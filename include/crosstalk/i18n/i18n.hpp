@@ -38,6 +38,7 @@ class ScopedLanguage {
 
 namespace detail {
 std::string translate(const char* msgid, std::initializer_list<std::string> args);
+std::string translate_to(const std::string& language, const char* msgid, std::initializer_list<std::string> args);
 inline std::string text(std::string_view s) { return std::string(s); }
 inline std::string text(const char* s) { return s; }
 inline std::string text(const std::string& s) { return s; }
@@ -53,6 +54,17 @@ std::string text(T v) {
 template <class... Args>
 std::string tr(const char* msgid, const Args&... args) {
   return detail::translate(msgid, {detail::text(args)...});
+}
+
+// A message twice: in English (machine output such as --json, which stays
+// stable) and in this thread's language (for the person reading).
+struct Text {
+  std::string english;
+  std::string local;
+};
+template <class... Args>
+Text tr_both(const char* msgid, const Args&... args) {
+  return {detail::translate_to("en", msgid, {detail::text(args)...}), detail::translate(msgid, {detail::text(args)...})};
 }
 
 }  // namespace crosstalk::i18n

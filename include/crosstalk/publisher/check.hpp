@@ -13,7 +13,8 @@ namespace crosstalk::publisher {
 
 struct Problem {
   std::string path;
-  std::string problem;
+  std::string problem;  // in English: `check --json` (machine output stays stable)
+  std::string text;     // the same in the reader's language (i18n), for the screen
 };
 
 struct CheckReport {
