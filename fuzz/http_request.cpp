@@ -39,7 +39,7 @@ publisher::ShowFolder make_folder(const std::string& name, bool private_feeds) {
   fs::create_directories(f.public_dir() / "episodes");
   fs::create_directories(f.public_dir() / "folder");
   fuzz::write_bytes(f.show_xml(), feed::show_to_xml(f.show));
-  feed::Subscriber s{"Сотрудник", util::sha256_hex(kToken), {}, ""};
+  feed::Subscriber s{"Сотрудник", util::sha256_hex(kToken), {}, "", ""};
   fuzz::write_bytes(f.root / "subscribers.xml", feed::subscribers_to_xml({s}));
   fuzz::write_bytes(f.root / "secret.txt", kSecret);
   const std::string base = f.show.base_url, escaped = "http://podcast.intranet/a&amp;b=&quot;c&quot;/";
