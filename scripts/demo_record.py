@@ -5,7 +5,6 @@ Usage: demo_record.py CROSSTALK SHOW WAV SPOOL -- RECORD-OPTIONS…"""
 import os
 import subprocess
 import sys
-import time
 import wave
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "blackbox"))
@@ -19,6 +18,6 @@ with VirtualMic(rate=22050) as mic:
     env = dict(mic.env(), CROSSTALK_SPOOL=spool)
     proc = subprocess.Popen([crosstalk, "-C", show, "record", *options, "--duration", f"{seconds + 1.0:.1f}"],
                             env=env)
-    time.sleep(0.5)
+    mic.wait_for_capture(proc)
     mic.play(wav)
     sys.exit(proc.wait())

@@ -594,8 +594,11 @@ class DiskFullCampaign:
         if op == "record":  # speech into the mic while it records
             p = subprocess.Popen([BIN, "-C", self.show] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True, env=env, preexec_fn=limit)
-            time.sleep(0.3)
-            self.mic.play(self.wav)
+            try:
+                self.mic.wait_for_capture(p)
+                self.mic.play(self.wav)
+            except RuntimeError:
+                pass  # refused before it opened the mic (a full disk, say): judged below like any run
             out, err = p.communicate(timeout=120)
             p = subprocess.CompletedProcess(p.args, p.returncode, out, err)
         else:

@@ -82,7 +82,7 @@ class MicTest(ShowTest):
 class Record(MicTest):
     def test_what_was_played_comes_back(self):
         proc = self.record("--title", NASTY, "--host", NASTY, "--duration", "6")
-        time.sleep(0.7)
+        self.mic.wait_for_capture(proc)
         self.mic.play(self.played16)
         out, err = proc.communicate(timeout=60)
         self.assertEqual(proc.returncode, 0, out + err)
@@ -109,7 +109,7 @@ class Record(MicTest):
 
     def test_a_device_at_another_rate_is_resampled(self):
         proc = self.record("--title", "16 кГц", "--duration", "6", "--rate", "16000")
-        time.sleep(0.7)
+        self.mic.wait_for_capture(proc)
         self.mic.play(self.played16)
         out, err = proc.communicate(timeout=60)
         self.assertEqual(proc.returncode, 0, out + err)
@@ -126,7 +126,7 @@ class Record(MicTest):
         burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
         try:
             proc = self.record("--title", "Под нагрузкой", "--duration", "6")
-            time.sleep(0.7)
+            self.mic.wait_for_capture(proc)
             self.mic.play(self.played16)
             out, err = proc.communicate(timeout=60)
         finally:
@@ -141,7 +141,8 @@ class Record(MicTest):
     def test_ctrl_c_and_sigterm_finish_a_valid_episode(self):
         for n, sig in ((1, signal.SIGINT), (2, signal.SIGTERM)):
             proc = self.record("--title", f"Стоп {n}", "--out-of-turn", "--publish-at", "2031-01-15T10:00")
-            time.sleep(2.5)
+            self.mic.wait_for_capture(proc)
+            time.sleep(2.3)
             sent = time.monotonic()
             proc.send_signal(sig)
             out, err = proc.communicate(timeout=30)
@@ -156,7 +157,8 @@ class Record(MicTest):
 
     def test_kill_9_leaves_a_playable_file_that_recover_completes(self):
         proc = self.record("--title", "Обрыв")
-        time.sleep(5.5)
+        self.mic.wait_for_capture(proc)
+        time.sleep(5.3)
         proc.kill()
         proc.communicate(timeout=10)
         (opus,) = [os.path.join(self.spool, n) for n in os.listdir(self.spool) if n.endswith(".opus")]
@@ -206,7 +208,7 @@ class Record(MicTest):
         proc = subprocess.Popen([BIN, "-C", self.show, "record", "--title", "Полный диск", "--duration", "30"],
                                 env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 preexec_fn=limit_process)
-        time.sleep(0.5)
+        self.mic.wait_for_capture(proc)
         self.mic.play(self.played16)
         self.mic.play(self.played16)
         out, err = proc.communicate(timeout=60)
@@ -233,7 +235,8 @@ class Record(MicTest):
             env = dict(mic.env(), CROSSTALK_SPOOL=self.spool)
             proc = subprocess.Popen([BIN, "-C", self.show, "record", "--title", "Отключили"], env=env,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            time.sleep(3)
+            mic.wait_for_capture(proc)
+            time.sleep(2.8)
             modules = subprocess.run(["pactl", "list", "short", "modules"], env=env, capture_output=True,
                                      text=True).stdout
             (null_sink,) = [l.split()[0] for l in modules.splitlines() if "module-null-sink" in l]
@@ -250,7 +253,8 @@ class Record(MicTest):
         loud = self.path("loud.wav")
         tool(["sox", "-n", "-r", "16000", "-c", "1", loud, "synth", "3", "sine", "50", "gain", "10"])
         proc = self.record("--title", "Тишина и перегруз", "--duration", "11")
-        time.sleep(8.0)
+        self.mic.wait_for_capture(proc)
+        time.sleep(7.5)
         self.mic.play(loud)  # from ~7.5 s to ~10.5 s of the recording
         out, err = proc.communicate(timeout=60)
         self.assertEqual(proc.returncode, 0, out + err)
@@ -295,7 +299,7 @@ class Normalised(MicTest):
 
     def test_a_live_recording_is_normalised_from_its_lossless_copy(self):
         proc = self.record("--title", "Громкость", "--duration", "6")
-        time.sleep(0.7)
+        self.mic.wait_for_capture(proc)
         self.mic.play(self.played16)
         out, err = proc.communicate(timeout=60)
         self.assertEqual(proc.returncode, 0, out + err)
@@ -319,7 +323,7 @@ class Normalised(MicTest):
 
     def test_recover_all_then_upload_normalises_a_recording_cut_short(self):
         proc = self.record("--title", "Обрыв и громкость")
-        time.sleep(0.7)
+        self.mic.wait_for_capture(proc)
         self.mic.play(self.played16)  # blocks while it plays
         time.sleep(0.5)
         proc.kill()
@@ -349,7 +353,7 @@ class Normalised(MicTest):
         whisper = self.path("whisper.wav")
         tool(["sox", self.played16, whisper, "vol", "0.006"])  # about -65 LUFS: a mic turned all the way down
         proc = self.record("--title", "Шёпот", "--duration", "5")
-        time.sleep(0.7)
+        self.mic.wait_for_capture(proc)
         self.mic.play(whisper)
         out, err = proc.communicate(timeout=60)
         self.assertOneLineError(subprocess.CompletedProcess([], proc.returncode, out, err), 2, "too quiet to publish",
@@ -432,7 +436,8 @@ class Keys(MicTest):
         screen = []
         reader = threading.Thread(target=lambda: self._drain(fd, screen))
         reader.start()
-        time.sleep(2.0)
+        self.mic.wait_for_capture()
+        time.sleep(1.8)
         os.write(fd, b"q")
         sent = time.monotonic()
         _, status = os.waitpid(pid, 0)

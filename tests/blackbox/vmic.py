@@ -64,6 +64,27 @@ class VirtualMic:
         time.sleep(2.1)
         return self
 
+    def wait_for_capture(self, proc=None, timeout=30):
+        """Waits until a program reads from the mic (PulseAudio lists a
+        source output on it), so that what is played next is heard: a fixed
+        sleep was too short for a recorder starting under ASan on a busy
+        machine, and the whole phrase went into an unheard sink."""
+        env = self.env()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError("the recorder exited before it opened the mic")
+            sources = subprocess.run(["pactl", "list", "short", "sources"], env=env, capture_output=True,
+                                     text=True).stdout
+            mic = [line.split("\t")[0] for line in sources.splitlines() if line.split("\t")[1:2] == ["vmic"]]
+            outputs = subprocess.run(["pactl", "list", "short", "source-outputs"], env=env, capture_output=True,
+                                     text=True).stdout
+            if mic and any(line.split("\t")[1:2] == mic for line in outputs.splitlines()):
+                time.sleep(0.2)  # the stream's first buffers
+                return
+            time.sleep(0.05)
+        raise RuntimeError("nothing opened the virtual mic")
+
     def play(self, wav):
         """Plays a file into the mic in real time (blocks)."""
         subprocess.run(["paplay", "-d", "vspk", wav], env=self.env(), check=True)
