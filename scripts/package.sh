@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build}
 if [ ! -f "$dir/CMakeCache.txt" ]; then
-  scripts/build.sh "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCROSSTALK_WERROR=ON
+  scripts/build.sh "$dir" -DCMAKE_BUILD_TYPE=Release -DCROSSTALK_WERROR=ON
 fi
 if grep -q '^CROSSTALK_SANITIZE:BOOL=ON' "$dir/CMakeCache.txt"; then
   echo "package: $dir is a sanitizer build; package a normal one (e.g. build)" >&2

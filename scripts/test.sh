@@ -10,7 +10,7 @@ scripts/setup.sh
 
 jobs=$(nproc)
 echo "== build (warnings are errors) =="
-scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCROSSTALK_WERROR=ON
+scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DCROSSTALK_WERROR=ON
 echo "== tests =="
 ctest --test-dir build --output-on-failure -j "$jobs"
 

@@ -15,6 +15,20 @@ BIN = os.environ.get("CROSSTALK_BIN", "crosstalk")
 NOBODY = 65534
 
 
+def _sanitized():
+    try:
+        with open(shutil.which(BIN) or BIN, "rb") as binary:
+            return b"__asan_init" in binary.read()
+    except OSError:
+        return False
+
+
+# The binary under test was built with AddressSanitizer: memory bounds are
+# the normal build's to meet (shadow memory and the 256 MiB quarantine swell
+# RSS), and capacity runs shrink to the same code paths on less data.
+SANITIZED = _sanitized()
+
+
 def run(args, check=None, binary=None, **kw):
     """Runs crosstalk with args; returns CompletedProcess (text)."""
     proc = subprocess.run([binary or BIN] + [str(a) for a in args], capture_output=True, text=True, **kw)

@@ -4,7 +4,6 @@ time, a clean stop on SIGTERM, and headless Chromium on the page."""
 import datetime
 import gzip
 import json
-import http.client
 import os
 import re
 import signal
@@ -14,11 +13,10 @@ import subprocess
 import threading
 import time
 
-import feedparser
 
 from http_checks import HttpChecks, PrivateChecks
 from http_support import ServedShow, make_certificate, wait_for_port
-from support import BIN, slurp
+from support import BIN, SANITIZED, slurp
 
 
 class ServeChecks(ServedShow, HttpChecks):
@@ -83,10 +81,9 @@ class HostileClients(ServedShow):
         self.assertGreater(f["requests_loaded"], 50, f)
         self.assertGreaterEqual(f["serve_fds_under_load"], 300, "the hostile connections were really open")
         # The target (100 MiB) is the release build's (bench/hostile.sh: 17 MiB);
-        # AddressSanitizer's shadow memory and quarantine add ~200 MiB.
-        with open(BIN, "rb") as binary:
-            sanitized = b"__asan_init" in binary.read()
-        self.assertLess(f["serve_peak_rss_mib"], 400 if sanitized else 100, f)
+        # AddressSanitizer's shadow memory and quarantine add 200-330 MiB
+        # (423 MiB measured once with both cores busy).
+        self.assertLess(f["serve_peak_rss_mib"], 600 if SANITIZED else 100, f)
         self.assertGreater(f["connections_opened"], 64, "more connections than descriptors were offered")
         self.assertTrue(f["recovered"], f)
         self.assertIsNone(self.server.poll(), "serve is still running")
