@@ -11,6 +11,11 @@
 // is guessed: a container that declares no delay keeps it.
 //
 // FFmpeg's own log goes nowhere but into the error line of a failure.
+//
+// Built as a module of its own (lib/crosstalk/ffmpeg.so beside bin/),
+// opened by ffmpeg_module.cpp the first time a file needs it: FFmpeg and the
+// hundred libraries behind it are not loaded by commands that never decode
+// such a file (each start of the binary paid ~40 ms and ~25 MiB for them).
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -24,6 +29,8 @@ extern "C" {
 #include <mutex>
 #include <optional>
 #include <vector>
+
+#include <boost/config.hpp>
 
 #include "audio_source.hpp"
 
@@ -341,7 +348,7 @@ class FfmpegSource final : public AudioSource {
 
 }  // namespace
 
-Result<std::unique_ptr<AudioSource>> open_with_ffmpeg(const std::string& path) {
+Result<std::unique_ptr<AudioSource>> open_source(const std::string& path) {
   Probe probe;
   auto counting = Decoder::open(path, &probe);
   if (!counting) return std::unexpected(counting.error());
@@ -365,7 +372,7 @@ Result<std::unique_ptr<AudioSource>> open_with_ffmpeg(const std::string& path) {
   return std::make_unique<FfmpegSource>(path, std::move(*reading), std::move(info));
 }
 
-Result<AudioFileInfo> probe_with_ffmpeg(const std::string& path) {
+Result<AudioFileInfo> probe_source(const std::string& path) {
   Probe probe;
   auto decoder = Decoder::open(path, &probe);
   if (!decoder) return std::unexpected(decoder.error());
@@ -373,3 +380,15 @@ Result<AudioFileInfo> probe_with_ffmpeg(const std::string& path) {
 }
 
 }  // namespace crosstalk::recorder
+
+// The module's two entry points (ffmpeg_module.cpp loads them): C names, C++
+// types, as both sides are built together by the same compiler.
+extern "C" BOOST_SYMBOL_EXPORT void crosstalk_ffmpeg_open(const std::string& path,
+                                                          crosstalk::Result<std::unique_ptr<crosstalk::recorder::AudioSource>>& out) {
+  out = crosstalk::recorder::open_source(path);
+}
+
+extern "C" BOOST_SYMBOL_EXPORT void crosstalk_ffmpeg_probe(const std::string& path,
+                                                           crosstalk::Result<crosstalk::recorder::AudioFileInfo>& out) {
+  out = crosstalk::recorder::probe_source(path);
+}

@@ -81,7 +81,7 @@ class Package(unittest.TestCase):
             self.assertIn(lib, depends)
         self.assertEqual([d for d in depends if TOOLCHAIN.search(d)], [])
         files = subprocess.run(["dpkg-deb", "-c", self.deb], capture_output=True, text=True, check=True).stdout
-        for path in ("./usr/bin/crosstalk", "./lib/systemd/system/crosstalk-serve@.service",
+        for path in ("./usr/bin/crosstalk", "./usr/lib/crosstalk/ffmpeg.so", "./lib/systemd/system/crosstalk-serve@.service",
                      "./lib/systemd/system/crosstalk-studio@.service", "./etc/logrotate.d/crosstalk",
                      "./usr/share/bash-completion/completions/crosstalk", "./usr/share/doc/crosstalk/copyright",
                      "./usr/share/man/man1/crosstalk.1.gz", "./usr/share/man/man1/crosstalk-serve.1.gz"):
@@ -182,6 +182,9 @@ class Package(unittest.TestCase):
         shutil.copy("/etc/resolv.conf", os.path.join(root, "etc", "resolv.conf"))
         shutil.copy(self.deb, os.path.join(root, "tmp"))
         write_wav(os.path.join(root, "tmp", "tone.wav"), tone(2.0), 48000)
+        # An MP3 is read by the FFmpeg module, loaded from ../lib/crosstalk/.
+        subprocess.run(["lame", "--quiet", os.path.join(root, "tmp", "tone.wav"), os.path.join(root, "tmp", "tone.mp3")],
+                       check=True)
         # Downloaded packages are kept between runs (hard links when the cache is on the same disk).
         archives = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "crosstalk",
                                 "apt-archives")
@@ -204,6 +207,7 @@ class Package(unittest.TestCase):
         self.assertEqual(done.returncode, 0, out[-6000:])
         self.assertIn("crosstalk " + self.field("Version"), out)
         self.assertIn("ENCODED OggS", out)
+        self.assertIn("FROM MP3 OggS", out)
         self.assertIn("HTTP/1.1 200 OK", out)
         self.assertIn("<rss", out)
         self.assertRegex(out, r"USER crosstalk:x:\d+:\d+:")
@@ -234,6 +238,8 @@ echo "USER $(getent passwd crosstalk)"
 cd /tmp
 crosstalk encode tone.wav tone.opus --title 'Тон & <тест>' --max-gain 60
 echo "ENCODED $(head -c 4 tone.opus)"
+crosstalk encode tone.mp3 tone-mp3.opus --max-gain 60
+echo "FROM MP3 $(head -c 4 tone-mp3.opus)"
 crosstalk init /srv/show --title 'Голос врага' --base-url http://127.0.0.1:{port}/
 crosstalk -C /srv/show import tone.wav --title 'Первый' --host 'Анна' --max-gain 60
 crosstalk -C /srv/show publish 1
