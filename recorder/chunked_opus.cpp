@@ -4,6 +4,7 @@
 #include "chunked_opus.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <limits>
 #include <mutex>
@@ -217,7 +218,8 @@ Result<void> encode_chunk(const ChunkPlan& plan, std::size_t k, int channels, co
 
 Result<ChunkedResult> encode_chunks(const AudioFileReader& source, int channels, const ChainOptions& chain,
                                     const EncoderSettings& settings, const ChunkPlan& plan, int threads,
-                                    OggOpusMuxer& muxer, const std::function<void(double)>& spliced) {
+                                    OggOpusMuxer& muxer, const std::function<void(double)>& spliced,
+                                    const std::atomic<int>* busy_elsewhere) {
   const std::size_t chunks = plan.cuts.size() - 1;
   std::vector<ChunkPackets> packets(chunks);
   std::vector<Worker> workers(std::min<std::size_t>(static_cast<std::size_t>(threads), chunks));
@@ -246,7 +248,15 @@ Result<ChunkedResult> encode_chunks(const AudioFileReader& source, int channels,
         {
           // At most threads + 1 chunks ahead of the one being written.
           std::unique_lock lock(mutex);
-          changed.wait(lock, [&] { return error || next >= chunks || next <= written + workers.size(); });
+          auto may_start = [&] { return error || next >= chunks || next <= written + workers.size(); };
+          // Workers beyond the cores left free by other work wait (polled:
+          // that work ends on its own thread, without this mutex).
+          auto core_free = [&] {
+            const int busy = busy_elsewhere ? busy_elsewhere->load(std::memory_order_acquire) : 0;
+            return i == 0 || static_cast<int>(i) < static_cast<int>(workers.size()) - busy;
+          };
+          while (!changed.wait_for(lock, std::chrono::milliseconds(20), [&] { return error || (may_start() && core_free()); })) {
+          }
           if (error || next >= chunks) return {};
           k = next++;
         }

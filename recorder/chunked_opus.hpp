@@ -12,6 +12,7 @@
 // at most `threads + 1` of them: memory does not grow with the file.
 #pragma once
 
+#include <atomic>
 #include <functional>
 
 #include "chain.hpp"
@@ -53,9 +54,13 @@ struct ChunkedResult {
 // Encodes `plan` into `muxer` (made with the encoder's pre-skip) and
 // finishes it.
 // `spliced` hears, after each chunk is in the stream, how much of the
-// output is (0..1).
+// output is (0..1). `busy_elsewhere`: how many of the `threads` cores
+// another job of the same encode holds now (the MP3 rendition's one stream,
+// which cannot be cut): that many workers wait before taking a chunk, so
+// the serial job is not slowed by more runnable threads than cores.
 Result<ChunkedResult> encode_chunks(const AudioFileReader& source, int channels, const ChainOptions& chain,
                                     const EncoderSettings& settings, const ChunkPlan& plan, int threads,
-                                    OggOpusMuxer& muxer, const std::function<void(double)>& spliced = {});
+                                    OggOpusMuxer& muxer, const std::function<void(double)>& spliced = {},
+                                    const std::atomic<int>* busy_elsewhere = nullptr);
 
 }  // namespace crosstalk::recorder

@@ -321,8 +321,12 @@ Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const Encod
   if (chunked) {
     // The MP3 (LAME's bit reservoir crosses frames: not cut) is one stream
     // of its own beside the Opus chunks, on its own thread.
+    // It holds one core while it runs: one Opus worker fewer meanwhile,
+    // the others take all the cores once it is done (on 2 cores, 3 busy
+    // threads made the MP3, the longest serial job, the last to finish).
     std::optional<std::thread> mp3_thread;
     Result<ChainResult> mp3_chain;
+    std::atomic<int> mp3_busy{mp3 ? 1 : 0};
     if (mp3)
       mp3_thread.emplace([&] {
         auto done = guarded([&]() -> Result<void> {
@@ -330,13 +334,15 @@ Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const Encod
           return {};
         });
         if (!done) mp3_chain = std::unexpected(done.error());
+        mp3_busy.store(0, std::memory_order_release);
       });
     double spliced_before = 0;
     auto chunks = encode_chunks(*reader, report.channels, chain_options, settings, *plan, threads, *muxer,
                                 [&](double f) {
                                   progress.add(static_cast<std::uint64_t>((f - spliced_before) * static_cast<double>(info.frames)));
                                   spliced_before = f;
-                                });
+                                },
+                                &mp3_busy);
     if (mp3_thread) mp3_thread->join();
     if (!chunks) return std::unexpected(chunks.error());
     if (mp3 && !mp3_chain) return std::unexpected(mp3_chain.error());
