@@ -246,6 +246,24 @@ class Mp3Rendition(ShowTest):
             self.assertNotIn(".mp3", slurp(self.public(page)), page)
         self.ct("check", check=0)
 
+    def test_a_backfill_of_several_episodes_shares_the_cores_and_mixes_nothing_up(self):
+        self.set_mp3(False)
+        titles = ["Первый & <один>", "Второй \"два\" 🎙", "Третий 'три'"]
+        for title in titles:
+            self.imp(title)
+        self.set_mp3(True)
+        proc = self.ct("build", check=0)
+        for n in (1, 2, 3):
+            self.assertRegex(proc.stderr, rf"MP3 rendition \d of 3: episode {n} ")
+        self.ct("check", check=0)
+        for e in json.loads(self.ct("list", "--json", check=0).stdout):
+            mp3 = os.path.join(self.show, e["files"]["mp3"])
+            self.assertEqual(e["files"]["mp3_size"], os.path.getsize(mp3))
+            # Each episode's own tags and sound, whichever thread made it.
+            self.assertEqual(str(ID3(mp3)["TIT2"]), titles[e["number"] - 1])
+            opus = decode(os.path.join(self.show, e["files"]["opus"]), self.path(f"o{e['number']}.wav"))[:, 0]
+            self.assertLessEqual(abs(len(mp3_pcm(mp3)) - len(opus)), 1152)
+
     def test_check_finds_a_missing_or_broken_rendition_and_build_repairs_it(self):
         self.imp("Проверка")
         self.ct("publish", "1", check=0)

@@ -12,8 +12,9 @@
 namespace crosstalk::publisher {
 
 // Each from its Opus file (the only audio kept; already normalised), encoded
-// outside the show lock, then tagged and put in place with its sidecar under
-// it. `progress` hears of each episode before it is encoded. Returns the
+// outside the show lock, one episode per core at a time, then tagged and put
+// in place with its sidecar under it. `progress` hears of each episode before
+// it is encoded (from one thread at a time). Returns the
 // numbers of the episodes that got one. Nothing to do when the show has no
 // MP3 renditions.
 using RenditionProgress = std::function<void(const feed::Episode&, std::size_t index, std::size_t count)>;
