@@ -114,9 +114,12 @@ location = /_crosstalk_check {
     proxy_set_header X-Crosstalk-Client-Address $remote_addr;
 }
 # The page: each subscriber's own (their feed URLs and QR codes), made by
-# `crosstalk serve`, which checks the token itself.
+# `crosstalk serve`, which checks the token itself. Without a token, serve's
+# small page in the show's language saying whom to ask for a link (403).
 location ~ "^/(index\.html)?$" {
-    internal;
+    if ($crosstalk_subscriber = "") {
+        proxy_pass http://)~" + show.nginx_auth_check + R"~(;
+    }
     proxy_pass http://)~" + show.nginx_auth_check + R"~(/s/$crosstalk_subscriber/index.html;
 }
 location / {

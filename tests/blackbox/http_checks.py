@@ -172,7 +172,6 @@ class HttpChecks:
 
 
 class PrivateChecks:
-    private_root_status = 404  # what "/" answers without a token
 
     def test_nothing_without_a_valid_token(self):
         wrong = "0" * 64 if self.token != "0" * 64 else "1" * 64
@@ -183,12 +182,28 @@ class PrivateChecks:
                            f"{path}?token={self.token}", "/_crosstalk/check"):
                 with self.subTest(target=target):
                     res, body = self.request("GET", target)
-                    # The root without a token: serve's page saying whom to ask (403); nginx: 404.
+                    # The root without a token: a page saying whom to ask (403).
                     root = target in ("/", "/index.html")
-                    self.assertEqual(res.status, self.private_root_status if root else 404)
+                    self.assertEqual(res.status, 403 if root else 404)
                     self.assertNotIn(b"<rss", body)
                     self.assertNotIn("Первый".encode(), body)  # no episode data
             self.assertEqual(self.request("GET", self.url(path))[0].status, 200, path)
+
+    def test_the_root_without_a_token_says_whom_to_ask_in_the_shows_language(self):
+        res, body = self.request("GET", "/")
+        self.assertEqual(res.status, 403)
+        self.assertEqual(res.getheader("Content-Type"), "text/html; charset=utf-8")
+        page = body.decode()
+        self.assertIn('<html lang="ru">', page)
+        self.assertIn("попросите у отдела коммуникаций вашу личную ссылку", page)
+        for leak in ("Первый", "Второй", "episodes/", "feed.xml", "<audio"):
+            self.assertNotIn(leak, page)
+        self.assertEqual(self.request("HEAD", "/")[1], b"")
+        self.ct("settings", "--language", "en", check=0)  # re-read at the next request
+        page = self.request("GET", "/index.html")[1].decode()
+        self.assertIn("This podcast is private; ask the comms team for your personal link.", page)
+        self.assertEqual(self.request("GET", "/feed.xml")[0].status, 404)
+        self.assertEqual(self.request("GET", "/nothing.html")[0].status, 404)
 
     def test_every_url_in_the_feed_carries_the_token_but_no_guid_does(self):
         self.ct("publish", "2", check=0)
