@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include <boost/filesystem/path.hpp>
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/recorder/encode_file.hpp"
 
 namespace crosstalk::cli {
@@ -25,9 +26,15 @@ struct EncodeArgs {
 };
 
 std::string lufs(double v) {
-  if (!std::isfinite(v)) return "silence";
+  if (!std::isfinite(v)) return i18n::tr("silence");
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+std::string number(const char* format, double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, format, v);
   return buf;
 }
 
@@ -35,29 +42,36 @@ std::string lufs(double v) {
 
 void print_loudness(const std::string& source, const recorder::LoudnessReport& l) {
   if (!l.normalized && !l.silent) {
-    std::printf("loudness: not normalised (--no-normalize)\n");
+    std::printf("%s\n", i18n::tr("loudness: not normalised (--no-normalize)").c_str());
     return;
   }
-  std::printf("loudness: %s LUFS, range %.1f LU, true peak %s dBTP", lufs(l.input.integrated_lufs).c_str(),
-              l.input.range_lu, lufs(l.input.true_peak_dbtp).c_str());
+  std::string line = i18n::tr("loudness: {1} LUFS, range {2} LU, true peak {3} dBTP", lufs(l.input.integrated_lufs),
+                              number("%.1f", l.input.range_lu), lufs(l.input.true_peak_dbtp));
   if (l.normalized)
-    std::printf(" → %s LUFS (gain %+.1f dB%s), true peak %s dBTP before encoding", lufs(l.output.integrated_lufs).c_str(),
-                l.gain_db, l.limited_db < -0.05 ? (", limiter down to " + lufs(l.limited_db) + " dB").c_str() : "",
-                lufs(l.output.true_peak_dbtp).c_str());
+    line += i18n::tr(" → {1} LUFS (gain {2} dB{3}), true peak {4} dBTP before encoding", lufs(l.output.integrated_lufs),
+                     number("%+.1f", l.gain_db),
+                     l.limited_db < -0.05 ? i18n::tr(", limiter down to {1} dB", lufs(l.limited_db)) : std::string(),
+                     lufs(l.output.true_peak_dbtp));
   else
-    std::printf(" (not normalised)");
-  std::printf("\n");
+    line += i18n::tr(" (not normalised)");
+  std::printf("%s\n", line.c_str());
   if (l.silent)
-    std::fprintf(stderr, "warning: %s looks silent (nothing above -70 LUFS): left as it is; is the mic muted?\n", source.c_str());
+    std::fprintf(stderr, "%s\n",
+                 i18n::tr("warning: {1} looks silent (nothing above -70 LUFS): left as it is; is the mic muted?", source)
+                     .c_str());
   else if (l.gain_capped)
-    std::fprintf(stderr, "warning: %s is very quiet (%s LUFS): raised by the maximum %+.0f dB only; check the mic level\n",
-                 source.c_str(), lufs(l.input.integrated_lufs).c_str(), l.gain_db);
+    std::fprintf(stderr, "%s\n",
+                 i18n::tr("warning: {1} is very quiet ({2} LUFS): raised by the maximum {3} dB only; check the mic level",
+                          source, lufs(l.input.integrated_lufs), number("%+.0f", l.gain_db))
+                     .c_str());
 }
 
 void print_input_notes(const std::string& source, const recorder::AudioFileInfo& input) {
   if (input.audio_streams > 1)
-    std::fprintf(stderr, "note: %s has %d audio streams; used the first (%s, %d Hz, %d ch), not the others\n",
-                 source.c_str(), input.audio_streams, input.format.c_str(), input.sample_rate, input.channels);
+    std::fprintf(stderr, "%s\n",
+                 i18n::tr("note: {1} has {2} audio streams; used the first ({3}, {4} Hz, {5} ch), not the others", source,
+                          input.audio_streams, input.format, input.sample_rate, input.channels)
+                     .c_str());
 }
 
 namespace {
@@ -86,22 +100,25 @@ Result<void> run_encode(const EncodeArgs& a) {
   auto report = mp3_only ? recorder::encode_mp3_file(a.in, options) : recorder::encode_file(a.in, a.out, options);
   if (!report) return std::unexpected(report.error());
   const auto& r = *report;
+  const std::string layout = r.channels == 1 ? i18n::tr("mono") : i18n::tr("stereo");
   if (!mp3_only)
-    std::printf("%s: %.3f s, %s, %d kbit/s, %llu bytes (from %s, %d Hz, %d ch)\n", a.out.c_str(),
-                r.seconds(), r.channels == 1 ? "mono" : "stereo", r.bitrate / 1000,
-                static_cast<unsigned long long>(r.file_bytes), r.input.format.c_str(),
-                r.input.sample_rate, r.input.channels);
+    std::printf("%s\n", i18n::tr("{1}: {2} s, {3}, {4} kbit/s, {5} bytes (from {6}, {7} Hz, {8} ch)", a.out,
+                                 number("%.3f", r.seconds()), layout, r.bitrate / 1000, r.file_bytes, r.input.format,
+                                 r.input.sample_rate, r.input.channels)
+                            .c_str());
   if (!r.cuts.empty())
-    std::printf("encoded in %zu chunks on %d threads, spliced into one stream\n", r.cuts.size() + 1, r.threads);
+    std::printf("%s\n", i18n::tr("encoded in {1} chunks on {2} threads, spliced into one stream", r.cuts.size() + 1,
+                                 r.threads)
+                            .c_str());
   if (a.print_cuts) {  // for bench/splice_quality.py
     std::printf("cuts:");
     for (auto c : r.cuts) std::printf(" %llu", static_cast<unsigned long long>(c));
     std::printf("\n");
   }
   if (r.mp3)
-    std::printf("%s: MP3, %.3f s, %s, %d kbit/s CBR, %llu bytes\n", options.mp3_path.string().c_str(), r.seconds(),
-                r.channels == 1 ? "mono" : "stereo", r.mp3->bitrate_kbps,
-                static_cast<unsigned long long>(r.mp3_file_bytes));
+    std::printf("%s\n", i18n::tr("{1}: MP3, {2} s, {3}, {4} kbit/s CBR, {5} bytes", options.mp3_path.string(),
+                                 number("%.3f", r.seconds()), layout, r.mp3->bitrate_kbps, r.mp3_file_bytes)
+                            .c_str());
   print_input_notes(a.in, r.input);
   print_loudness(a.in, r.loudness);
   return {};

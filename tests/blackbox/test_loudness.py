@@ -90,6 +90,15 @@ class Loudness(TempDirTest):
         i, _, tp = loudness(self.path("faint.opus"))
         self.assertAlmostEqual(i, -30.0, delta=1.0)  # -50 + 20 dB, not +34 dB
         self.assertLessEqual(tp, -1.0)
+        # The same in Russian for a Russian locale: the figures line and the warning.
+        ru = dict(os.environ, LC_ALL="", LC_MESSAGES="", LANG="ru_RU.UTF-8")
+        proc = run(["encode", "faint.wav", "faint-ru.opus"], check=0, env=ru, cwd=self.dir)
+        self.assertRegex(proc.stdout, r"(?m)^faint-ru\.opus: 8\.\d+ с, моно, 64 кбит/с, \d+ байт \(из WAV 16-bit, 48000 Гц, каналов: 1\)$")
+        self.assertRegex(proc.stdout, r"(?m)^громкость: -(49|50|51)\.\d LUFS, диапазон \d+\.\d LU, истинный пик .* → "
+                                      r"-(29|30|31)\.\d LUFS \(усиление \+20\.0 дБ")
+        self.assertIn("звучит очень тихо", proc.stderr)
+        self.assertIn("проверьте уровень микрофона", proc.stderr)
+        self.assertEqual(len(proc.stderr.strip().splitlines()), 1)
 
     def test_pure_silence_stays_silent_with_a_warning(self):
         tool(["sox", "-n", "-r", "48000", "-c", "1", "-b", "16", self.path("silence.wav"), "trim", "0", "5"])
