@@ -32,13 +32,13 @@ std::string lufs(double v) {
   return buf;
 }
 
+}  // namespace
+
 std::string number(const char* format, double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, format, v);
   return buf;
 }
-
-}  // namespace
 
 void print_loudness(const std::string& source, const recorder::LoudnessReport& l) {
   if (!l.normalized && !l.silent) {

@@ -52,8 +52,9 @@ std::string clock_text(double seconds) {
 }
 
 void print_delivered(const feed::Episode& e) {
-  std::printf("episode %d (%s, %s): %s, %.1f s\n", e.number, e.stem().c_str(), std::string(feed::to_string(e.state)).c_str(),
-              e.title.c_str(), e.duration_seconds);
+  std::printf("%s\n", i18n::tr("episode {1} ({2}, {3}): {4}, {5} s", e.number, e.stem(), state_text(e.state), e.title,
+                               number("%.1f", e.duration_seconds))
+                          .c_str());
 }
 
 // Delivers what earlier recordings left in the spool (into `into` when given,
@@ -71,21 +72,15 @@ int deliver_pending(bool verbose, const std::string& into = {}, std::optional<do
     if (max_gain_db) item.options.max_gain_db = max_gain_db;
     auto e = publisher::deliver(item);
     if (e) {
-      std::printf("delivered %s → ", item.audio.filename().string().c_str());
+      std::printf("%s", i18n::tr("delivered {1} → ", item.audio.filename().string()).c_str());
       print_delivered(*e);
     } else {
       ++waiting;
-      if (verbose) std::fprintf(stderr, "%s: not delivered: %s\n", item.audio.string().c_str(), e.error().message.c_str());
+      if (verbose)
+        std::fprintf(stderr, "%s\n", i18n::tr("{1}: not delivered: {2}", item.audio.string(), e.error().message).c_str());
     }
   }
   return waiting;
-}
-
-// A number as printf's `format` writes it, for a translated message.
-std::string number(const char* format, double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, format, v);
-  return text;
 }
 
 // Completes one recording; a spool recording (an XML beside it) becomes
@@ -94,10 +89,11 @@ Result<void> recover_one(const fs::path& file) {
   auto r = recorder::recover_opus(file);
   if (!r) return std::unexpected(r.error());
   if (r->was_complete && r->bytes_dropped == 0)
-    std::printf("%s is complete already (%.3f s)\n", file.c_str(), r->seconds);
+    std::printf("%s\n", i18n::tr("{1} is complete already ({2} s)", file.string(), number("%.3f", r->seconds)).c_str());
   else
-    std::printf("recovered %s: %.3f s in %llu pages (%llu bytes of a torn page dropped)\n", file.c_str(), r->seconds,
-                static_cast<unsigned long long>(r->pages), static_cast<unsigned long long>(r->bytes_dropped));
+    std::printf("%s\n", i18n::tr("recovered {1}: {2} s in {3} pages ({4} bytes of a torn page dropped)", file.string(),
+                                 number("%.3f", r->seconds), r->pages, r->bytes_dropped)
+                            .c_str());
   fs::path meta = fs::path(file).replace_extension(".xml");
   boost::system::error_code ec;
   if (!fs::exists(meta, ec)) return {};
@@ -119,7 +115,7 @@ Result<void> recover_one(const fs::path& file) {
     }
   }
   if (auto s = publisher::save_spool_item(*item); !s) return s;
-  std::printf("'crosstalk upload' delivers it to %s\n", item->show_dir.c_str());
+  std::printf("%s\n", i18n::tr("'crosstalk upload' delivers it to {1}", item->show_dir).c_str());
   return {};
 }
 
@@ -176,12 +172,14 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         auto plan = publisher::plan_recording(show_dir->path, *o);
         if (!plan) return std::unexpected(plan.error());
         publisher::SpoolItem& item = plan->item;
-        std::string heading = "Recording";
-        if (plan->number)
-          heading = "Episode " + std::to_string(plan->number) + " — " + util::possessive(plan->department) + " turn";
+        std::string heading = i18n::tr("Recording");
+        if (plan->number)  // {3}: the department's name as it is, for languages without a possessive
+          heading = i18n::tr("Episode {1} — {2} turn", plan->number, util::possessive(plan->department), plan->department);
         if (!plan->folder)
-          std::fprintf(stderr, "warning: %s — recording to the local spool; 'crosstalk upload' delivers it later\n",
-                       plan->unreachable.c_str());
+          std::fprintf(stderr, "%s\n",
+                       i18n::tr("warning: {1} — recording to the local spool; 'crosstalk upload' delivers it later",
+                                plan->unreachable)
+                           .c_str());
         boost::system::error_code ec;
 
         recorder::CaptureSettings cs;
@@ -197,12 +195,13 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         std::optional<StopOnSignal> stop_on_signal;
         stop_on_signal.emplace(control.stop);
         const bool tty = util::platform::interactive_terminal();
-        std::printf("%s: %s — from %s at %.0f Hz\n", heading.c_str(), o->title.c_str(), (*capture)->device_name().c_str(),
-                    (*capture)->rate());
-        if (tty) std::printf("keys: space pauses/resumes, m marks a chapter, q or Enter stops\n");
+        std::printf("%s\n", i18n::tr("{1}: {2} — from {3} at {4} Hz", heading, o->title, (*capture)->device_name(),
+                                     number("%.0f", (*capture)->rate()))
+                                .c_str());
+        if (tty) std::printf("%s\n", i18n::tr("keys: space pauses/resumes, m marks a chapter, q or Enter stops").c_str());
         std::optional<util::platform::Keyboard> keyboard;
         if (tty) keyboard.emplace();
-        std::printf("spool: %s\n", item.audio.string().c_str());
+        std::printf("%s\n", i18n::tr("spool: {1}", item.audio.string()).c_str());
         std::fflush(stdout);
         // The audio libraries' own complaints (e.g. PortAudio's ALSA code when
         // a headset is unplugged) go to a log beside the recording, not over
@@ -222,21 +221,23 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
             if (key == ' ') control.paused = !control.paused;
             else if (key == 'm' || key == 'M') {
               const int chapter = ++control.chapter_marks;
-              std::printf("\r\033[Kchapter %d marked at %s\n", chapter, clock_text(l.seconds).c_str());
+              std::printf("\r\033[K%s\n", i18n::tr("chapter {1} marked at {2}", chapter, clock_text(l.seconds)).c_str());
             }
             else if (key == 'q' || key == 'Q' || key == '\n' || key == '\r') control.stop = true;
           }
-          const char* warn = l.clipping ? "  CLIPPING: move back from the mic"
-                             : l.silent_seconds >= 5 ? "  NO SIGNAL: is the mic muted?" : "";
+          const std::string warn = l.clipping ? i18n::tr("  CLIPPING: move back from the mic")
+                                   : l.silent_seconds >= 5 ? i18n::tr("  NO SIGNAL: is the mic muted?") : std::string();
           if (tty) {
             const int bar = std::clamp(static_cast<int>((l.rms_dbfs + 60) / 2), 0, 30);
-            std::printf("\r%s%s  %s%s  peak %6.1f dBFS  rms %6.1f dBFS%s\033[K", l.paused ? "PAUSED " : "", clock_text(l.seconds).c_str(),
+            std::printf("\r%s%s  %s%s  %s%s\033[K", l.paused ? i18n::tr("PAUSED ").c_str() : "", clock_text(l.seconds).c_str(),
                         std::string(static_cast<std::size_t>(bar), '#').c_str(), std::string(30 - bar, '.').c_str(),
-                        l.peak_dbfs, l.rms_dbfs, warn);
+                        i18n::tr("peak {1} dBFS  rms {2} dBFS", number("%6.1f", l.peak_dbfs), number("%6.1f", l.rms_dbfs)).c_str(),
+                        warn.c_str());
             std::fflush(stdout);
           } else if (l.seconds >= next_line) {
-            std::printf("recording %s  peak %.1f dBFS  rms %.1f dBFS%s\n", clock_text(l.seconds).c_str(), l.peak_dbfs,
-                        l.rms_dbfs, warn);
+            std::printf("%s\n", i18n::tr("recording {1}  peak {2} dBFS  rms {3} dBFS{4}", clock_text(l.seconds),
+                                         number("%.1f", l.peak_dbfs), number("%.1f", l.rms_dbfs), warn)
+                                    .c_str());
             std::fflush(stdout);
             next_line += 5;
           }
@@ -256,12 +257,15 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
           return failure("recording stopped: " + report.error().message + "; what was recorded is kept in " +
                          item.audio.filename().string() + " ('crosstalk recover --all', then 'crosstalk upload')");
         if (report->lossless_dropped)
-          std::printf("note: the disk filled up, so the lossless copy was dropped: this episode keeps its recorded level\n");
-        std::printf("recorded %.3f s; %llu input overflow(s), %llu dropped sample(s)\n", report->seconds,
-                    static_cast<unsigned long long>(report->overflows), static_cast<unsigned long long>(report->dropped));
+          std::printf("%s\n", i18n::tr("note: the disk filled up, so the lossless copy was dropped: this episode keeps "
+                                       "its recorded level")
+                                  .c_str());
+        std::printf("%s\n", i18n::tr("recorded {1} s; {2} input overflow(s), {3} dropped sample(s)",
+                                     number("%.3f", report->seconds), report->overflows, report->dropped)
+                                .c_str());
         std::fflush(stdout);
         auto e = publisher::finish_recording(*plan, *report, [] {
-          std::printf("normalising loudness…\n");
+          std::printf("%s\n", i18n::tr("normalising loudness…").c_str());
           std::fflush(stdout);
         });
         // The show was there, the recording was refused (e.g. too quiet): the host decides.
@@ -325,7 +329,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         }
         const int waiting = deliver_pending(true, target, *max_gain);
         if (waiting) return failure(std::to_string(waiting) + " recording(s) still in the spool (see above)");
-        std::printf("nothing left in the spool\n");
+        std::printf("%s\n", i18n::tr("nothing left in the spool").c_str());
         return {};
       };
     });
@@ -346,7 +350,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
           std::printf("%s  %-22s  %s  %s → %s\n", item.recording_id.c_str(), state, clock_text(item.seconds).c_str(),
                       item.options.title.c_str(), item.show_dir.c_str());
         }
-        if (items->empty()) std::printf("the spool is empty\n");
+        if (items->empty()) std::printf("%s\n", i18n::tr("the spool is empty").c_str());
         return {};
       };
     });
@@ -360,7 +364,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         for (const auto& item : *items)
           if (item.recording_id == *id) {
             publisher::discard(item);
-            std::printf("discarded %s (%s)\n", id->c_str(), item.options.title.c_str());
+            std::printf("%s\n", i18n::tr("discarded {1} ({2})", *id, item.options.title).c_str());
             return {};
           }
         return bad_input("no recording '" + *id + "' in the spool; 'crosstalk spool list' shows what is there");

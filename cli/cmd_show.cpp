@@ -20,6 +20,8 @@ namespace {
 
 using publisher::ShowFolder;
 
+}  // namespace
+
 // A state as the reader says it ("draft", "черновик").
 std::string state_text(feed::State state) {
   switch (state) {
@@ -29,6 +31,8 @@ std::string state_text(feed::State state) {
   }
   return {};
 }
+
+namespace {
 
 // `text` padded with spaces to `width` characters (UTF-8: Cyrillic is two bytes a letter).
 std::string pad(const std::string& text, std::size_t width) {

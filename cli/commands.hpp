@@ -30,6 +30,10 @@ void add_tls_options(CLI::App& cmd, std::string& cert, std::string& key);
 
 void register_encode(CLI::App& root, Action& action);
 // One line of loudness figures, and a warning line for silent or very quiet input.
+// An episode's state as the reader says it ("draft", "черновик").
+std::string state_text(feed::State state);
+// A number as printf's `format` writes it, for a translated message.
+std::string number(const char* format, double v);
 void print_loudness(const std::string& source, const recorder::LoudnessReport& loudness);
 // What the user should know of the input on stderr: which of several audio streams was used.
 void print_input_notes(const std::string& source, const recorder::AudioFileInfo& input);

@@ -107,6 +107,18 @@ class Record(MicTest):
         self.assertGreaterEqual(best_correlation(mp3, played[:, 0])[0], 0.95)
         self.ct("check", check=0)
 
+    def test_the_recording_screen_in_russian(self):
+        env = dict(self.env, LC_ALL="", LC_MESSAGES="", LANG="ru_RU.UTF-8")
+        proc = subprocess.Popen([BIN, "-C", self.show, "record", "--title", "По-русски", "--duration", "3"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, out + err)
+        self.assertRegex(out, r"(?m)^Выпуск 1 — очередь: marketing: По-русски — с устройства .+, \d+ Гц$")
+        self.assertRegex(out, r"(?m)^очередь: .+\.opus$")
+        self.assertRegex(out, r"(?m)^записано 3\.\d+ с; переполнений входа: 0, потерянных отсчётов: 0$")
+        self.assertRegex(out, r"(?m)^выпуск 1 \(0001-marketing, черновик\): По-русски, 3\.0 с$")
+        self.assertNotIn("Episode", out)
+
     def test_a_device_at_another_rate_is_resampled(self):
         proc = self.record("--title", "16 кГц", "--duration", "6", "--rate", "16000")
         self.mic.wait_for_capture(proc)
