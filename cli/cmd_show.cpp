@@ -34,13 +34,6 @@ std::string state_text(feed::State state) {
 
 namespace {
 
-// `text` padded with spaces to `width` characters (UTF-8: Cyrillic is two bytes a letter).
-std::string pad(const std::string& text, std::size_t width) {
-  std::size_t chars = 0;
-  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
-  return text + std::string(chars < width ? width - chars : 0, ' ');
-}
-
 std::string describe(const feed::Show& show, const feed::Episode& e) {
   if (e.state == feed::State::Scheduled && e.publish_at)
     return i18n::tr("episode {1} ({2}, scheduled for {3})", e.number, e.stem(),
@@ -189,8 +182,8 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
           char lufs[16] = "   -  ";
           if (e.loudness && std::isfinite(e.loudness->output_lufs))
             std::snprintf(lufs, sizeof lufs, "%6.1f", e.loudness->output_lufs);
-          std::printf("%4d  %s  %s  %-22s  %8s  %s LUFS  %s%s%s\n", e.number, pad(e.department, 10).c_str(),
-                      pad(state_text(e.state), 12).c_str(), when.c_str(),
+          std::printf("%4d  %s  %s  %-22s  %8s  %s LUFS  %s%s%s\n", e.number, util::pad_right(e.department, 10).c_str(),
+                      util::pad_right(state_text(e.state), 12).c_str(), when.c_str(),
                       feed::format_duration(e.duration_seconds).c_str(), lufs, e.title.c_str(),
                       e.cut_short ? ("  [" + i18n::tr("cut short") + "]").c_str() : "",
                       e.note.empty() ? "" : ("  [" + i18n::tr("note: {1}", e.note) + "]").c_str());

@@ -1,11 +1,15 @@
 // The report as a readable table, JSON and CSV.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "crosstalk/feed/time.hpp"
 #include "crosstalk/stats/report.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/util/csv.hpp"
+#include "crosstalk/util/words.hpp"
 
 namespace crosstalk::stats {
 
@@ -33,91 +37,90 @@ const char* period_name(Period p) {
   return p == Period::Day ? "day" : p == Period::Week ? "week" : "month";
 }
 
+std::string period_heading(Period p) {
+  return p == Period::Day ? i18n::tr("day") : p == Period::Week ? i18n::tr("week") : i18n::tr("month");
+}
+
+std::string count(std::uint64_t n) { return std::to_string(n); }
+
 }  // namespace
 
 std::string render_table(const Report& r) {
+  using util::pad_left;
+  using util::pad_right;
   std::string out;
-  char line[512];
   out += r.show_title + "\n";
-  if (r.to <= r.from) return out + "no downloads counted yet\n";
-  out += "from " + day(r.from, r.timezone) + " to " + day(r.to - 1, r.timezone) + " (" +
-         r.timezone + "): " + std::to_string(r.downloads) + " downloads, " +
-         std::to_string(r.listeners) + " listeners\n\n";
-  std::snprintf(line, sizeof line, "%-12s %10s %10s\n", period_name(r.period), "downloads",
-                "listeners");
-  out += line;
-  for (const Row& row : r.series) {
-    std::snprintf(line, sizeof line, "%-12s %10llu %10llu\n", row.label.c_str(),
-                  static_cast<unsigned long long>(row.downloads),
-                  static_cast<unsigned long long>(row.listeners));
-    out += line;
-  }
-  out +=
-      "\nepisode  department    downloads  listeners  first 7 d  first 30 d   opus    mp3  title\n";
-  for (const EpisodeRow& e : r.episodes) {
-    std::snprintf(line, sizeof line, "%7d  %-12s %10llu %10llu %10llu %11llu %6llu %6llu  ",
-                  e.number, e.department.c_str(), static_cast<unsigned long long>(e.downloads),
-                  static_cast<unsigned long long>(e.listeners),
-                  static_cast<unsigned long long>(e.listeners_7_days),
-                  static_cast<unsigned long long>(e.listeners_30_days),
-                  static_cast<unsigned long long>(e.opus), static_cast<unsigned long long>(e.mp3));
-    out += line + e.title + "\n";
-  }
-  out += "\napp                   downloads  listeners\n";
+  if (r.to <= r.from) return out + i18n::tr("no downloads counted yet") + "\n";
+  out += i18n::tr("from {1} to {2} ({3}): {4} downloads, {5} listeners", day(r.from, r.timezone),
+                  day(r.to - 1, r.timezone), r.timezone, r.downloads, r.listeners) +
+         "\n\n";
+  const std::string downloads = i18n::tr("downloads"), listeners = i18n::tr("listeners");
+  out += pad_right(period_heading(r.period), 12) + " " + pad_left(downloads, 10) + " " + pad_left(listeners, 10) + "\n";
+  for (const Row& row : r.series)
+    out += pad_right(row.label, 12) + " " + pad_left(count(row.downloads), 10) + " " +
+           pad_left(count(row.listeners), 10) + "\n";
+  out += "\n" + pad_left(i18n::tr("episode"), 7) + "  " + pad_right(i18n::tr("department"), 12) + " " +
+         pad_left(downloads, 10) + " " + pad_left(listeners, 10) + " " + pad_left(i18n::tr("first 7 d"), 10) + " " +
+         pad_left(i18n::tr("first 30 d"), 11) + " " + pad_left("opus", 6) + " " + pad_left("mp3", 6) + "  " +
+         i18n::tr("title") + "\n";
+  for (const EpisodeRow& e : r.episodes)
+    out += pad_left(std::to_string(e.number), 7) + "  " + pad_right(e.department, 12) + " " +
+           pad_left(count(e.downloads), 10) + " " + pad_left(count(e.listeners), 10) + " " +
+           pad_left(count(e.listeners_7_days), 10) + " " + pad_left(count(e.listeners_30_days), 11) + " " +
+           pad_left(count(e.opus), 6) + " " + pad_left(count(e.mp3), 6) + "  " + e.title + "\n";
   for (const auto* rows : {&r.apps, &r.feeds}) {
-    for (const Row& row : *rows) {
-      std::snprintf(line, sizeof line, "%-20s %10llu %10llu\n", row.label.c_str(),
-                    static_cast<unsigned long long>(row.downloads),
-                    static_cast<unsigned long long>(row.listeners));
-      out += line;
-    }
-    if (rows == &r.apps) out += "\nfeed                  downloads  listeners\n";
+    out += "\n" + pad_right(rows == &r.apps ? i18n::tr("app") : i18n::tr("feed"), 20) + " " + pad_left(downloads, 10) +
+           " " + pad_left(listeners, 10) + "\n";
+    for (const Row& row : *rows)
+      out += pad_right(row.label, 20) + " " + pad_left(count(row.downloads), 10) + " " +
+             pad_left(count(row.listeners), 10) + "\n";
   }
   if (!r.matrix.empty()) {
-    out +=
-        "\nwho heard whom: share of each department's subscribers (rows) who heard at least one "
-        "episode\n"
-        "of a department (columns), and the median number of its episodes they heard\n";
-    out += std::string(16, ' ');
-    for (const auto& d : r.departments) {
-      std::snprintf(line, sizeof line, "%-20s", d.id.c_str());
-      out += line;
-    }
-    out += "\n";
-    for (std::size_t i = 0; i < r.matrix.size(); ++i) {
-      std::snprintf(line, sizeof line, "%-16s", r.departments[i].id.c_str());
-      out += line;
-      for (const MatrixCell& c : r.matrix[i]) {
-        std::snprintf(
-            line, sizeof line, "%-20s",
-            (percent(c.share) + " of " + std::to_string(c.people) + ", median " + number(c.median))
-                .c_str());
-        out += line;
+    out += "\n" +
+           i18n::tr("who heard whom: share of each department's subscribers (rows) who heard at least one episode\n"
+                    "of a department (columns), and the median number of its episodes they heard") +
+           "\n";
+    // Columns as wide as their widest cell, two spaces apart.
+    std::vector<std::vector<std::string>> cells;
+    std::size_t width = 18;
+    for (const auto& row : r.matrix) {
+      cells.emplace_back();
+      for (const MatrixCell& c : row) {
+        cells.back().push_back(i18n::tr("{1} of {2}, median {3}", percent(c.share), c.people, number(c.median)));
+        width = std::max(width, util::text_width(cells.back().back()));
       }
+    }
+    for (const auto& d : r.departments) width = std::max(width, util::text_width(d.id));
+    out += std::string(16, ' ');
+    for (const auto& d : r.departments) out += pad_right(d.id, width + 2);
+    out += "\n";
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      out += pad_right(r.departments[i].id, 16);
+      for (const std::string& cell : cells[i]) out += pad_right(cell, width + 2);
       out += "\n";
     }
     if (r.unknown_subscriber_downloads)
-      out += std::to_string(r.unknown_subscriber_downloads) +
-             " downloads by people no longer subscribed\n";
+      out += i18n::tr("{1} downloads by people no longer subscribed", r.unknown_subscriber_downloads) + "\n";
   }
   if (!r.names.empty()) {
-    out += "\nlistener (named: <stats names=\"true\"> in show.xml)\n";
+    out += "\n" + i18n::tr("listener (named: <stats names=\"true\"> in show.xml)") + "\n";
     for (const NamedListener& n : r.names)
-      out += n.name + " (" + (n.department.empty() ? "-" : n.department) +
-             "): " + std::to_string(n.episodes) + " episodes, " + std::to_string(n.downloads) +
-             " downloads\n";
+      out += i18n::tr("{1} ({2}): {3} episodes, {4} downloads", n.name, n.department.empty() ? "-" : n.department,
+                      n.episodes, n.downloads) +
+             "\n";
   }
   if (r.unrealistic_volume)
-    out += "\n" + std::to_string(r.unrealistic_volume) +
-           " downloads not counted: their address made too many that day (unrealistic volume)\n";
+    out += "\n" +
+           i18n::tr("{1} downloads not counted: their address made too many that day (unrealistic volume)",
+                    r.unrealistic_volume) +
+           "\n";
   const Tally& t = r.tally;
-  out += "\nlines read " + std::to_string(t.lines) + ": " + std::to_string(t.counted) +
-         " made a download; not counted: " + std::to_string(t.not_episode) + " not audio, " +
-         std::to_string(t.head) + " HEAD, " + std::to_string(t.not_modified) + " 304, " +
-         std::to_string(t.probes) + " probes, " + std::to_string(t.filtered_agents) +
-         " bots or bad agents, " + std::to_string(t.failed) + " errors, " +
-         std::to_string(t.unknown_file) + " unknown files, " + std::to_string(t.in_window) +
-         " repeats or partial, " + std::to_string(t.malformed) + " other lines\n";
+  out += "\n" +
+         i18n::tr("lines read {1}: {2} made a download; not counted: {3} not audio, {4} HEAD, {5} 304, {6} probes, "
+                  "{7} bots or bad agents, {8} errors, {9} unknown files, {10} repeats or partial, {11} other lines",
+                  t.lines, t.counted, t.not_episode, t.head, t.not_modified, t.probes, t.filtered_agents, t.failed,
+                  t.unknown_file, t.in_window, t.malformed) +
+         "\n";
   return out;
 }
 

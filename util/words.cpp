@@ -1,10 +1,27 @@
-// possessive and closest_match (optimal string alignment distance).
+// possessive, padding by characters, and closest_match (optimal string
+// alignment distance).
 #include "crosstalk/util/words.hpp"
 
 #include <algorithm>
 #include <vector>
 
 namespace crosstalk::util {
+
+std::size_t text_width(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;  // UTF-8: count lead bytes only
+  return n;
+}
+
+std::string pad_right(std::string_view text, std::size_t width) {
+  const std::size_t n = text_width(text);
+  return std::string(text) + std::string(n < width ? width - n : 0, ' ');
+}
+
+std::string pad_left(std::string_view text, std::size_t width) {
+  const std::size_t n = text_width(text);
+  return std::string(n < width ? width - n : 0, ' ') + std::string(text);
+}
 
 std::string possessive(std::string_view name) {
   std::string out(name);

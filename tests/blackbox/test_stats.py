@@ -107,6 +107,30 @@ class StatsOfRealClients(ServedShow):
         self.assertNotIn("127.0.0.1", page + json.dumps(report))
         self.assertFalse(os.path.exists(self.public("stats.html")))
 
+    def check_table(self, log_path):
+        """The readable table, in English and in Russian, says the same counts, its columns aligned."""
+        binary = os.environ.get("CROSSTALK_BIN", "crosstalk")
+        tables = {}
+        for lang in ("C.UTF-8", "ru_RU.UTF-8"):
+            done = subprocess.run([binary, "-C", self.show, "stats", "--log", log_path],
+                                  env=dict(os.environ, LC_ALL="", LC_MESSAGES="", LANG=lang),
+                                  capture_output=True, text=True, timeout=120)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            tables[lang] = done.stdout
+        en, ru = tables["C.UTF-8"], tables["ru_RU.UTF-8"]
+        self.assertRegex(en, r": 6 downloads, 4 listeners\n")
+        self.assertRegex(ru, r": скачиваний 6, слушателей 4\n")
+        self.assertIn("who heard whom", en)
+        self.assertIn("кто кого слышал", ru)
+        self.assertRegex(ru, r"(?m)^sales {11}100% из 3, медиана 1")
+        # Each episode row lines up under its heading, counted in characters.
+        for table, heading in ((en, "episode  department"), (ru, " выпуск  отдел")):
+            lines = table.splitlines()
+            head = [l for l in lines if l.startswith(heading)][0]
+            row = [l for l in lines if l.lstrip().startswith("1  marketing")][0]
+            self.assertEqual(row.index("1  marketing"), 6, row)  # right-aligned in 7 columns
+            self.assertEqual(head.index(heading.split()[1]), row.index("marketing"), table)
+
 
 class StatsThroughServe(StatsOfRealClients):
     def test_known_downloads_counted_from_serves_log(self):
@@ -117,6 +141,7 @@ class StatsThroughServe(StatsOfRealClients):
             f.write(log)
         self.assertRegex(log, r'\+00:00 127\.0\.0\.1 "[0-9a-f]{12}" 20[06] \d+ GET "/s/\[token\]/episodes/')
         self.check_counts(self.stats(log_path), log)
+        self.check_table(log_path)
 
 
 class StatsThroughNginx(StatsOfRealClients):

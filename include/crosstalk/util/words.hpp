@@ -10,6 +10,13 @@
 
 namespace crosstalk::util {
 
+// `text` and spaces to `width` characters (UTF-8: a Cyrillic letter is two
+// bytes, one column), or the spaces first (numbers and headings of number
+// columns). Longer text is left whole.
+std::size_t text_width(std::string_view text);
+std::string pad_right(std::string_view text, std::size_t width);
+std::string pad_left(std::string_view text, std::size_t width);
+
 // English possessive of a name: "marketing's", "sales'".
 std::string possessive(std::string_view name);
 
