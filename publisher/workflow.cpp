@@ -159,7 +159,7 @@ Result<void> check_email(std::string_view email) {
                   email.find('@', at + 1) == std::string_view::npos && email.size() <= 254 &&
                   std::none_of(email.begin(), email.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; }) &&
                   !util::xml_text_problem(email);
-  if (!ok) return bad_input("e-mail '" + std::string(email) + "' is not an address like anna@example.com");
+  if (!ok) return bad_input(i18n::tr("e-mail '{1}' is not an address like anna@example.com", email));
   return {};
 }
 
@@ -168,8 +168,8 @@ Result<std::string> department_id(const feed::Show& show, std::string_view text)
     if (d.id == text || d.name == text) return d.id;
   std::string known;
   for (const auto& d : show.rotation) known += (known.empty() ? "" : ", ") + d.id + " (" + d.name + ")";
-  return bad_input("unknown department '" + std::string(text) + "' (this show has: " + known +
-                   "; leave it empty for someone from elsewhere)");
+  return bad_input(
+      i18n::tr("unknown department '{1}' (this show has: {2}; leave it empty for someone from elsewhere)", text, known));
 }
 
 Result<void> check_text(std::string_view field, std::string_view value) {
@@ -219,12 +219,12 @@ Result<ShowFolder> init_show(const fs::path& dir, const InitOptions& o) {
   if (auto r = check_settings(settings); !r) return std::unexpected(r.error());
   boost::system::error_code ec;
   if (fs::exists(dir / "show.xml", ec))
-    return bad_input(dir.string() + ": is already a show folder (show.xml exists)");
+    return bad_input(i18n::tr("{1}: is already a show folder (show.xml exists)", dir.string()));
   fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
   if (!fs::is_directory(parent, ec))
-    return bad_input(dir.string() + ": the folder " + parent.string() + " does not exist");
+    return bad_input(i18n::tr("{1}: the folder {2} does not exist", dir.string(), parent.string()));
   fs::create_directories(dir, ec);
-  if (ec) return bad_input(dir.string() + ": cannot create the folder: " + ec.message());
+  if (ec) return bad_input(i18n::tr("{1}: cannot create the folder: {2}", dir.string(), ec.message()));
 
   ShowFolder folder;
   folder.root = dir;
@@ -236,7 +236,7 @@ Result<ShowFolder> init_show(const fs::path& dir, const InitOptions& o) {
   folder.show.private_feeds = o.private_feeds;
   for (const char* sub : {"library", "public"}) {
     fs::create_directories(dir / sub, ec);
-    if (ec) return bad_input((dir / sub).string() + ": cannot create: " + ec.message());
+    if (ec) return bad_input(i18n::tr("{1}: cannot create: {2}", (dir / sub).string(), ec.message()));
   }
   if (!o.cover.empty()) {
     auto name = install_cover(dir, o.cover);
@@ -397,7 +397,7 @@ Result<ImportResult> import_episode(const ShowFolder& folder, const fs::path& fi
     if (o.title.empty()) {
       if (!title) return std::unexpected(title.error());
       if (title->empty())
-        return bad_input(file.string() + ": has no title tag; give the episode a title with --title \"…\"");
+        return bad_input(i18n::tr("{1}: has no title tag; give the episode a title with --title \"…\"", file.string()));
       o.title = *title;
       title_from_file = true;
     }

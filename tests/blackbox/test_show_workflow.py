@@ -250,6 +250,10 @@ class Workflow(ShowTest):
                                 "последним выступал отдел marketing (выпуск 1)", "--out-of-turn")
         proc = run(["-C", self.show, "edit", "7", "--title", "x"], env=ru)
         self.assertOneLineError(proc, 2, "выпуска «7» в этом подкасте нет (есть: 1)")
+        proc = run(["-C", self.show, "import", self.wav, "--title", "x", "--department", "hr"], env=ru)
+        self.assertOneLineError(proc, 2, "неизвестный отдел «hr» (в этом подкасте: marketing, sales)")
+        proc = run(["init", self.show, "--title", "ещё раз"], env=ru)
+        self.assertOneLineError(proc, 2, "это уже папка подкаста (в ней есть show.xml)")
         # The same refusal in English elsewhere; machine output stays as it is.
         proc = run(["-C", self.show, "edit", "7", "--title", "x"], env=en)
         self.assertOneLineError(proc, 2, "no episode '7' in this show (it has 1)")
