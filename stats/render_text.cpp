@@ -91,14 +91,17 @@ std::string render_table(const Report& r) {
       }
     }
     for (const auto& d : r.departments) width = std::max(width, util::text_width(d.id));
-    out += std::string(16, ' ');
-    for (const auto& d : r.departments) out += pad_right(d.id, width + 2);
-    out += "\n";
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      out += pad_right(r.departments[i].id, 16);
-      for (const std::string& cell : cells[i]) out += pad_right(cell, width + 2);
-      out += "\n";
-    }
+    // One line of the matrix: the first column 16 wide, then the cells,
+    // padded except the last (no trailing spaces).
+    auto line = [&](const std::string& first, const std::vector<std::string>& rest) {
+      std::string l = pad_right(first, 16);
+      for (std::size_t k = 0; k < rest.size(); ++k) l += k + 1 < rest.size() ? pad_right(rest[k], width + 2) : rest[k];
+      return l + "\n";
+    };
+    std::vector<std::string> names;
+    for (const auto& d : r.departments) names.push_back(d.id);
+    out += line("", names);
+    for (std::size_t i = 0; i < cells.size(); ++i) out += line(r.departments[i].id, cells[i]);
     if (r.unknown_subscriber_downloads)
       out += i18n::tr("{1} downloads by people no longer subscribed", r.unknown_subscriber_downloads) + "\n";
   }

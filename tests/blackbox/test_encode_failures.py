@@ -3,12 +3,13 @@ behind; a write failure halfway (disk full): exit 1, no partial file, and an
 existing OUT untouched."""
 import os
 import resource
+import shutil
 import subprocess
 import unittest
 
 import numpy as np
 
-from support import TempDirTest, png, run, speech, write_wav
+from support import BIN, TempDirTest, png, run, speech, write_wav
 
 
 class Failures(TempDirTest):
@@ -37,6 +38,18 @@ class Failures(TempDirTest):
         os.chmod(self.wav, 0)
         self.expect_bad([self.wav, self.out], "in.wav", "cannot read", unprivileged=True)
         self.assertNothingLeft()
+
+    def test_a_binary_without_its_ffmpeg_module_says_so_and_still_reads_wav(self):
+        alone = self.path("bin")
+        os.makedirs(alone)
+        binary = shutil.copy(BIN if os.path.isabs(BIN) else shutil.which(BIN), alone)
+        mp3 = self.path("in.mp3")
+        subprocess.run(["lame", "--quiet", self.wav, mp3], check=True)
+        proc = subprocess.run([binary, "encode", mp3, self.out], capture_output=True, text=True)
+        self.assertOneLineError(proc, 1, "in.mp3", "FFmpeg module", "is missing; reinstall crosstalk")
+        self.assertNothingLeft()
+        # A WAV never needs the module.
+        self.assertEqual(subprocess.run([binary, "encode", self.wav, self.out], capture_output=True).returncode, 0)
 
     def test_text_file_renamed_wav(self):
         with open(self.path("notes.wav"), "w") as f:
