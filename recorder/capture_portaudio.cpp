@@ -1,16 +1,56 @@
-// Capture through PortAudio (callback mode, float32 interleaved).
+// The capture module (lib/crosstalk/capture.so): capture through PortAudio
+// (callback mode, float32 interleaved), and the device list. Its entry
+// points are the two extern "C" functions at the end (capture_module.cpp
+// calls them).
 #include <portaudio.h>
 
 #include <algorithm>
+#include <atomic>
+#include <boost/config.hpp>
 #include <cmath>
 #include <cstdlib>
 
 #include "crosstalk/recorder/capture.hpp"
+#include "crosstalk/recorder/spsc_ring.hpp"
 #include "crosstalk/util/platform.hpp"
 
 namespace crosstalk::recorder {
 
 namespace {
+
+class PortAudioCapture final : public Capture {
+ public:
+  PortAudioCapture(double rate, int channels, std::string name)
+      : rate_(rate), channels_(channels), device_name_(std::move(name)),
+        ring_(static_cast<std::size_t>(rate) * static_cast<std::size_t>(channels) * 10) {}  // 10 s of slack
+  ~PortAudioCapture() override;
+
+  Result<void> start() override;
+  void stop() override;  // idempotent
+
+  // Moves up to n samples (interleaved) into out.
+  std::size_t read(float* out, std::size_t n) override { return ring_.pop(out, n); }
+  bool active() const override;  // false once the device stopped or vanished
+
+  double rate() const override { return rate_; }
+  int channels() const override { return channels_; }
+  const std::string& device_name() const override { return device_name_; }
+  std::uint64_t overflows() const override { return overflows_.load(std::memory_order_relaxed); }
+  std::uint64_t dropped() const override { return dropped_.load(std::memory_order_relaxed); }
+
+  // Called on PortAudio's real-time thread: copies, counts, returns.
+  void on_audio(const float* samples, unsigned long frames, bool overflow) noexcept;
+
+  void* stream_ = nullptr;  // PaStream*
+
+ private:
+  double rate_;
+  int channels_;
+  std::string device_name_;
+  SpscRing<float> ring_;
+  std::atomic<std::uint64_t> overflows_{0};  // input overflows reported by PortAudio
+  std::atomic<std::uint64_t> dropped_{0};    // samples lost because the ring was full
+};
 
 // Pa_Initialize with ALSA's and JACK's probing chatter kept off the terminal.
 Result<void> initialize() {
@@ -25,7 +65,7 @@ Result<void> initialize() {
 
 int pa_callback(const void* input, void*, unsigned long frames, const PaStreamCallbackTimeInfo*,
                 PaStreamCallbackFlags status, void* self) {
-  static_cast<Capture*>(self)->on_audio(static_cast<const float*>(input), frames, (status & paInputOverflow) != 0);
+  static_cast<PortAudioCapture*>(self)->on_audio(static_cast<const float*>(input), frames, (status & paInputOverflow) != 0);
   return paContinue;
 }
 
@@ -41,9 +81,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-}  // namespace
-
-Result<std::vector<InputDevice>> list_input_devices() {
+Result<std::vector<InputDevice>> list_devices() {
   if (auto r = initialize(); !r) return std::unexpected(r.error());
   std::vector<InputDevice> out;
   const int count = Pa_GetDeviceCount();
@@ -58,11 +96,7 @@ Result<std::vector<InputDevice>> list_input_devices() {
   return out;
 }
 
-Capture::Capture(double rate, int channels, std::string name)
-    : rate_(rate), channels_(channels), device_name_(std::move(name)),
-      ring_(static_cast<std::size_t>(rate) * static_cast<std::size_t>(channels) * 10) {}  // 10 s of slack
-
-Result<std::unique_ptr<Capture>> Capture::open(const CaptureSettings& s) {
+Result<std::unique_ptr<Capture>> open_capture(const CaptureSettings& s) {
   if (auto r = initialize(); !r) return std::unexpected(r.error());
   struct Terminate {
     bool armed = true;
@@ -101,7 +135,7 @@ Result<std::unique_ptr<Capture>> Capture::open(const CaptureSettings& s) {
   in.suggestedLatency = std::max(0.2, Pa_GetDeviceInfo(id)->defaultHighInputLatency);
   double rate = s.preferred_rate;
   if (Pa_IsFormatSupported(&in, nullptr, rate) != paFormatIsSupported) rate = device.default_sample_rate;
-  std::unique_ptr<Capture> capture(new Capture(rate, in.channelCount, device.name));
+  auto capture = std::make_unique<PortAudioCapture>(rate, in.channelCount, device.name);
   PaStream* stream = nullptr;
   const auto frames_per_buffer = static_cast<unsigned long>(rate / 10);  // 100 ms
   PaError e = Pa_OpenStream(&stream, &in, nullptr, rate, frames_per_buffer, paClipOff, &pa_callback,
@@ -110,28 +144,28 @@ Result<std::unique_ptr<Capture>> Capture::open(const CaptureSettings& s) {
     return failure("cannot open the input device '" + device.name + "': " + Pa_GetErrorText(e));
   capture->stream_ = stream;
   terminate.armed = false;  // the destructor terminates now
-  return capture;
+  return std::unique_ptr<Capture>(std::move(capture));
 }
 
-Capture::~Capture() {
+PortAudioCapture::~PortAudioCapture() {
   stop();
   if (stream_) Pa_CloseStream(static_cast<PaStream*>(stream_));
   Pa_Terminate();
 }
 
-Result<void> Capture::start() {
+Result<void> PortAudioCapture::start() {
   PaError e = Pa_StartStream(static_cast<PaStream*>(stream_));
   if (e != paNoError) return failure("cannot start recording from '" + device_name_ + "': " + Pa_GetErrorText(e));
   return {};
 }
 
-void Capture::stop() {
+void PortAudioCapture::stop() {
   if (stream_ && Pa_IsStreamStopped(static_cast<PaStream*>(stream_)) == 0) Pa_StopStream(static_cast<PaStream*>(stream_));
 }
 
-bool Capture::active() const { return stream_ && Pa_IsStreamActive(static_cast<PaStream*>(stream_)) == 1; }
+bool PortAudioCapture::active() const { return stream_ && Pa_IsStreamActive(static_cast<PaStream*>(stream_)) == 1; }
 
-void Capture::on_audio(const float* samples, unsigned long frames, bool overflow) noexcept {
+void PortAudioCapture::on_audio(const float* samples, unsigned long frames, bool overflow) noexcept {
   if (overflow) overflows_.fetch_add(1, std::memory_order_relaxed);
   const std::size_t n = static_cast<std::size_t>(frames) * static_cast<std::size_t>(channels_);
   if (!samples) return;
@@ -139,4 +173,17 @@ void Capture::on_audio(const float* samples, unsigned long frames, bool overflow
   if (pushed < n) dropped_.fetch_add(n - pushed, std::memory_order_relaxed);
 }
 
+}  // namespace
+
 }  // namespace crosstalk::recorder
+
+extern "C" BOOST_SYMBOL_EXPORT void crosstalk_capture_open(
+    const crosstalk::recorder::CaptureSettings& settings,
+    crosstalk::Result<std::unique_ptr<crosstalk::recorder::Capture>>& out) {
+  out = crosstalk::recorder::open_capture(settings);
+}
+
+extern "C" BOOST_SYMBOL_EXPORT void crosstalk_capture_list(
+    crosstalk::Result<std::vector<crosstalk::recorder::InputDevice>>& out) {
+  out = crosstalk::recorder::list_devices();
+}

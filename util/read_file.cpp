@@ -1,9 +1,11 @@
-// read_file: one fopen, one size query, one fread.
+// read_file: one fopen, one size query, one fread (and a check for more).
 #include "crosstalk/util/read_file.hpp"
 
 #include <cstdio>
 #include <memory>
 #include <vector>
+
+#include <boost/filesystem/operations.hpp>
 
 #include "crosstalk/util/output_file.hpp"
 
@@ -12,13 +14,16 @@ namespace crosstalk::util {
 std::optional<std::string> read_file(const boost::filesystem::path& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) return std::nullopt;
-  std::string out;
+  // Sized once from the file's length (no regrowing and copying a large
+  // file), then read to its real end: a file that grew or has no length
+  // (a pipe) is read whole all the same.
+  boost::system::error_code ec;
+  const auto size = boost::filesystem::file_size(path, ec);
+  std::string out(ec ? 0 : size, '\0');
+  out.resize(out.empty() ? 0 : std::fread(out.data(), 1, out.size(), f.get()));
   char buffer[65536];
-  for (;;) {
-    std::size_t n = std::fread(buffer, 1, sizeof buffer, f.get());
-    out.append(buffer, n);
-    if (n < sizeof buffer) break;
-  }
+  while (!std::feof(f.get()) && !std::ferror(f.get()))
+    out.append(buffer, std::fread(buffer, 1, sizeof buffer, f.get()));
   if (std::ferror(f.get())) return std::nullopt;
   return out;
 }

@@ -39,7 +39,7 @@ class Failures(TempDirTest):
         self.expect_bad([self.wav, self.out], "in.wav", "cannot read", unprivileged=True)
         self.assertNothingLeft()
 
-    def test_a_binary_without_its_ffmpeg_module_says_so_and_still_reads_wav(self):
+    def test_a_binary_without_its_modules_says_so_and_still_reads_wav(self):
         alone = self.path("bin")
         os.makedirs(alone)
         binary = shutil.copy(BIN if os.path.isabs(BIN) else shutil.which(BIN), alone)
@@ -50,6 +50,9 @@ class Failures(TempDirTest):
         self.assertNothingLeft()
         # A WAV never needs the module.
         self.assertEqual(subprocess.run([binary, "encode", self.wav, self.out], capture_output=True).returncode, 0)
+        # Nor the recording module: `devices` says what is missing.
+        proc = subprocess.run([binary, "devices"], capture_output=True, text=True)
+        self.assertOneLineError(proc, 1, "recording module", "capture.so is missing; reinstall crosstalk")
 
     def test_text_file_renamed_wav(self):
         with open(self.path("notes.wav"), "w") as f:

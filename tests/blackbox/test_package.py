@@ -182,7 +182,8 @@ class Package(unittest.TestCase):
         shutil.copy("/etc/resolv.conf", os.path.join(root, "etc", "resolv.conf"))
         shutil.copy(self.deb, os.path.join(root, "tmp"))
         write_wav(os.path.join(root, "tmp", "tone.wav"), tone(2.0), 48000)
-        # An MP3 is read by the FFmpeg module, loaded from ../lib/crosstalk/.
+        # An MP3 is read by the FFmpeg module, loaded from ../lib/crosstalk/ (as is
+        # the recording module, by `devices`).
         subprocess.run(["lame", "--quiet", os.path.join(root, "tmp", "tone.wav"), os.path.join(root, "tmp", "tone.mp3")],
                        check=True)
         # Downloaded packages are kept between runs (hard links when the cache is on the same disk).
@@ -208,6 +209,11 @@ class Package(unittest.TestCase):
         self.assertIn("crosstalk " + self.field("Version"), out)
         self.assertIn("ENCODED OggS", out)
         self.assertIn("FROM MP3 OggS", out)
+        # The recording module (PortAudio) loads: a root without a sound card
+        # has no input device, or only ALSA's plugins.
+        devices = re.search(r"DEVICES (.*)", out).group(1)
+        self.assertNotIn("module", devices)
+        self.assertRegex(devices, r"no input devices|\[ALSA\]")
         self.assertIn("HTTP/1.1 200 OK", out)
         self.assertIn("<rss", out)
         self.assertRegex(out, r"USER crosstalk:x:\d+:\d+:")
@@ -240,6 +246,7 @@ crosstalk encode tone.wav tone.opus --title 'Тон & <тест>' --max-gain 60
 echo "ENCODED $(head -c 4 tone.opus)"
 crosstalk encode tone.mp3 tone-mp3.opus --max-gain 60
 echo "FROM MP3 $(head -c 4 tone-mp3.opus)"
+echo "DEVICES $(crosstalk devices 2>&1 || true)"
 crosstalk init /srv/show --title 'Голос врага' --base-url http://127.0.0.1:{port}/
 crosstalk -C /srv/show import tone.wav --title 'Первый' --host 'Анна' --max-gain 60
 crosstalk -C /srv/show publish 1

@@ -1,10 +1,9 @@
-// Live capture through PortAudio in callback mode. The callback copies the
-// device's interleaved float samples into an SpscRing and counts problems;
-// it allocates nothing, locks nothing and does no I/O. The encoder thread
-// drains the ring (samples()).
+// Live capture from a microphone (PortAudio in callback mode: the callback
+// copies the device's interleaved float samples into a ring and counts
+// problems; it allocates nothing, locks nothing and does no I/O; the
+// encoder thread drains the ring through read()).
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,7 +12,6 @@
 #include "crosstalk/error.hpp"
 #include "crosstalk/recorder/sample_source.hpp"
 #include "crosstalk/recorder/sound_server.hpp"
-#include "crosstalk/recorder/spsc_ring.hpp"
 
 namespace crosstalk::recorder {
 
@@ -40,37 +38,17 @@ struct CaptureSettings {
   double preferred_rate = 48000;  // used when offered, else the device's own
 };
 
-class Capture final : public SampleSource {
+// A microphone being recorded. Capture::open and list_input_devices call
+// into the capture module (capture_portaudio.cpp, built as
+// lib/crosstalk/capture.so; see util/module.hpp): the commands that do not
+// record start without PortAudio, the sound server's client library and
+// the ~20 libraries behind them.
+class Capture : public SampleSource {
  public:
   static Result<std::unique_ptr<Capture>> open(const CaptureSettings& settings);
-  ~Capture() override;
 
-  Result<void> start();
-  void stop() override;  // idempotent
-
-  // Moves up to n samples (interleaved) into out.
-  std::size_t read(float* out, std::size_t n) override { return ring_.pop(out, n); }
-  bool active() const override;  // false once the device stopped or vanished
-
-  double rate() const override { return rate_; }
-  int channels() const override { return channels_; }
-  const std::string& device_name() const { return device_name_; }
-  std::uint64_t overflows() const override { return overflows_.load(std::memory_order_relaxed); }
-  std::uint64_t dropped() const override { return dropped_.load(std::memory_order_relaxed); }
-
-  // Called on PortAudio's real-time thread: copies, counts, returns.
-  void on_audio(const float* samples, unsigned long frames, bool overflow) noexcept;
-
- private:
-  Capture(double rate, int channels, std::string name);
-
-  void* stream_ = nullptr;  // PaStream*
-  double rate_;
-  int channels_;
-  std::string device_name_;
-  SpscRing<float> ring_;
-  std::atomic<std::uint64_t> overflows_{0};  // input overflows reported by PortAudio
-  std::atomic<std::uint64_t> dropped_{0};    // samples lost because the ring was full
+  virtual Result<void> start() = 0;
+  virtual const std::string& device_name() const = 0;
 };
 
 }  // namespace crosstalk::recorder
