@@ -58,16 +58,25 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
 // and sidecars hold thousands of times).
 namespace {
 
+// What a time looks like, for a string that is not one (made only then:
+// sidecars hold thousands of times).
+std::string time_hint(std::string_view s) {
+  return "'" + std::string(s) +
+         "' is not a time; use ISO 8601 like 2026-12-01T10:00 or 2026-12-01T10:00+03:00, "
+         "or 01.12.2026 10:00, or 1 декабря 10:00";
+}
+
 // The Russian forms (russian_time.cpp), tried when ISO 8601 does not fit.
 // Without a year: this year's date in the zone, or next year's when that
 // has passed.
-Result<Time> parse_russian_time(std::string_view s, std::string_view zone, const std::string& hint) {
+Result<Time> parse_russian_time(std::string_view s, std::string_view zone) {
   auto z = zone_of(zone);
   if (!z) return std::unexpected(z.error());
   const auto local_now = (*z)->to_local(now());
-  const int year = static_cast<int>(date::year_month_day{std::chrono::floor<date::days>(local_now)}.year());
+  const int year =
+      static_cast<int>(date::year_month_day{std::chrono::floor<date::days>(local_now)}.year());
   auto russian = detail::russian_time(s, year);
-  if (!russian) return bad_input(hint);
+  if (!russian) return bad_input(time_hint(s));
   auto t = parse_time(russian->iso, zone);
   if (t && !russian->year_given && *t < now()) {
     auto next = detail::russian_time(s, year + 1);
@@ -80,22 +89,19 @@ Result<Time> parse_russian_time(std::string_view s, std::string_view zone, const
 }  // namespace
 
 Result<Time> parse_time(std::string_view s, std::string_view zone) {
-  const std::string hint = "'" + std::string(s) +
-                           "' is not a time; use ISO 8601 like 2026-12-01T10:00 or 2026-12-01T10:00+03:00, "
-                           "or 01.12.2026 10:00, or 1 декабря 10:00";
   int y, mo, d, h, mi, sec = 0;
   if (!digits(s, 0, 4, y) || s.size() < 16 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2, h) || s[13] != ':' ||
-      !digits(s, 14, 2, mi))
-    return parse_russian_time(s, zone, hint);
+      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2, h) ||
+      s[13] != ':' || !digits(s, 14, 2, mi))
+    return parse_russian_time(s, zone);
   std::size_t pos = 16;
   if (pos < s.size() && s[pos] == ':') {
-    if (!digits(s, pos + 1, 2, sec)) return bad_input(hint);
+    if (!digits(s, pos + 1, 2, sec)) return bad_input(time_hint(s));
     pos += 3;
   }
   date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
                            date::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return bad_input(hint);
+  if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return bad_input(time_hint(s));
   date::local_seconds local = date::local_days{ymd} + std::chrono::hours{h} +
                               std::chrono::minutes{mi} + std::chrono::seconds{sec};
   if (pos < s.size()) {
@@ -105,16 +111,18 @@ Result<Time> parse_time(std::string_view s, std::string_view zone) {
     bool colon = off.size() == 6 && off[3] == ':';
     if ((off[0] != '+' && off[0] != '-') || (off.size() != 5 && !colon) || !digits(off, 1, 2, oh) ||
         !digits(off, colon ? 4 : 3, 2, om) || oh > 18 || om > 59)
-      return bad_input(hint);
+      return bad_input(time_hint(s));
     int sign = off[0] == '-' ? -1 : 1;
-    return Time{local.time_since_epoch() - sign * (std::chrono::hours{oh} + std::chrono::minutes{om})};
+    return Time{local.time_since_epoch() -
+                sign * (std::chrono::hours{oh} + std::chrono::minutes{om})};
   }
   auto z = zone_of(zone);
   if (!z) return std::unexpected(z.error());
   auto info = (*z)->get_info(local);
   if (info.result == date::local_info::nonexistent)
-    return bad_input("'" + std::string(s) + "' does not exist in " + std::string(zone) +
-                     " (the clocks skip it for daylight saving); pick another time or add an offset");
+    return bad_input(
+        "'" + std::string(s) + "' does not exist in " + std::string(zone) +
+        " (the clocks skip it for daylight saving); pick another time or add an offset");
   if (info.result == date::local_info::ambiguous)
     return bad_input("'" + std::string(s) + "' happens twice in " + std::string(zone) +
                      " (daylight saving ends); add an offset such as +03:00 to say which");
@@ -133,9 +141,13 @@ Civil civil(date::sys_seconds t) {
   auto days = std::chrono::floor<date::days>(t);
   date::year_month_day ymd{days};
   date::hh_mm_ss<std::chrono::seconds> hms{t - days};
-  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-          static_cast<unsigned>(ymd.day()), date::weekday{days}.c_encoding(),
-          hms.hours().count(), hms.minutes().count(), hms.seconds().count()};
+  return {static_cast<int>(ymd.year()),
+          static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()),
+          date::weekday{days}.c_encoding(),
+          hms.hours().count(),
+          hms.minutes().count(),
+          hms.seconds().count()};
 }
 
 // The zone's offset at `t` and its abbreviation; UTC for unknown zones.
@@ -151,8 +163,8 @@ std::pair<std::chrono::seconds, std::string> offset_at(Time t, std::string_view 
 std::string format_utc(Time t) {
   Civil c = civil(t);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", c.year, c.month, c.day, c.hour,
-                c.minute, c.second);
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", c.year, c.month, c.day,
+                c.hour, c.minute, c.second);
   return buf;
 }
 
@@ -166,9 +178,9 @@ std::string format_rfc2822(Time t, std::string_view zone) {
   char sign = minutes < 0 ? '-' : '+';
   minutes = minutes < 0 ? -minutes : minutes;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02lld:%02lld:%02lld %c%02lld%02lld", kDays[c.weekday],
-                c.day, kMonths[c.month - 1], c.year, c.hour, c.minute, c.second, sign, minutes / 60,
-                minutes % 60);
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02lld:%02lld:%02lld %c%02lld%02lld",
+                kDays[c.weekday], c.day, kMonths[c.month - 1], c.year, c.hour, c.minute, c.second,
+                sign, minutes / 60, minutes % 60);
   return buf;
 }
 
@@ -183,17 +195,19 @@ std::string format_local(Time t, std::string_view zone) {
 
 std::string format_local_words(Time t, std::string_view zone, std::string_view language) {
   // Russian names the month in the genitive ("1 декабря") and Moscow time МСК.
-  static constexpr const char* kRu[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
-                                        "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
-  static constexpr const char* kEn[] = {"January", "February", "March",     "April",   "May",      "June",
-                                        "July",    "August",   "September", "October", "November", "December"};
+  static constexpr const char* kRu[] = {"января",   "февраля", "марта",  "апреля",
+                                        "мая",      "июня",    "июля",   "августа",
+                                        "сентября", "октября", "ноября", "декабря"};
+  static constexpr const char* kEn[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
   const bool ru = language == "ru" || language.starts_with("ru-");
   auto [offset, abbrev] = offset_at(t, zone);
   Civil c = civil(t + offset);
   if (ru && abbrev == "MSK") abbrev = "МСК";
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%u %s %04d, %02lld:%02lld %s", c.day, (ru ? kRu : kEn)[c.month - 1], c.year, c.hour,
-                c.minute, abbrev.c_str());
+  std::snprintf(buf, sizeof buf, "%u %s %04d, %02lld:%02lld %s", c.day,
+                (ru ? kRu : kEn)[c.month - 1], c.year, c.hour, c.minute, abbrev.c_str());
   return buf;
 }
 
@@ -217,7 +231,8 @@ std::string zone_label(std::string_view zone, std::string_view language) {
   for (const auto& k : known)
     if (k.zone == zone) return std::string(language == "ru" ? k.ru : k.en);
   // "Europe/Berlin" → "Berlin": the city, as people name their time.
-  std::string city(zone.substr(zone.rfind('/') == std::string_view::npos ? 0 : zone.rfind('/') + 1));
+  std::string city(
+      zone.substr(zone.rfind('/') == std::string_view::npos ? 0 : zone.rfind('/') + 1));
   std::replace(city.begin(), city.end(), '_', ' ');
   return language == "ru" ? "время: " + city : city + " time";
 }

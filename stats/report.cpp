@@ -40,6 +40,7 @@ struct ByListener {
 ByListener group_by_listener(const std::vector<Download>& downloads) {
   ByListener out;
   std::unordered_map<std::uint64_t, std::uint32_t> dense;
+  dense.reserve(downloads.size() / 8 + 64);
   std::vector<std::uint32_t> of(downloads.size());
   for (std::size_t i = 0; i < downloads.size(); ++i) {
     auto [it, added] =
@@ -138,15 +139,25 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     }
   }
 
-  std::unordered_map<int, std::size_t> episode_index;  // published ones: their row
+  // By episode number: a published episode's row, any episode's column
+  // (its department's); kNone otherwise (numbers are small and dense).
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  int last_number = 0;
+  for (const feed::Episode& e : episodes) last_number = std::max(last_number, e.number);
+  std::vector<std::size_t> episode_index(static_cast<std::size_t>(last_number) + 1, kNone);
+  auto row_of = [&episode_index](std::int32_t number) {
+    return number >= 0 && static_cast<std::size_t>(number) < episode_index.size()
+               ? episode_index[static_cast<std::size_t>(number)]
+               : kNone;
+  };
   for (const feed::Episode& e : episodes) {
-    if (e.state != feed::State::Published) continue;
+    if (e.state != feed::State::Published || e.number < 0) continue;
     EpisodeRow row;
     row.number = e.number;
     row.department = e.department;
     row.title = e.title;
     if (e.published_at) row.published = e.published_at->time_since_epoch().count();
-    episode_index[e.number] = rep.episodes.size();
+    episode_index[static_cast<std::size_t>(e.number)] = rep.episodes.size();
     rep.episodes.push_back(std::move(row));
   }
   if (show.private_feeds) rep.departments = show.rotation;
@@ -156,9 +167,10 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
       if (rep.departments[i].id == id) return i;
     return rep.departments.size();
   };
-  std::unordered_map<int, std::size_t>
-      episode_column;  // any episode of the library: its department's column
-  for (const feed::Episode& e : episodes) episode_column[e.number] = department_index(e.department);
+  std::vector<std::size_t> episode_column(episode_index.size(), kNone);
+  for (const feed::Episode& e : episodes)
+    if (e.number >= 0)
+      episode_column[static_cast<std::size_t>(e.number)] = department_index(e.department);
 
   const std::size_t n_episodes = rep.episodes.size();
   Distinct listeners(1), period_listeners(starts.size()), ep_listeners(n_episodes),
@@ -195,12 +207,12 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
         rep.unrealistic_volume += d.time >= rep.from && d.time < rep.to;
         continue;
       }
-      auto ep = episode_index.find(d.episode);
-      if (ep != episode_index.end()) {
-        const EpisodeRow& row = rep.episodes[ep->second];
+      const std::size_t ep = row_of(d.episode);
+      if (ep != kNone) {
+        const EpisodeRow& row = rep.episodes[ep];
         if (row.published && d.time >= *row.published) {
-          if (d.time < *row.published + 7 * 86400) ep_7.see(ep->second, turn);
-          if (d.time < *row.published + 30 * 86400) ep_30.see(ep->second, turn);
+          if (d.time < *row.published + 7 * 86400) ep_7.see(ep, turn);
+          if (d.time < *row.published + 30 * 86400) ep_30.see(ep, turn);
         }
       }
       if (d.time < rep.from || d.time >= rep.to) continue;
@@ -212,11 +224,11 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
         ++rep.series[p].downloads;
         period_listeners.see(p, turn);
       }
-      if (ep != episode_index.end()) {
-        EpisodeRow& row = rep.episodes[ep->second];
+      if (ep != kNone) {
+        EpisodeRow& row = rep.episodes[ep];
         ++row.downloads;
         ++(d.mp3 ? row.mp3 : row.opus);
-        ep_listeners.see(ep->second, turn);
+        ep_listeners.see(ep, turn);
       }
       if (d.app < app_downloads.size()) {
         ++app_downloads[d.app];
@@ -237,8 +249,9 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     auto& by_column = heard_by_column[*subscriber];
     by_column.assign(columns, 0);
     for (int e : heard_now)
-      if (auto c = episode_column.find(e); c != episode_column.end() && c->second < columns)
-        ++by_column[c->second];
+      if (e >= 0 && static_cast<std::size_t>(e) < episode_column.size() &&
+          episode_column[static_cast<std::size_t>(e)] < columns)
+        ++by_column[episode_column[static_cast<std::size_t>(e)]];
   }
   rep.listeners = listeners[0];
   for (std::size_t i = 0; i < rep.series.size(); ++i) rep.series[i].listeners = period_listeners[i];

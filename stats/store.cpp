@@ -1,6 +1,8 @@
 // Loading and saving the state and its journal (see the header).
 #include "crosstalk/stats/store.hpp"
 
+#include <boost/interprocess/file_mapping.hpp>
+#include <boost/interprocess/mapped_region.hpp>
 #include <random>
 
 #include "crosstalk/stats/state.hpp"
@@ -21,6 +23,21 @@ std::span<const std::uint8_t> bytes_of(const std::string& s) {
   return std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
 }
 
+// The journal mapped, not copied into memory first: a year's downloads are
+// megabytes, read on every run.
+bool load_journal(const boost::filesystem::path& path, std::uint64_t generation,
+                  std::uint64_t count, std::vector<Download>& out) {
+  namespace ipc = boost::interprocess;
+  try {
+    ipc::file_mapping file(path.c_str(), ipc::read_only);
+    ipc::mapped_region region(file, ipc::read_only);
+    return decode_journal({static_cast<const char*>(region.get_address()), region.get_size()},
+                          generation, count, out);
+  } catch (const ipc::interprocess_exception&) {  // missing, unreadable or empty
+    return false;
+  }
+}
+
 }  // namespace
 
 Store new_store() {
@@ -33,16 +50,15 @@ Store load_store(const StorePaths& paths, std::uint64_t rules, const FileTable& 
                  Counter& counter) {
   if (auto saved = util::read_file(paths.state))
     if (auto restored = decode_state(*saved, rules, files, counter))
-      if (auto journal = util::read_file(paths.journal))
-        if (decode_journal(*journal, restored->generation, restored->downloads,
-                           counter.downloads)) {
-          Store store;
-          store.marks = std::move(restored->marks);
-          store.generation = restored->generation;
-          store.saved_downloads = restored->downloads;
-          store.fresh = false;
-          return store;
-        }
+      if (load_journal(paths.journal, restored->generation, restored->downloads,
+                       counter.downloads)) {
+        Store store;
+        store.marks = std::move(restored->marks);
+        store.generation = restored->generation;
+        store.saved_downloads = restored->downloads;
+        store.fresh = false;
+        return store;
+      }
   // Other rules or files, damaged or missing: count again from the start.
   counter.reset();
   return new_store();

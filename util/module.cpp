@@ -19,8 +19,8 @@ const Module& load_module(const std::string& name, const std::string& what,
   slot = std::make_unique<Module>();
   Module& m = *slot;
   boost::system::error_code ec;
-  const auto where = boost::dll::program_location(ec).parent_path().parent_path() / "lib" / "crosstalk" /
-                     (name + boost::dll::shared_library::suffix().string());
+  const auto where = boost::dll::program_location(ec).parent_path().parent_path() / "lib" /
+                     "crosstalk" / (name + boost::dll::shared_library::suffix().string());
   if (!ec && !boost::filesystem::exists(where)) {
     m.error = "crosstalk's " + what + " " + where.string() + " is missing; reinstall crosstalk";
     return m;
@@ -30,7 +30,8 @@ const Module& load_module(const std::string& name, const std::string& what,
   for (const char* symbol : symbols) complete = complete && m.library.has(symbol);
   if (!complete)
     m.error = "crosstalk's " + what + " " + where.string() + " did not load (" +
-              (ec ? ec.message() : std::string("not crosstalk's module")) + "); reinstall crosstalk";
+              (ec ? ec.message() : std::string("not crosstalk's module")) +
+              "); reinstall crosstalk";
   return m;
 }
 
