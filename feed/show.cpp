@@ -407,8 +407,9 @@ Result<std::vector<Subscriber>> load_subscribers(const boost::filesystem::path& 
     Subscriber s{node.attribute("name").as_string(), node.attribute("token-sha256").as_string(), {},
                  node.attribute("department").as_string(), node.attribute("email").as_string()};
     auto added = parse_time(node.attribute("added").as_string(), "UTC");
-    if (s.name.empty() || s.token_sha256.size() != 64 ||
-        s.token_sha256.find_first_not_of("0123456789abcdef") != std::string::npos || !added)
+    const bool hex = std::all_of(s.token_sha256.begin(), s.token_sha256.end(),
+                                 [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    if (s.name.empty() || s.token_sha256.size() != 64 || !hex || !added)
       return std::unexpected(d.error_at(node, "a <subscriber> needs name, token-sha256 (64 hex digits) and added"));
     s.added = *added;
     out.push_back(std::move(s));

@@ -12,7 +12,6 @@ namespace crosstalk::feed::xml {
 
 struct Document {
   pugi::xml_document doc;
-  std::string text;  // the bytes parsed, for line numbers
   std::string path;
   // "path:line: message" for a node (line 1 when unknown).
   Error error_at(const pugi::xml_node& node, const std::string& message) const;

@@ -25,8 +25,9 @@ std::string_view next_word(std::string_view& s) {
 
 #include "agents_text.inc"
 
-Result<Agents> Agents::parse(std::string_view text, std::string_view origin) {
-  Agents a;
+Result<std::vector<Agents::Rule>> Agents::read_rules(std::string_view text,
+                                                     std::string_view origin) {
+  std::vector<Rule> rules;
   int number = 0;
   while (!text.empty()) {
     auto nl = text.find('\n');
@@ -34,33 +35,52 @@ Result<Agents> Agents::parse(std::string_view text, std::string_view origin) {
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     ++number;
     if (line.empty() || line[0] == '#') continue;
-    const std::string where = std::string(origin) + ":" + std::to_string(number) + ": ";
+    Rule rule;
+    rule.where = std::string(origin) + ":" + std::to_string(number) + ": ";
     std::string_view kind = next_word(line);
-    std::string name;
     if (kind == "app") {
       // NAME may hold spaces: everything up to a run of two spaces or a tab.
       auto end = line.find("  ");
       if (auto tab = line.find('\t'); tab < end) end = tab;
       if (end == std::string_view::npos)
-        return bad_input(where + "'app NAME  REGEX': two spaces or a tab after the name");
-      name = std::string(trim(line.substr(0, end)));
+        return bad_input(rule.where + "'app NAME  REGEX': two spaces or a tab after the name");
+      rule.app = std::string(trim(line.substr(0, end)));
       line = trim(line.substr(end));
     } else if (kind != "bot") {
-      return bad_input(where + "each line is 'bot REGEX' or 'app NAME  REGEX', not '" +
+      return bad_input(rule.where + "each line is 'bot REGEX' or 'app NAME  REGEX', not '" +
                        std::string(kind) + "'");
     }
-    if (line.empty()) return bad_input(where + "the pattern is missing");
-    try {
-      std::regex re(std::string(line),
-                    std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
-      if (kind == "bot")
-        a.bots_.push_back(std::move(re));
-      else
-        a.apps_.emplace_back(std::move(name), std::move(re));
-    } catch (const std::regex_error& e) {
-      return bad_input(where + "bad pattern: " + e.what());
-    }
+    if (line.empty()) return bad_input(rule.where + "the pattern is missing");
+    rule.bot = kind == "bot";
+    rule.pattern = std::string(line);
+    rules.push_back(std::move(rule));
   }
+  return rules;
+}
+
+Result<Agents::Compiled> Agents::compile(const std::vector<Rule>& rules) {
+  Compiled c;
+  for (const Rule& rule : rules) try {
+      std::regex re(rule.pattern,
+                    std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
+      if (rule.bot)
+        c.bots.push_back(std::move(re));
+      else
+        c.apps.emplace_back(rule.app, std::move(re));
+    } catch (const std::regex_error& e) {
+      return bad_input(rule.where + "bad pattern: " + e.what());
+    }
+  return c;
+}
+
+Result<Agents> Agents::parse(std::string_view text, std::string_view origin) {
+  Agents a;
+  auto rules = read_rules(text, origin);
+  if (!rules) return std::unexpected(rules.error());
+  auto compiled = compile(*rules);
+  if (!compiled) return std::unexpected(compiled.error());
+  a.rules_ = std::move(*rules);
+  std::call_once(*a.once_, [&] { *a.compiled_ = std::move(*compiled); });
   return a;
 }
 
@@ -68,14 +88,28 @@ std::string_view Agents::builtin_text() { return kBuiltin; }
 
 const Agents& Agents::builtin() {
   static const Agents agents = [] {
-    auto a = parse(kBuiltin, "stats/agents.txt");
-    if (!a) {  // the repo's own file: the unit tests parse it, so this is a build mistake
-      std::fprintf(stderr, "crosstalk: %s\n", a.error().message.c_str());
+    Agents a;
+    auto rules = read_rules(kBuiltin, "stats/agents.txt");
+    if (!rules) {  // the repo's own file: the unit tests parse it, so this is a build mistake
+      std::fprintf(stderr, "crosstalk: %s\n", rules.error().message.c_str());
       std::abort();
     }
-    return std::move(*a);
+    a.rules_ = std::move(*rules);
+    return a;
   }();
   return agents;
+}
+
+const Agents::Compiled& Agents::compiled() const {
+  std::call_once(*once_, [this] {
+    auto c = compile(rules_);
+    if (!c) {  // only the built-in list gets here uncompiled (see builtin())
+      std::fprintf(stderr, "crosstalk: %s\n", c.error().message.c_str());
+      std::abort();
+    }
+    *compiled_ = std::move(*c);
+  });
+  return *compiled_;
 }
 
 AgentClass Agents::classify(std::string_view ua) const {
@@ -84,12 +118,13 @@ AgentClass Agents::classify(std::string_view ua) const {
     c.filtered = true;
     return c;
   }
-  for (const auto& re : bots_)
+  const Compiled& patterns = compiled();
+  for (const auto& re : patterns.bots)
     if (std::regex_search(ua.begin(), ua.end(), re)) {
       c.filtered = true;
       return c;
     }
-  for (const auto& [name, re] : apps_)
+  for (const auto& [name, re] : patterns.apps)
     if (std::regex_search(ua.begin(), ua.end(), re)) {
       c.app = name;
       break;

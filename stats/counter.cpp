@@ -80,9 +80,9 @@ void Counter::add(const LogRecord& r) {
   if (r.method == "HEAD") return void(++tally.head);
   if (r.status == 304) return void(++tally.not_modified);
   if (r.range == "bytes=0-1") return void(++tally.probes);
-  auto cached = agent_cache_.find(std::string(r.user_agent));
-  if (cached == agent_cache_.end())
-    cached = agent_cache_.emplace(std::string(r.user_agent), agents_.classify(r.user_agent)).first;
+  auto cached = agent_cache.find(r.user_agent);
+  if (cached == agent_cache.end())
+    cached = agent_cache.emplace(std::string(r.user_agent), agents_.classify(r.user_agent)).first;
   if (cached->second.filtered) return void(++tally.filtered_agents);
   if ((r.status != 200 && r.status != 206) || r.method != "GET") return void(++tally.failed);
   auto file = files_.find(name);
@@ -117,6 +117,7 @@ void Counter::reset() {
   windows.clear();
   address_days.clear();
   over_limit.clear();
+  agent_cache.clear();  // a damaged state may have brought anything
   tally = Tally{};
   latest = 0;
   since_prune_ = 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 
 #include "crosstalk/publisher/access_log.hpp"
@@ -28,6 +29,29 @@ class Distinct {
   std::vector<std::uint32_t> stamp_;
   std::vector<std::uint64_t> count_;
 };
+
+// The figures of one share of the listeners (see make_report's pass).
+struct Share {
+  Share(std::size_t periods, std::size_t episodes, std::size_t apps)
+      : period_listeners(periods),
+        ep_listeners(episodes),
+        ep_7(episodes),
+        ep_30(episodes),
+        app_listeners(apps),
+        period_downloads(periods),
+        episode_downloads(episodes),
+        episode_opus(episodes),
+        episode_mp3(episodes),
+        app_downloads(apps) {}
+  Distinct listeners{1}, period_listeners, ep_listeners, ep_7, ep_30, app_listeners,
+      feed_listeners{2};
+  std::vector<std::uint64_t> period_downloads, episode_downloads, episode_opus, episode_mp3,
+      app_downloads;
+  std::uint64_t feed_downloads[2] = {0, 0};
+  std::uint64_t downloads = 0, unrealistic_volume = 0, unknown_subscriber_downloads = 0;
+};
+// Below this, one core does the pass (a thread costs more than it saves).
+constexpr std::size_t kDownloadsForTwoCores = 20000;
 
 // The downloads grouped by listener (a counting sort over dense listener
 // numbers, in the downloads' order within each), copied so that the pass
@@ -173,10 +197,6 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
       episode_column[static_cast<std::size_t>(e.number)] = department_index(e.department);
 
   const std::size_t n_episodes = rep.episodes.size();
-  Distinct listeners(1), period_listeners(starts.size()), ep_listeners(n_episodes),
-      ep_7(n_episodes), ep_30(n_episodes), app_listeners(counter.apps.size()), feed_listeners(2);
-  std::vector<std::uint64_t> app_downloads(counter.apps.size());
-  std::uint64_t feed_downloads[2] = {0, 0};
 
   // Subscribers by their logged id.
   std::unordered_map<std::uint64_t, std::size_t> subscriber_index;
@@ -187,87 +207,119 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
   std::vector<std::uint64_t> heard(subscribers.size()), subscriber_downloads(subscribers.size());
 
   const ByListener groups = group_by_listener(counter.downloads);
-  std::vector<int> heard_now;  // episode numbers one listener heard in the period
-  for (std::size_t g = 0; g + 1 < groups.start.size(); ++g) {
-    const auto turn = static_cast<std::uint32_t>(g + 1);
-    const std::uint64_t listener = groups.key[g];
-    std::optional<std::size_t> subscriber;
-    bool unknown_subscriber = false;
-    if (is_subscriber_key(listener)) {
-      auto s = subscriber_index.find(listener);
-      if (s == subscriber_index.end())
-        unknown_subscriber = true;
-      else
-        subscriber = s->second;
-    }
-    heard_now.clear();
-    for (auto i = groups.start[g]; i < groups.start[g + 1]; ++i) {
-      const Download& d = groups.items[i];
-      if (counter.excluded(d)) {
-        rep.unrealistic_volume += d.time >= rep.from && d.time < rep.to;
-        continue;
+  // One pass over the listeners' groups from `begin` to `end` (a listener is
+  // in one share only, and writes only its own subscriber's entries).
+  auto pass = [&](std::size_t begin, std::size_t end, Share& share) {
+    std::vector<int> heard_now;  // episode numbers one listener heard in the period
+    for (std::size_t g = begin; g < end; ++g) {
+      const auto turn = static_cast<std::uint32_t>(g + 1);
+      const std::uint64_t listener = groups.key[g];
+      std::optional<std::size_t> subscriber;
+      bool unknown_subscriber = false;
+      if (is_subscriber_key(listener)) {
+        auto s = subscriber_index.find(listener);
+        if (s == subscriber_index.end())
+          unknown_subscriber = true;
+        else
+          subscriber = s->second;
       }
-      const std::size_t ep = row_of(d.episode);
-      if (ep != kNone) {
-        const EpisodeRow& row = rep.episodes[ep];
-        if (row.published && d.time >= *row.published) {
-          if (d.time < *row.published + 7 * 86400) ep_7.see(ep, turn);
-          if (d.time < *row.published + 30 * 86400) ep_30.see(ep, turn);
+      heard_now.clear();
+      for (auto i = groups.start[g]; i < groups.start[g + 1]; ++i) {
+        const Download& d = groups.items[i];
+        if (counter.excluded(d)) {
+          share.unrealistic_volume += d.time >= rep.from && d.time < rep.to;
+          continue;
+        }
+        const std::size_t ep = row_of(d.episode);
+        if (ep != kNone) {
+          const EpisodeRow& row = rep.episodes[ep];
+          if (row.published && d.time >= *row.published) {
+            if (d.time < *row.published + 7 * 86400) share.ep_7.see(ep, turn);
+            if (d.time < *row.published + 30 * 86400) share.ep_30.see(ep, turn);
+          }
+        }
+        if (d.time < rep.from || d.time >= rep.to) continue;
+        ++share.downloads;
+        share.listeners.see(0, turn);
+        auto at = std::upper_bound(starts.begin(), starts.end(), d.time);
+        if (at != starts.begin()) {
+          const auto p = static_cast<std::size_t>(at - starts.begin() - 1);
+          ++share.period_downloads[p];
+          share.period_listeners.see(p, turn);
+        }
+        if (ep != kNone) {
+          ++share.episode_downloads[ep];
+          ++(d.mp3 ? share.episode_mp3 : share.episode_opus)[ep];
+          share.ep_listeners.see(ep, turn);
+        }
+        if (d.app < share.app_downloads.size()) {
+          ++share.app_downloads[d.app];
+          share.app_listeners.see(d.app, turn);
+        }
+        ++share.feed_downloads[d.mp3 ? 1 : 0];
+        share.feed_listeners.see(d.mp3 ? 1 : 0, turn);
+        if (unknown_subscriber) ++share.unknown_subscriber_downloads;
+        if (subscriber) {
+          heard_now.push_back(d.episode);
+          ++subscriber_downloads[*subscriber];
         }
       }
-      if (d.time < rep.from || d.time >= rep.to) continue;
-      ++rep.downloads;
-      listeners.see(0, turn);
-      auto at = std::upper_bound(starts.begin(), starts.end(), d.time);
-      if (at != starts.begin()) {
-        const auto p = static_cast<std::size_t>(at - starts.begin() - 1);
-        ++rep.series[p].downloads;
-        period_listeners.see(p, turn);
-      }
-      if (ep != kNone) {
-        EpisodeRow& row = rep.episodes[ep];
-        ++row.downloads;
-        ++(d.mp3 ? row.mp3 : row.opus);
-        ep_listeners.see(ep, turn);
-      }
-      if (d.app < app_downloads.size()) {
-        ++app_downloads[d.app];
-        app_listeners.see(d.app, turn);
-      }
-      ++feed_downloads[d.mp3 ? 1 : 0];
-      feed_listeners.see(d.mp3 ? 1 : 0, turn);
-      if (unknown_subscriber) ++rep.unknown_subscriber_downloads;
-      if (subscriber) {
-        heard_now.push_back(d.episode);
-        ++subscriber_downloads[*subscriber];
-      }
+      if (!subscriber) continue;
+      std::sort(heard_now.begin(), heard_now.end());
+      heard_now.erase(std::unique(heard_now.begin(), heard_now.end()), heard_now.end());
+      heard[*subscriber] = heard_now.size();
+      auto& by_column = heard_by_column[*subscriber];
+      by_column.assign(columns, 0);
+      for (int e : heard_now)
+        if (e >= 0 && static_cast<std::size_t>(e) < episode_column.size() &&
+            episode_column[static_cast<std::size_t>(e)] < columns)
+          ++by_column[episode_column[static_cast<std::size_t>(e)]];
     }
-    if (!subscriber) continue;
-    std::sort(heard_now.begin(), heard_now.end());
-    heard_now.erase(std::unique(heard_now.begin(), heard_now.end()), heard_now.end());
-    heard[*subscriber] = heard_now.size();
-    auto& by_column = heard_by_column[*subscriber];
-    by_column.assign(columns, 0);
-    for (int e : heard_now)
-      if (e >= 0 && static_cast<std::size_t>(e) < episode_column.size() &&
-          episode_column[static_cast<std::size_t>(e)] < columns)
-        ++by_column[episode_column[static_cast<std::size_t>(e)]];
+  };
+  // A year of a company's downloads: half of the listeners on a second core.
+  const std::size_t n_groups = groups.key.size();
+  std::size_t middle = n_groups;
+  if (options.cores > 1 && counter.downloads.size() >= kDownloadsForTwoCores)
+    middle = static_cast<std::size_t>(
+        std::lower_bound(groups.start.begin(), groups.start.end() - 1, groups.items.size() / 2) -
+        groups.start.begin());
+  Share first_share(starts.size(), n_episodes, counter.apps.size()),
+      second_share(starts.size(), n_episodes, counter.apps.size());
+  {
+    std::optional<std::jthread> second;
+    if (middle < n_groups) second.emplace([&] { pass(middle, n_groups, second_share); });
+    pass(0, middle, first_share);
   }
-  rep.listeners = listeners[0];
-  for (std::size_t i = 0; i < rep.series.size(); ++i) rep.series[i].listeners = period_listeners[i];
+  const Share& a = first_share;
+  const Share& b = second_share;
+  rep.downloads = a.downloads + b.downloads;
+  rep.listeners = a.listeners[0] + b.listeners[0];
+  rep.unrealistic_volume = a.unrealistic_volume + b.unrealistic_volume;
+  rep.unknown_subscriber_downloads =
+      a.unknown_subscriber_downloads + b.unknown_subscriber_downloads;
+  for (std::size_t i = 0; i < rep.series.size(); ++i) {
+    rep.series[i].downloads = a.period_downloads[i] + b.period_downloads[i];
+    rep.series[i].listeners = a.period_listeners[i] + b.period_listeners[i];
+  }
   for (std::size_t i = 0; i < n_episodes; ++i) {
-    rep.episodes[i].listeners = ep_listeners[i];
-    rep.episodes[i].listeners_7_days = ep_7[i];
-    rep.episodes[i].listeners_30_days = ep_30[i];
+    EpisodeRow& row = rep.episodes[i];
+    row.downloads = a.episode_downloads[i] + b.episode_downloads[i];
+    row.opus = a.episode_opus[i] + b.episode_opus[i];
+    row.mp3 = a.episode_mp3[i] + b.episode_mp3[i];
+    row.listeners = a.ep_listeners[i] + b.ep_listeners[i];
+    row.listeners_7_days = a.ep_7[i] + b.ep_7[i];
+    row.listeners_30_days = a.ep_30[i] + b.ep_30[i];
   }
   for (std::size_t i = 0; i < counter.apps.size(); ++i)
-    if (app_downloads[i])
-      rep.apps.push_back(Row{counter.apps[i].empty() ? "other" : counter.apps[i], app_downloads[i],
-                             app_listeners[i]});
+    if (const auto downloads = a.app_downloads[i] + b.app_downloads[i])
+      rep.apps.push_back(Row{counter.apps[i].empty() ? "other" : counter.apps[i], downloads,
+                             a.app_listeners[i] + b.app_listeners[i]});
   std::stable_sort(rep.apps.begin(), rep.apps.end(),
-                   [](const Row& a, const Row& b) { return a.downloads > b.downloads; });
-  rep.feeds = {Row{"Opus", feed_downloads[0], feed_listeners[0]},
-               Row{"MP3", feed_downloads[1], feed_listeners[1]}};
+                   [](const Row& x, const Row& y) { return x.downloads > y.downloads; });
+  rep.feeds = {Row{"Opus", a.feed_downloads[0] + b.feed_downloads[0],
+                   a.feed_listeners[0] + b.feed_listeners[0]},
+               Row{"MP3", a.feed_downloads[1] + b.feed_downloads[1],
+                   a.feed_listeners[1] + b.feed_listeners[1]}};
 
   if (show.private_feeds) {
     // counts[row][col]: for each of the row department's subscribers, the column's episodes heard.

@@ -10,7 +10,10 @@ namespace crosstalk::stats {
 
 namespace {
 
-constexpr char kMagic[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '3'};
+// 04 added the agents met; a state of 03 is read too (its agents are classified again).
+constexpr char kMagic[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '4'};
+constexpr char kMagic03[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '3'};
+constexpr std::size_t kMaxAgentsKept = 4096;
 constexpr char kJournalMagic[8] = {'C', 'T', 'D', 'O', 'W', 'N', '0', '2'};
 
 struct Writer {
@@ -87,6 +90,11 @@ std::string encode_state(const FileMarks& marks, std::uint64_t rules, const File
   w.put(c.latest);
   w.put<std::uint64_t>(c.apps.size());
   for (const auto& a : c.apps) w.str(a);
+  const std::size_t agents = std::min(c.agent_cache.size(), kMaxAgentsKept);
+  w.put<std::uint64_t>(agents);
+  auto agent = c.agent_cache.begin();
+  for (std::size_t i = 0; i < agents; ++i, ++agent)
+    w.str(agent->first), w.put<std::uint8_t>(agent->second.filtered), w.str(agent->second.app);
   w.put<std::uint64_t>(c.windows.size());
   for (const auto& [key, win] : c.windows) {
     w.put(key.listener), w.put(key.episode), w.put(win.start), w.put<std::uint8_t>(win.counted);
@@ -104,7 +112,9 @@ std::string encode_state(const FileMarks& marks, std::uint64_t rules, const File
 
 std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules,
                                      const FileTable& files, Counter& c) {
-  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+  if (bytes.size() < sizeof kMagic) return std::nullopt;
+  const bool with_agents = std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0;
+  if (!with_agents && std::memcmp(bytes.data(), kMagic03, sizeof kMagic03) != 0)
     return std::nullopt;
   Reader r{bytes.substr(sizeof kMagic)};
   if (r.get<std::uint64_t>() != rules) return std::nullopt;
@@ -129,6 +139,13 @@ std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules
   c.apps.clear();
   for (auto n = r.count(4); r.ok && n > 0; --n) c.apps.push_back(r.str());
   if (c.apps.empty()) c.apps.push_back("");
+  c.agent_cache.clear();
+  for (auto n = with_agents ? r.count(9) : 0; r.ok && n > 0; --n) {
+    std::string agent = r.str();
+    AgentClass& known = c.agent_cache[std::move(agent)];
+    known.filtered = r.get<std::uint8_t>() != 0;
+    known.app = r.str();
+  }
   c.windows.clear();
   for (auto n = r.count(21); r.ok && n > 0; --n) {
     Counter::Key key{r.get<std::uint64_t>(), r.get<std::int32_t>()};

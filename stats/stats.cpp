@@ -4,6 +4,7 @@
 #include <boost/filesystem/operations.hpp>
 #include <cstdio>
 #include <cstring>
+#include <future>
 
 #include "crosstalk/publisher/subscribers.hpp"
 #include "crosstalk/stats/log_files.hpp"
@@ -72,10 +73,12 @@ FileTable episode_files(const publisher::ShowFolder& folder,
 
 Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& run,
                          const ReportOptions& options) {
+  // A company's subscribers (thousands, one XML file) are read on a second
+  // core while this one reads the library, the state and the new lines.
+  auto subscribers_later =
+      std::async(std::launch::async, [&folder] { return publisher::list_subscribers(folder); });
   auto episodes = publisher::load_library(folder);
   if (!episodes) return std::unexpected(episodes.error());
-  auto subscribers = publisher::list_subscribers(folder);
-  if (!subscribers) return std::unexpected(subscribers.error());
   std::optional<Agents> own;
   std::string agents_text(Agents::builtin_text());
   if (run.agents) {
@@ -107,7 +110,11 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   Counter counter(files, agents, run.max_per_address_day);
   const StorePaths paths{state_file(folder), journal_file(folder)};
   Store store = run.full ? new_store() : load_store(paths, rules, files, counter);
-  if (run.report_only) return make_report(folder.show, *episodes, *subscribers, counter, options);
+  if (run.report_only) {
+    auto people = subscribers_later.get();
+    if (!people) return std::unexpected(people.error());
+    return make_report(folder.show, *episodes, *people, counter, options);
+  }
   const FileMarks marks_before = store.marks;
   const std::uint64_t lines_before = counter.tally.lines;
   LogRecord record;
@@ -123,7 +130,9 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   if (store.fresh || store.marks != marks_before || counter.tally.lines != lines_before)
     if (auto saved = save_store(paths, store, rules, files, counter); !saved)
       return std::unexpected(saved.error());
-  return make_report(folder.show, *episodes, *subscribers, counter, options);
+  auto people = subscribers_later.get();
+  if (!people) return std::unexpected(people.error());
+  return make_report(folder.show, *episodes, *people, counter, options);
 }
 
 }  // namespace crosstalk::stats

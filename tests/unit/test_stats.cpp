@@ -525,6 +525,51 @@ TEST_F(StatsShow, TheDepartmentMatrix) {
   EXPECT_NE(stats::render_json(*report).find("\"share\": 0.5"), std::string::npos);
 }
 
+TEST_F(StatsShow, TwoCoresGiveTheFiguresOfOne) {
+  // 30,000 downloads (a pass on two cores from 20,000): anonymous listeners on three
+  // apps, the subscribers of both departments, a crawler-like address over the volume
+  // limit, over 100 days and three episodes.
+  const char* apps[] = {kAnt, "gPodder/3.11.1", "Mozilla/5.0 (X11; Linux x86_64) Firefox/115.0"};
+  std::string text;
+  for (int day = 0; day < 100; ++day) {
+    for (int i = 0; i < 294; ++i) {
+      Req r = heard("s0", 1 + i % 3, T0 + day * 86400 + i * 60);
+      r.subscriber = "-";
+      r.client = "10." + std::to_string(day % 50) + "." + std::to_string(i % 7) + "." +
+                 std::to_string(i / 7 + 1);
+      r.agent = apps[(i + day) % 3];
+      text += line(r) + "\n";
+    }
+    for (const char* who : {"m0", "m1", "s0", "s1", "s2", "s3"})
+      text += line(heard(who, 1 + day % 3, T0 + day * 86400 + 5)) + "\n";
+  }
+  for (int i = 0; i < 60; ++i) {  // one address, one day: none of these count
+    Req r = heard("s0", 1 + i % 3, T0 + 3600 + i);
+    r.subscriber = "-";
+    r.client = "192.0.2.1";
+    r.agent = "Agent " + std::to_string(i);
+    text += line(r) + "\n";
+  }
+  write(dir / "access.log", text);
+  stats::RunOptions run;
+  run.logs = {dir / "access.log"};
+  stats::ReportOptions one;
+  one.cores = 1;
+  one.period = stats::Period::Week;
+  auto counted = stats::run_stats(folder, run, one);
+  ASSERT_TRUE(counted) << counted.error().message;
+  EXPECT_GE(counted->downloads, 29'000u);
+  EXPECT_GT(counted->unrealistic_volume, 0u);
+  EXPECT_EQ(counted->matrix[1][0].heard, 4u);  // every salesperson heard marketing
+  stats::ReportOptions two = one;
+  two.cores = 2;
+  run.report_only = true;
+  auto again = stats::run_stats(folder, run, two);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(stats::render_json(*again), stats::render_json(*counted));
+  EXPECT_EQ(stats::render_table(*again), stats::render_table(*counted));
+}
+
 TEST_F(StatsShow, IncrementalRunsMatchAFullRecountThroughRotationACrashAndATornJournal) {
   // Four days of listens by six subscribers and anonymous clients, in ranges, spread over runs.
   std::vector<std::string> text;

@@ -116,6 +116,14 @@ class Counter {
   }
   Tally tally;
   std::int64_t latest = 0;  // the latest time seen
+  // What the agent list says of each agent met (few distinct agents,
+  // millions of lines); kept in the state, so that a run meeting no new
+  // agent compiles no pattern.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, AgentClass, TextHash, std::equal_to<>> agent_cache;
 
  private:
   std::uint8_t app_index(std::string_view user_agent);
@@ -124,8 +132,6 @@ class Counter {
   FileTable files_;
   const Agents& agents_;
   std::uint32_t max_per_address_day_;
-  std::unordered_map<std::string, AgentClass>
-      agent_cache_;  // few distinct agents, millions of lines
   std::uint64_t since_prune_ = 0;
 };
 
