@@ -63,18 +63,18 @@ Result<void> add_from_csv(const publisher::ShowFolder& folder, const std::string
 }  // namespace
 
 void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
-  auto* group = root.add_subcommand("subscribers", "Personal feed URLs of a private show");
+  auto* group = root.add_subcommand("subscribers", i18n::tr("Personal feed URLs of a private show"));
   group->require_subcommand(1);
   {
     auto name = std::make_shared<std::string>();
     auto department = std::make_shared<std::string>();
     auto from = std::make_shared<std::string>();
     auto links = std::make_shared<std::string>();
-    auto* cmd = group->add_subcommand("add", "Give someone (or everyone in a CSV file) a personal feed URL, printed once");
-    cmd->add_option("NAME", *name, "the person, e.g. their name or e-mail")->check(xml_text());
-    cmd->add_option("--department", *department, "their department (for listening figures by department)");
-    cmd->add_option("--from", *from, "a CSV file with a header row: name, e-mail, department (UTF-8)");
-    cmd->add_option("--links", *links, "with --from: write the personal links to this CSV file (for a mail merge)");
+    auto* cmd = group->add_subcommand("add", i18n::tr("Give someone (or everyone in a CSV file) a personal feed URL, printed once"));
+    cmd->add_option("NAME", *name, i18n::tr("the person, e.g. their name or e-mail"))->check(xml_text());
+    cmd->add_option("--department", *department, i18n::tr("their department (for listening figures by department)"));
+    cmd->add_option("--from", *from, i18n::tr("a CSV file with a header row: name, e-mail, department (UTF-8)"));
+    cmd->add_option("--links", *links, i18n::tr("with --from: write the personal links to this CSV file (for a mail merge)"));
     cmd->callback([&action, name, department, from, links, show_dir] {
       action = [name, department, from, links, show_dir]() -> Result<void> {
         if (from->empty() == name->empty())
@@ -96,8 +96,8 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDi
   }
   {
     auto out = std::make_shared<std::string>();
-    auto* cmd = group->add_subcommand("export", "The subscribers as CSV: name, e-mail, department, added (no links: see --help)");
-    cmd->add_option("--out", *out, "write it to this file (UTF-8 with a byte-order mark, for Excel) instead of printing it");
+    auto* cmd = group->add_subcommand("export", i18n::tr("The subscribers as CSV: name, e-mail, department, added (no links: see --help)"));
+    cmd->add_option("--out", *out, i18n::tr("write it to this file (UTF-8 with a byte-order mark, for Excel) instead of printing it"));
     cmd->callback([&action, out, show_dir] {
       action = [out, show_dir]() -> Result<void> {
         auto folder = show_dir->open();
@@ -115,7 +115,7 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDi
     });
   }
   {
-    auto* cmd = group->add_subcommand("list", "Who has a personal feed URL");
+    auto* cmd = group->add_subcommand("list", i18n::tr("Who has a personal feed URL"));
     cmd->callback([&action, show_dir] {
       action = [show_dir]() -> Result<void> {
         auto folder = show_dir->open();
@@ -133,8 +133,8 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDi
   }
   {
     auto name = std::make_shared<std::string>();
-    auto* cmd = group->add_subcommand("revoke", "Take someone's personal feed URL away (at once)");
-    cmd->add_option("NAME", *name, "as given to 'subscribers add'")->required();
+    auto* cmd = group->add_subcommand("revoke", i18n::tr("Take someone's personal feed URL away (at once)"));
+    cmd->add_option("NAME", *name, i18n::tr("as given to 'subscribers add'"))->required();
     cmd->callback([&action, name, show_dir] {
       action = [name, show_dir]() -> Result<void> {
         auto folder = show_dir->open();
