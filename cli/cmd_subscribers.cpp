@@ -40,19 +40,20 @@ Result<void> add_from_csv(const publisher::ShowFolder& folder, const std::string
   std::optional<util::AtomicFile> out;
   if (!links.empty()) {
     auto file = util::AtomicFile::create(links);
-    if (!file) return std::unexpected(Error{ErrorKind::BadInput, "--links: " + file.error().message + "; nobody was added"});
+    if (!file) return bad_input(i18n::tr("--links: {1}; nobody was added", file.error().message));
     out.emplace(std::move(*file));
   }
   auto added = publisher::add_subscribers(folder, *people, feed::now());
-  if (!added) return std::unexpected(Error{added.error().kind, added.error().message + "; nobody was added"});
+  if (!added) return std::unexpected(Error{added.error().kind, i18n::tr("{1}; nobody was added", added.error().message)});
   const std::string csv = publisher::links_csv(*added);
   if (!out) {
     std::fputs(csv.c_str(), stdout);
     return {};
   }
   if (auto r = write_csv(*out, csv); !r)
-    return std::unexpected(Error{r.error().kind, r.error().message + "; the " + std::to_string(added->size()) +
-                                                     " subscriber(s) were added: 'subscribers revoke' them and add again"});
+    return std::unexpected(Error{r.error().kind, i18n::tr("{1}; the {2} subscriber(s) were added: 'subscribers revoke' "
+                                                          "them and add again",
+                                                          r.error().message, added->size())});
   say(stdout, i18n::tr("added {1} subscriber(s) from {2}", added->size(), from));
   say(stdout, i18n::tr("their personal links are in {1} (for a mail merge): send each person only their own row, "
                        "then delete the file; the links are kept nowhere else",
@@ -86,7 +87,9 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDi
         if (!from->empty()) return add_from_csv(*folder, *from, *links);
         auto added = publisher::add_subscriber(*folder, *name, feed::now(), *department);
         if (!added) return std::unexpected(added.error());
-        std::printf("added %s\nfeed: %s\npage: %s\n", name->c_str(), added->feed_url.c_str(), added->page_url.c_str());
+        say(stdout, i18n::tr("added {1}", *name));
+        say(stdout, i18n::tr("feed: {1}", added->feed_url));
+        say(stdout, i18n::tr("page: {1}", added->page_url));
         say(stdout, i18n::tr("Send these to {1} only: the link is their key, kept nowhere else (lost: revoke and add "
                              "again).",
                              *name));
@@ -123,10 +126,11 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDi
         auto list = publisher::list_subscribers(*folder);
         if (!list) return std::unexpected(list.error());
         for (const auto& s : *list)
-          std::printf("%s\t%s\tadded %s\n", s.name.c_str(), s.department.empty() ? "-" : s.department.c_str(),
-                      feed::format_local(s.added, folder->show.timezone).c_str());
-        std::printf("%zu subscriber(s)%s\n", list->size(),
-                    folder->show.private_feeds ? "" : "; the show is public: anyone with the link can listen");
+          std::printf("%s\t%s\t%s\n", s.name.c_str(), s.department.empty() ? "-" : s.department.c_str(),
+                      i18n::tr("added {1}", feed::format_local(s.added, folder->show.timezone)).c_str());
+        say(stdout, folder->show.private_feeds
+                        ? i18n::tr("{1} subscriber(s)", list->size())
+                        : i18n::tr("{1} subscriber(s); the show is public: anyone with the link can listen", list->size()));
         return {};
       };
     });
@@ -140,7 +144,7 @@ void register_subscribers(CLI::App& root, Action& action, std::shared_ptr<ShowDi
         auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         if (auto r = publisher::revoke_subscriber(*folder, *name); !r) return r;
-        std::printf("revoked %s: their URLs stop working at their next request\n", name->c_str());
+        say(stdout, i18n::tr("revoked {1}: their URLs stop working at their next request", *name));
         return {};
       };
     });

@@ -228,6 +228,16 @@ class Workflow(ShowTest):
     def test_messages_in_russian_under_a_russian_locale(self):
         ru = dict(os.environ, LC_ALL="", LC_MESSAGES="", LANG="ru_RU.UTF-8")
         en = dict(os.environ, LC_ALL="C.UTF-8")
+        # A public show gives no personal links: the refusal says so, and what to do, in the reader's language.
+        proc = run(["-C", self.show, "subscribers", "add", "Анна"], env=ru)
+        self.assertOneLineError(proc, 2, "show.xml: подкаст открытый (слушать может любой, у кого есть ссылка)",
+                                "сначала сделайте его закрытым («crosstalk settings --private true»)")
+        proc = run(["-C", self.show, "subscribers", "add", "Анна"], env=en)
+        self.assertOneLineError(proc, 2, "show.xml: the show is public", "('crosstalk settings --private true')")
+        proc = run(["-C", self.show, "subscribers", "revoke", "Анна"], env=ru)
+        self.assertOneLineError(proc, 2, "подписчика «Анна» нет (подписчиков пока нет совсем)")
+        self.assertIn("подписчиков: 0; подкаст открытый",
+                      run(["-C", self.show, "subscribers", "list"], env=ru, check=0).stdout)
         out = run(["-C", self.show, "import", self.wav, "--title", NASTY], env=ru, check=0).stdout
         self.assertIn(f"импортирован выпуск 1 (0001-marketing, черновик): {NASTY}", out)
         out = run(["-C", self.show, "list"], env=ru, check=0).stdout
