@@ -34,7 +34,7 @@ void register_studio(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sh
       auto listen = server::parse_listen(a->listen);
       if (!listen) return std::unexpected(listen.error());
       if (!a->options.user_header.empty() && a->options.trusted_proxies.empty())
-        return bad_input("--user-header needs --trust-proxy ADDRESS: the header is believed only from your proxy");
+        return bad_input(i18n::tr("--user-header needs --trust-proxy ADDRESS: the header is believed only from your proxy"));
       auto folder = show_dir->open();
       if (!folder) return std::unexpected(folder.error());
       studio::StudioOptions o = a->options;
@@ -43,9 +43,12 @@ void register_studio(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sh
       o.cut_short_after = std::chrono::seconds(a->cut_short_after);
       auto spool = publisher::spool_dir();
       if (!spool) return std::unexpected(spool.error());
-      const bool tls = !o.tls_cert.empty();
-      std::printf("studio for %s at %s://%s:%u/ (sign-in links: crosstalk staff add NAME); spool: %s; Ctrl-C stops\n",
-                  folder->show.title.c_str(), tls ? "https" : "http", o.address.c_str(), o.port, spool->c_str());
+      const std::string at = std::string(o.tls_cert.empty() ? "http" : "https") + "://" + o.address + ":" +
+                             std::to_string(o.port) + "/";
+      std::printf("%s\n", i18n::tr("studio for {1} at {2} (sign-in links: crosstalk staff add NAME); spool: {3}; "
+                                    "Ctrl-C stops",
+                                    folder->show.title, at, spool->string())
+                              .c_str());
       std::fflush(stdout);
       return studio::run_studio(*folder, o);
     };
