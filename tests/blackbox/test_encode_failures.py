@@ -53,6 +53,13 @@ class Failures(TempDirTest):
         # Nor the recording module: `devices` says what is missing.
         proc = subprocess.run([binary, "devices"], capture_output=True, text=True)
         self.assertOneLineError(proc, 1, "recording module", "capture.so is missing; reinstall crosstalk")
+        # The same in Russian, the module's file named as it is.
+        ru = dict(os.environ, LC_ALL="", LC_MESSAGES="", LANG="ru_RU.UTF-8")
+        proc = subprocess.run([binary, "encode", mp3, self.out], capture_output=True, text=True, env=ru)
+        self.assertOneLineError(proc, 1, "не удаётся прочитать", "in.mp3: модуль FFmpeg для crosstalk не найден (",
+                                "ffmpeg.so); переустановите crosstalk")
+        proc = subprocess.run([binary, "devices"], capture_output=True, text=True, env=ru)
+        self.assertOneLineError(proc, 1, "модуль записи для crosstalk не найден (", "capture.so); переустановите crosstalk")
 
     def test_text_file_renamed_wav(self):
         with open(self.path("notes.wav"), "w") as f:
