@@ -102,12 +102,13 @@ std::optional<std::string> command_problem(CLI::App& root, int argc, char** argv
       i += arg == "-C" || arg == "--show" ? 2 : 1;
     }
     if (i >= argc)
-      return where + ": give a command; commands are: " + list + " (see '" + where + " --help')";
+      return i18n::tr("{1}: give a command; commands are: {2} (see '{1} --help')", where, list);
     const std::string word = argv[i];
     if (std::find(names.begin(), names.end(), word) == names.end()) {
       auto guess = util::closest_match(word, names);
-      return where + ": unknown command '" + word + "'; commands are: " + list +
-             (guess ? " (did you mean '" + *guess + "'?)" : "");
+      return guess ? i18n::tr("{1}: unknown command '{2}'; commands are: {3} (did you mean '{4}'?)", where, word, list,
+                              *guess)
+                   : i18n::tr("{1}: unknown command '{2}'; commands are: {3}", where, word, list);
     }
     app = app->get_subcommand(word);
     where += " " + word;
@@ -156,7 +157,8 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string where = "crosstalk";
     for (const CLI::App* sub : root.get_subcommands()) where += " " + sub->get_name();
-    std::fprintf(stderr, "%s: %s (see '%s --help')\n", where.c_str(), e.what(), where.c_str());
+    // CLI11's own sentence stays English; the frame around it is the reader's.
+    std::fprintf(stderr, "%s\n", i18n::tr("{1}: {2} (see '{1} --help')", where, e.what()).c_str());
     return 2;
   }
   if (!action) return 2;
