@@ -7,6 +7,7 @@
 #include <exception>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "commands.hpp"
@@ -37,18 +38,49 @@ Result<publisher::ShowFolder> ShowDir::open() const {
 
 void add_max_gain(CLI::App& cmd, std::optional<double>& max_gain_db) {
   cmd.add_option_function<double>("--max-gain", [&max_gain_db](const double& db) { max_gain_db = db; },
-                                  "raise a quiet recording by at most this, dB (default: the show's, 20); "
-                                  "a recording that needs more is refused")
+                                  i18n::tr("raise a quiet recording by at most this, dB (default: the show's, 20); "
+                                           "a recording that needs more is refused"))
       ->check(CLI::Range(0.0, 60.0));
 }
 
 void add_tls_options(CLI::App& cmd, std::string& cert, std::string& key) {
-  cmd.add_option("--tls-cert", cert, "PEM certificate chain (e.g. from the company's CA); reloaded when it changes")
+  cmd.add_option("--tls-cert", cert, i18n::tr("PEM certificate chain (e.g. from the company's CA); reloaded when it changes"))
       ->check(CLI::ExistingFile);
-  cmd.add_option("--tls-key", key, "PEM private key of that certificate")->check(CLI::ExistingFile);
+  cmd.add_option("--tls-key", key, i18n::tr("PEM private key of that certificate"))->check(CLI::ExistingFile);
 }
 
 namespace {
+// CLI11's own words in --help ("Usage", "Options", …) in the reader's
+// language; in English they stay as CLI11 writes them. Labels CLI11 looks up
+// by key, and the "Options" group's title through make_group: a
+// subcommand's -h,--help is added before it inherits option defaults.
+class HelpFormatter : public CLI::Formatter {
+ public:
+  HelpFormatter() {
+    for (const auto& [key, text] : {std::pair<const char*, std::string>{"Usage", i18n::tr("Usage")},
+                                    {"OPTIONS", i18n::tr("OPTIONS")},
+                                    {"SUBCOMMAND", i18n::tr("SUBCOMMAND")},
+                                    {"SUBCOMMANDS", i18n::tr("SUBCOMMANDS")},
+                                    {"Positionals", i18n::tr("Positionals")},
+                                    {"Options", i18n::tr("Options")},
+                                    {"REQUIRED", i18n::tr("REQUIRED")},
+                                    {"Excludes", i18n::tr("Excludes")},
+                                    {"Needs", i18n::tr("Needs")}})
+      label(key, text);
+  }
+  std::string make_group(std::string group, bool is_positional, std::vector<const CLI::Option*> opts) const override {
+    return CLI::Formatter::make_group(get_label(group), is_positional, std::move(opts));
+  }
+};
+
+// Before any subcommand is added: each inherits the formatter, its group's
+// title and the help flag's text from its parent.
+void translate_help(CLI::App& root) {
+  root.formatter(std::make_shared<HelpFormatter>());
+  root.group(i18n::tr("Subcommands"));
+  root.set_help_flag("-h,--help", i18n::tr("Print this help message and exit"));
+}
+
 // A mistyped or missing command (or subcommand, as in 'spool lst'): the one
 // line to print, naming the commands there are and the likely one. Options
 // and -C's value are stepped over; a command's own arguments end the walk.
@@ -70,12 +102,13 @@ std::optional<std::string> command_problem(CLI::App& root, int argc, char** argv
       i += arg == "-C" || arg == "--show" ? 2 : 1;
     }
     if (i >= argc)
-      return where + ": give a command; commands are: " + list + " (see '" + where + " --help')";
+      return i18n::tr("{1}: give a command; commands are: {2} (see '{1} --help')", where, list);
     const std::string word = argv[i];
     if (std::find(names.begin(), names.end(), word) == names.end()) {
       auto guess = util::closest_match(word, names);
-      return where + ": unknown command '" + word + "'; commands are: " + list +
-             (guess ? " (did you mean '" + *guess + "'?)" : "");
+      return guess ? i18n::tr("{1}: unknown command '{2}'; commands are: {3} (did you mean '{4}'?)", where, word, list,
+                              *guess)
+                   : i18n::tr("{1}: unknown command '{2}'; commands are: {3}", where, word, list);
     }
     app = app->get_subcommand(word);
     where += " " + word;
@@ -86,15 +119,18 @@ std::optional<std::string> command_problem(CLI::App& root, int argc, char** argv
 int run(int argc, char** argv) {
   util::platform::report_file_size_limit_as_error();
   i18n::set_language(i18n::language_from_environment());  // LANG=ru_RU.UTF-8: messages in Russian
-  CLI::App root{"crosstalk — the studio for the company podcast", "crosstalk"};
-  root.set_version_flag("--version", std::string("crosstalk ") + kVersion);
+  CLI::App root{i18n::tr("crosstalk — the studio for the company podcast"), "crosstalk"};
+  translate_help(root);
+  root.set_version_flag("--version", std::string("crosstalk ") + kVersion,
+                        i18n::tr("Display program version information and exit"));
   root.require_subcommand(1);
   root.fallthrough();  // -C DIR works before or after the subcommand
   auto show_dir = std::make_shared<ShowDir>();
   CLI::Option* show_option = root.add_option(
       "-C,--show", show_dir->path,
-      "the show folder (default: the current folder if it is one, else $CROSSTALK_SHOW, else 'show = DIR' in " +
-          publisher::user_config_file().string() + ")");
+      i18n::tr("the show folder (default: the current folder if it is one, else $CROSSTALK_SHOW, else 'show = DIR' in "
+               "{1})",
+               publisher::user_config_file().string()));
   Action action;
   register_encode(root, action);
   register_show_commands(root, action, show_dir);
@@ -121,7 +157,8 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string where = "crosstalk";
     for (const CLI::App* sub : root.get_subcommands()) where += " " + sub->get_name();
-    std::fprintf(stderr, "%s: %s (see '%s --help')\n", where.c_str(), e.what(), where.c_str());
+    // CLI11's own sentence stays English; the frame around it is the reader's.
+    std::fprintf(stderr, "%s\n", i18n::tr("{1}: {2} (see '{1} --help')", where, e.what()).c_str());
     return 2;
   }
   if (!action) return 2;

@@ -128,36 +128,36 @@ Result<void> run_encode(const EncodeArgs& a) {
 
 void register_encode(CLI::App& root, Action& action) {
   auto args = std::make_shared<EncodeArgs>();
-  CLI::App* cmd = root.add_subcommand("encode", "Encode an audio file (WAV, FLAC, MP3, M4A, a video's sound, …) into a tagged Ogg Opus (or MP3) file");
-  cmd->add_option("IN", args->in, "input audio (WAV, FLAC, AIFF, MP3, M4A, Ogg, WMA, or an MP4/MOV/MKV/WebM video; 8-192 kHz)")->required();
-  cmd->add_option("OUT", args->out, "output .opus file, or .mp3 for an MP3 alone (written atomically)")->required();
-  cmd->add_option("--bitrate", args->bitrate_kbps, "kbit/s (default 64 mono, 96 stereo)")
+  CLI::App* cmd = root.add_subcommand("encode", i18n::tr("Encode an audio file (WAV, FLAC, MP3, M4A, a video's sound, …) into a tagged Ogg Opus (or MP3) file"));
+  cmd->add_option("IN", args->in, i18n::tr("input audio (WAV, FLAC, AIFF, MP3, M4A, Ogg, WMA, or an MP4/MOV/MKV/WebM video; 8-192 kHz)"))->required();
+  cmd->add_option("OUT", args->out, i18n::tr("output .opus file, or .mp3 for an MP3 alone (written atomically)"))->required();
+  cmd->add_option("--bitrate", args->bitrate_kbps, i18n::tr("kbit/s (default 64 mono, 96 stereo)"))
       ->check(CLI::Range(6.0, 512.0));
-  cmd->add_option("--channels", args->channels, "1 (default: speech) or 2 (keep stereo)")
+  cmd->add_option("--channels", args->channels, i18n::tr("1 (default: speech) or 2 (keep stereo)"))
       ->check(CLI::IsMember({1, 2}));
-  cmd->add_option("--title", args->tags.title, "TITLE tag")->check(xml_text());
-  cmd->add_option("--artist", args->tags.artist, "ARTIST tag (the host)")->check(xml_text());
-  cmd->add_option("--album", args->tags.album, "ALBUM tag (the show)")->check(xml_text());
-  cmd->add_option("--track", args->tags.track, "TRACKNUMBER tag")->check(CLI::Range(1, 999999));
-  cmd->add_option("--date", args->tags.date, "DATE tag, e.g. 2026-12-01")->check(xml_text());
-  cmd->add_option("--description", args->tags.description, "DESCRIPTION tag")->check(xml_text());
-  cmd->add_option("--language", args->tags.language, "LANGUAGE tag, e.g. ru")->check(xml_text());
-  cmd->add_option("--department", args->tags.department, "DEPARTMENT tag")->check(xml_text());
-  cmd->add_option("--genre", args->tags.genre, "GENRE tag (default Podcast)")->check(xml_text());
-  cmd->add_option("--cover", args->cover, "front cover, JPEG or PNG, at most 1 MiB");
-  cmd->add_option("--loudness", args->loudness.target_lufs, "target integrated loudness, LUFS (default -16)")
+  cmd->add_option("--title", args->tags.title, i18n::tr("TITLE tag"))->check(xml_text());
+  cmd->add_option("--artist", args->tags.artist, i18n::tr("ARTIST tag (the host)"))->check(xml_text());
+  cmd->add_option("--album", args->tags.album, i18n::tr("ALBUM tag (the show)"))->check(xml_text());
+  cmd->add_option("--track", args->tags.track, i18n::tr("TRACKNUMBER tag"))->check(CLI::Range(1, 999999));
+  cmd->add_option("--date", args->tags.date, i18n::tr("DATE tag, e.g. 2026-12-01"))->check(xml_text());
+  cmd->add_option("--description", args->tags.description, i18n::tr("DESCRIPTION tag"))->check(xml_text());
+  cmd->add_option("--language", args->tags.language, i18n::tr("LANGUAGE tag, e.g. ru"))->check(xml_text());
+  cmd->add_option("--department", args->tags.department, i18n::tr("DEPARTMENT tag"))->check(xml_text());
+  cmd->add_option("--genre", args->tags.genre, i18n::tr("GENRE tag (default Podcast)"))->check(xml_text());
+  cmd->add_option("--cover", args->cover, i18n::tr("front cover, JPEG or PNG, at most 1 MiB"));
+  cmd->add_option("--loudness", args->loudness.target_lufs, i18n::tr("target integrated loudness, LUFS (default -16)"))
       ->check(CLI::Range(-40.0, -5.0));
-  cmd->add_option("--true-peak", args->loudness.true_peak_dbtp, "true-peak ceiling, dBTP (default -1)")
+  cmd->add_option("--true-peak", args->loudness.true_peak_dbtp, i18n::tr("true-peak ceiling, dBTP (default -1)"))
       ->check(CLI::Range(-12.0, 0.0));
-  cmd->add_option("--max-gain", args->loudness.max_gain_db, "never raise by more than this, dB (default 20)")
+  cmd->add_option("--max-gain", args->loudness.max_gain_db, i18n::tr("never raise by more than this, dB (default 20)"))
       ->check(CLI::Range(0.0, 60.0));
-  cmd->add_option("--mp3", args->mp3, "also write an MP3 rendition (LAME, ID3v2.3) from the same audio");
-  cmd->add_option("--mp3-bitrate", args->mp3_bitrate_kbps, "MP3 kbit/s, CBR (default 64 mono, 96 stereo)")
+  cmd->add_option("--mp3", args->mp3, i18n::tr("also write an MP3 rendition (LAME, ID3v2.3) from the same audio"));
+  cmd->add_option("--mp3-bitrate", args->mp3_bitrate_kbps, i18n::tr("MP3 kbit/s, CBR (default 64 mono, 96 stereo)"))
       ->check(CLI::IsMember({32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192}));
-  cmd->add_flag("--no-normalize", args->no_normalize, "keep the source's loudness");
+  cmd->add_flag("--no-normalize", args->no_normalize, i18n::tr("keep the source's loudness"));
   cmd->add_option("--threads", args->threads,
-                  "threads; files over a minute are encoded in chunks, one per thread, spliced into one stream "
-                  "(default: the cores; 1: one stream)")
+                  i18n::tr("threads; files over a minute are encoded in chunks, one per thread, spliced into one stream "
+                           "(default: the cores; 1: one stream)"))
       ->check(CLI::Range(1, 256));
   cmd->add_flag("--print-cuts", args->print_cuts, "print where the chunks were spliced (48 kHz samples)")
       ->group("");  // for bench/splice_quality.py

@@ -123,7 +123,7 @@ Result<void> recover_one(const fs::path& file) {
 
 void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   {
-    auto* cmd = root.add_subcommand("devices", "List the microphones and other inputs");
+    auto* cmd = root.add_subcommand("devices", i18n::tr("List the microphones and other inputs"));
     cmd->callback([&action] {
       action = []() -> Result<void> {
         auto devices = recorder::list_input_devices();
@@ -152,18 +152,18 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
     auto duration = std::make_shared<double>(0);
     auto channels = std::make_shared<int>(1);
     auto rate = std::make_shared<double>(48000);
-    auto* cmd = root.add_subcommand("record", "Record the next episode from the microphone");
-    cmd->add_option("--title", o->title, "episode title")->required()->check(xml_text());
-    cmd->add_option("--description", o->description, "episode description")->check(xml_text());
-    cmd->add_option("--host", o->host, "who hosts it")->check(xml_text());
-    cmd->add_option("--department", o->department, "default: whose turn it is");
-    cmd->add_flag("--out-of-turn", *out_of_turn, "allow the department that spoke last");
-    cmd->add_option("--device", *device, "input device: id or part of its name (see 'crosstalk devices')");
-    cmd->add_option("--duration", *duration, "stop after this many seconds")->check(CLI::PositiveNumber);
-    cmd->add_option("--channels", *channels, "1 (default) or 2")->check(CLI::Range(1, 2));
-    cmd->add_option("--rate", *rate, "capture rate to ask the device for (default 48000; resampled to 48 kHz)")
+    auto* cmd = root.add_subcommand("record", i18n::tr("Record the next episode from the microphone"));
+    cmd->add_option("--title", o->title, i18n::tr("episode title"))->required()->check(xml_text());
+    cmd->add_option("--description", o->description, i18n::tr("episode description"))->check(xml_text());
+    cmd->add_option("--host", o->host, i18n::tr("who hosts it"))->check(xml_text());
+    cmd->add_option("--department", o->department, i18n::tr("default: whose turn it is"));
+    cmd->add_flag("--out-of-turn", *out_of_turn, i18n::tr("allow the department that spoke last"));
+    cmd->add_option("--device", *device, i18n::tr("input device: id or part of its name (see 'crosstalk devices')"));
+    cmd->add_option("--duration", *duration, i18n::tr("stop after this many seconds"))->check(CLI::PositiveNumber);
+    cmd->add_option("--channels", *channels, i18n::tr("1 (default) or 2"))->check(CLI::Range(1, 2));
+    cmd->add_option("--rate", *rate, i18n::tr("capture rate to ask the device for (default 48000; resampled to 48 kHz)"))
         ->check(CLI::Range(8000.0, 192000.0));
-    cmd->add_option("--publish-at", o->publish_at, "schedule it: ISO 8601 time (show's time zone if no offset)");
+    cmd->add_option("--publish-at", o->publish_at, i18n::tr("schedule it: ISO 8601 time (show's time zone if no offset)"));
     add_max_gain(*cmd, o->max_gain_db);
     cmd->callback([&action, o, out_of_turn, device, duration, channels, rate, show_dir] {
       action = [o, out_of_turn, device, duration, channels, rate, show_dir]() -> Result<void> {
@@ -286,9 +286,9 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
   {
     auto file = std::make_shared<std::string>();
     auto all = std::make_shared<bool>(false);
-    auto* cmd = root.add_subcommand("recover", "Complete a recording cut short by a crash or power cut");
-    cmd->add_option("FILE", *file, "the .opus file (e.g. in the spool)");
-    cmd->add_flag("--all", *all, "every recording in the spool that was cut short");
+    auto* cmd = root.add_subcommand("recover", i18n::tr("Complete a recording cut short by a crash or power cut"));
+    cmd->add_option("FILE", *file, i18n::tr("the .opus file (e.g. in the spool)"));
+    cmd->add_flag("--all", *all, i18n::tr("every recording in the spool that was cut short"));
     cmd->callback([&action, file, all] {
       action = [file, all]() -> Result<void> {
         if (*all == !file->empty())
@@ -315,8 +315,8 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
   {
     auto into = std::make_shared<std::string>();
     auto max_gain = std::make_shared<std::optional<double>>();
-    auto* cmd = root.add_subcommand("upload", "Deliver recordings waiting in the local spool to their shows");
-    cmd->add_option("--into", *into, "deliver them into this show folder instead of the one each was recorded for");
+    auto* cmd = root.add_subcommand("upload", i18n::tr("Deliver recordings waiting in the local spool to their shows"));
+    cmd->add_option("--into", *into, i18n::tr("deliver them into this show folder instead of the one each was recorded for"));
     add_max_gain(*cmd, *max_gain);
     cmd->callback([&action, into, max_gain] {
       action = [into, max_gain]() -> Result<void> {
@@ -335,9 +335,9 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
     });
   }
   {
-    auto* spool = root.add_subcommand("spool", "What waits in the local spool: list, discard ID");
+    auto* spool = root.add_subcommand("spool", i18n::tr("What waits in the local spool: list, discard ID"));
     spool->require_subcommand(1);
-    auto* list = spool->add_subcommand("list", "The recordings waiting in the spool, oldest first");
+    auto* list = spool->add_subcommand("list", i18n::tr("The recordings waiting in the spool, oldest first"));
     list->callback([&action] {
       action = []() -> Result<void> {
         auto items = publisher::load_spool();
@@ -355,8 +355,8 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
       };
     });
     auto id = std::make_shared<std::string>();
-    auto* discard = spool->add_subcommand("discard", "Delete a recording from the spool (its audio too)");
-    discard->add_option("ID", *id, "as 'crosstalk spool list' shows it")->required();
+    auto* discard = spool->add_subcommand("discard", i18n::tr("Delete a recording from the spool (its audio too)"));
+    discard->add_option("ID", *id, i18n::tr("as 'crosstalk spool list' shows it"))->required();
     discard->callback([&action, id] {
       action = [id]() -> Result<void> {
         auto items = publisher::load_spool();

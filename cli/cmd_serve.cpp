@@ -17,11 +17,11 @@ void register_serve(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
     server::ServeOptions options;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = root.add_subcommand("serve", "Serve public/ over HTTP or HTTPS and publish what falls due");
-  cmd->add_option("--listen", a->listen, "HOST:PORT (default 127.0.0.1:8080)");
+  auto* cmd = root.add_subcommand("serve", i18n::tr("Serve public/ over HTTP or HTTPS and publish what falls due"));
+  cmd->add_option("--listen", a->listen, i18n::tr("HOST:PORT (default 127.0.0.1:8080)"));
   add_tls_options(*cmd, a->options.tls_cert, a->options.tls_key);
   cmd->add_option("--access-log", a->options.access_log,
-                  "append one line per request to FILE (default: standard output); reopened on SIGHUP");
+                  i18n::tr("append one line per request to FILE (default: standard output); reopened on SIGHUP"));
   cmd->callback([&action, a, show_dir] {
     action = [a, show_dir]() -> Result<void> {
       auto listen = server::parse_listen(a->listen);

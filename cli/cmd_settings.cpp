@@ -11,10 +11,8 @@ namespace crosstalk::cli {
 
 namespace {
 
-constexpr const char* kHelp = "Show the show's settings, or change them (title, language, time zone, …)";
-
 template <class T>
-void option(CLI::App& cmd, const char* name, std::optional<T>& field, const char* help) {
+void option(CLI::App& cmd, const char* name, std::optional<T>& field, const std::string& help) {
   cmd.add_option_function<T>(name, [&field](const T& v) { field = v; }, help);
 }
 
@@ -33,24 +31,25 @@ void print_settings(const std::vector<publisher::Setting>& settings, bool change
 
 void register_settings(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
   auto s = std::make_shared<publisher::ShowSettings>();
-  auto* cmd = root.add_subcommand("settings", kHelp);
-  option(*cmd, "--title", s->title, "the show's title");
-  option(*cmd, "--description", s->description, "what the show is about");
-  option(*cmd, "--author", s->author, "author shown in podcast apps");
-  option(*cmd, "--owner-email", s->owner_email, "owner's e-mail");
-  option(*cmd, "--language", s->language, "language code: ru, en, en-GB, …");
-  option(*cmd, "--timezone", s->timezone, "Area/City, e.g. Europe/Moscow");
-  option(*cmd, "--base-url", s->base_url, "where public/ is served, e.g. http://podcast.intranet/");
-  option(*cmd, "--studio-url", s->studio_url, "where hosts open the browser studio");
-  option(*cmd, "--cover", s->cover, "a new cover image, JPEG or PNG, copied into the show folder");
-  option(*cmd, "--private", s->private_feeds, "true: only personal links ('subscribers add') work");
-  option(*cmd, "--normalize", s->normalize, "true: loudness-normalise every episode");
-  option(*cmd, "--loudness", s->target_lufs, "loudness target, LUFS (-40 to -5; default -16)");
-  option(*cmd, "--true-peak", s->true_peak_dbtp, "true-peak ceiling, dBTP (-12 to 0)");
-  option(*cmd, "--max-gain", s->max_gain_db, "raise a quiet recording by at most this, dB (0 to 60)");
-  option(*cmd, "--bitrate", s->bitrate_kbps, "Opus bitrate, kbit/s (6 to 256)");
-  option(*cmd, "--mp3", s->mp3, "true: make an MP3 rendition of every episode");
-  option(*cmd, "--mp3-bitrate", s->mp3_bitrate_kbps, "MP3 bitrate, kbit/s (32 to 192)");
+  auto* cmd = root.add_subcommand(
+      "settings", i18n::tr("Show the show's settings, or change them (title, language, time zone, …)"));
+  option(*cmd, "--title", s->title, i18n::tr("the show's title"));
+  option(*cmd, "--description", s->description, i18n::tr("what the show is about"));
+  option(*cmd, "--author", s->author, i18n::tr("author shown in podcast apps"));
+  option(*cmd, "--owner-email", s->owner_email, i18n::tr("owner's e-mail"));
+  option(*cmd, "--language", s->language, i18n::tr("language code: ru, en, en-GB, …"));
+  option(*cmd, "--timezone", s->timezone, i18n::tr("Area/City, e.g. Europe/Moscow"));
+  option(*cmd, "--base-url", s->base_url, i18n::tr("where public/ is served, e.g. http://podcast.intranet/"));
+  option(*cmd, "--studio-url", s->studio_url, i18n::tr("where hosts open the browser studio"));
+  option(*cmd, "--cover", s->cover, i18n::tr("a new cover image, JPEG or PNG, copied into the show folder"));
+  option(*cmd, "--private", s->private_feeds, i18n::tr("true: only personal links ('subscribers add') work"));
+  option(*cmd, "--normalize", s->normalize, i18n::tr("true: loudness-normalise every episode"));
+  option(*cmd, "--loudness", s->target_lufs, i18n::tr("loudness target, LUFS (-40 to -5; default -16)"));
+  option(*cmd, "--true-peak", s->true_peak_dbtp, i18n::tr("true-peak ceiling, dBTP (-12 to 0)"));
+  option(*cmd, "--max-gain", s->max_gain_db, i18n::tr("raise a quiet recording by at most this, dB (0 to 60)"));
+  option(*cmd, "--bitrate", s->bitrate_kbps, i18n::tr("Opus bitrate, kbit/s (6 to 256)"));
+  option(*cmd, "--mp3", s->mp3, i18n::tr("true: make an MP3 rendition of every episode"));
+  option(*cmd, "--mp3-bitrate", s->mp3_bitrate_kbps, i18n::tr("MP3 bitrate, kbit/s (32 to 192)"));
   cmd->callback([&action, s, show_dir, cmd] {
     const bool change = cmd->get_options([](CLI::Option* o) { return o->count() > 0 && o->get_name() != "--help"; }).size() > 0;
     action = [s, show_dir, change]() -> Result<void> {

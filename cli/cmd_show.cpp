@@ -71,17 +71,17 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
   {
     auto o = std::make_shared<publisher::InitOptions>();
     auto dir = std::make_shared<std::string>();
-    auto* cmd = root.add_subcommand("init", "Create a show folder");
-    cmd->add_option("DIR", *dir, "the new show folder")->required();
-    cmd->add_option("--title", o->title, "the show's title")->required()->check(xml_text());
-    cmd->add_option("--description", o->description, "what the show is about")->check(xml_text());
-    cmd->add_option("--base-url", o->base_url, "where public/ is served (default http://127.0.0.1:8080/)")->check(xml_text());
-    cmd->add_option("--language", o->language, "language code (default ru)")->check(xml_text());
-    cmd->add_option("--timezone", o->timezone, "Area/City (default Europe/Moscow)");
-    cmd->add_option("--author", o->author, "author shown in podcast apps")->check(xml_text());
-    cmd->add_option("--owner-email", o->owner_email, "owner's e-mail")->check(xml_text());
-    cmd->add_option("--cover", o->cover, "cover image, JPEG or PNG (1400-3000 px square is best)");
-    cmd->add_flag("--private", o->private_feeds, "only people given a URL by 'subscribers add' can listen");
+    auto* cmd = root.add_subcommand("init", i18n::tr("Create a show folder"));
+    cmd->add_option("DIR", *dir, i18n::tr("the new show folder"))->required();
+    cmd->add_option("--title", o->title, i18n::tr("the show's title"))->required()->check(xml_text());
+    cmd->add_option("--description", o->description, i18n::tr("what the show is about"))->check(xml_text());
+    cmd->add_option("--base-url", o->base_url, i18n::tr("where public/ is served (default http://127.0.0.1:8080/)"))->check(xml_text());
+    cmd->add_option("--language", o->language, i18n::tr("language code (default ru)"))->check(xml_text());
+    cmd->add_option("--timezone", o->timezone, i18n::tr("Area/City (default Europe/Moscow)"));
+    cmd->add_option("--author", o->author, i18n::tr("author shown in podcast apps"))->check(xml_text());
+    cmd->add_option("--owner-email", o->owner_email, i18n::tr("owner's e-mail"))->check(xml_text());
+    cmd->add_option("--cover", o->cover, i18n::tr("cover image, JPEG or PNG (1400-3000 px square is best)"));
+    cmd->add_flag("--private", o->private_feeds, i18n::tr("only people given a URL by 'subscribers add' can listen"));
     cmd->callback([&action, o, dir] {
       action = [o, dir]() -> Result<void> {
         auto folder = publisher::init_show(*dir, *o);
@@ -104,14 +104,14 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
     auto o = std::make_shared<publisher::ImportOptions>();
     auto file = std::make_shared<std::string>();
     auto out_of_turn = std::make_shared<bool>(false);
-    auto* cmd = root.add_subcommand("import", "Add an episode from an audio file (WAV, FLAC, MP3, M4A, a video's sound, …)");
-    cmd->add_option("FILE", *file, "the recording")->required();
-    cmd->add_option("--title", o->title, "episode title (default: the file's title tag)")->check(xml_text());
-    cmd->add_option("--description", o->description, "episode description")->check(xml_text());
-    cmd->add_option("--host", o->host, "who hosts it (default: the file's artist tag)")->check(xml_text());
-    cmd->add_option("--department", o->department, "default: whose turn it is");
-    cmd->add_flag("--out-of-turn", *out_of_turn, "allow the department that spoke last");
-    cmd->add_option("--publish-at", o->publish_at, "schedule it: ISO 8601 time (show's time zone if no offset)");
+    auto* cmd = root.add_subcommand("import", i18n::tr("Add an episode from an audio file (WAV, FLAC, MP3, M4A, a video's sound, …)"));
+    cmd->add_option("FILE", *file, i18n::tr("the recording"))->required();
+    cmd->add_option("--title", o->title, i18n::tr("episode title (default: the file's title tag)"))->check(xml_text());
+    cmd->add_option("--description", o->description, i18n::tr("episode description"))->check(xml_text());
+    cmd->add_option("--host", o->host, i18n::tr("who hosts it (default: the file's artist tag)"))->check(xml_text());
+    cmd->add_option("--department", o->department, i18n::tr("default: whose turn it is"));
+    cmd->add_flag("--out-of-turn", *out_of_turn, i18n::tr("allow the department that spoke last"));
+    cmd->add_option("--publish-at", o->publish_at, i18n::tr("schedule it: ISO 8601 time (show's time zone if no offset)"));
     add_max_gain(*cmd, o->max_gain_db);
     cmd->callback([&action, o, file, out_of_turn, show_dir] {
       action = [o, file, out_of_turn, show_dir]() -> Result<void> {
@@ -140,8 +140,8 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
   }
   {
     auto json = std::make_shared<bool>(false);
-    auto* cmd = root.add_subcommand("list", "List the episodes");
-    cmd->add_flag("--json", *json, "machine-readable output");
+    auto* cmd = root.add_subcommand("list", i18n::tr("List the episodes"));
+    cmd->add_flag("--json", *json, i18n::tr("machine-readable output"));
     cmd->callback([&action, json, show_dir] {
       action = [json, show_dir]() -> Result<void> {
         auto folder = show_dir->open();
@@ -198,10 +198,10 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
     auto ep = std::make_shared<std::string>();
     auto at = std::make_shared<std::string>();
     auto now = std::make_shared<std::string>();
-    auto* cmd = root.add_subcommand("schedule", "Schedule an episode (a time to come; 'publish' is for now)");
-    cmd->add_option("EP", *ep, "episode number or stem")->required();
-    cmd->add_option("--at", *at, "ISO 8601 time (show's time zone if no offset)")->required();
-    cmd->add_option("--now", *now, "pretend it is this time (ISO 8601), as 'build --now' does");
+    auto* cmd = root.add_subcommand("schedule", i18n::tr("Schedule an episode (a time to come; 'publish' is for now)"));
+    cmd->add_option("EP", *ep, i18n::tr("episode number or stem"))->required();
+    cmd->add_option("--at", *at, i18n::tr("ISO 8601 time (show's time zone if no offset)"))->required();
+    cmd->add_option("--now", *now, i18n::tr("pretend it is this time (ISO 8601), as 'build --now' does"));
     cmd->callback([&action, ep, at, now, show_dir] {
       action = [ep, at, now, show_dir]() -> Result<void> {
         auto folder = show_dir->open();
@@ -220,8 +220,9 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
   for (const char* name : {"publish", "unpublish"}) {
     auto ep = std::make_shared<std::string>();
     bool publish = std::string(name) == "publish";
-    auto* cmd = root.add_subcommand(name, publish ? "Publish an episode now" : "Take an episode off the feeds (back to draft)");
-    cmd->add_option("EP", *ep, "episode number or stem")->required();
+    auto* cmd = root.add_subcommand(
+        name, publish ? i18n::tr("Publish an episode now") : i18n::tr("Take an episode off the feeds (back to draft)"));
+    cmd->add_option("EP", *ep, i18n::tr("episode number or stem"))->required();
     cmd->callback([&action, ep, publish, show_dir] {
       action = [ep, publish, show_dir]() -> Result<void> {
         auto folder = show_dir->open();
@@ -244,8 +245,8 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
   }
   {
     auto ep = std::make_shared<std::string>();
-    auto* cmd = root.add_subcommand("delete", "Delete a draft (never a scheduled or published episode)");
-    cmd->add_option("EP", *ep, "episode number or stem")->required();
+    auto* cmd = root.add_subcommand("delete", i18n::tr("Delete a draft (never a scheduled or published episode)"));
+    cmd->add_option("EP", *ep, i18n::tr("episode number or stem"))->required();
     cmd->callback([&action, ep, show_dir] {
       action = [ep, show_dir]() -> Result<void> {
         auto folder = show_dir->open();
@@ -263,14 +264,14 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
     auto title = std::make_shared<std::string>(), desc = std::make_shared<std::string>(),
          host = std::make_shared<std::string>(), department = std::make_shared<std::string>();
     auto out_of_turn = std::make_shared<bool>(false);
-    auto* cmd = root.add_subcommand("edit", "Change an episode's title, description, host or department");
-    cmd->add_option("EP", *ep, "episode number or stem")->required();
-    auto* t = cmd->add_option("--title", *title, "new title")->check(xml_text());
-    auto* d = cmd->add_option("--description", *desc, "new description")->check(xml_text());
-    auto* h = cmd->add_option("--host", *host, "new host")->check(xml_text());
+    auto* cmd = root.add_subcommand("edit", i18n::tr("Change an episode's title, description, host or department"));
+    cmd->add_option("EP", *ep, i18n::tr("episode number or stem"))->required();
+    auto* t = cmd->add_option("--title", *title, i18n::tr("new title"))->check(xml_text());
+    auto* d = cmd->add_option("--description", *desc, i18n::tr("new description"))->check(xml_text());
+    auto* h = cmd->add_option("--host", *host, i18n::tr("new host"))->check(xml_text());
     auto* dep = cmd->add_option("--department", *department,
-                                "move a draft or scheduled episode to this department (its files are renamed)");
-    cmd->add_flag("--out-of-turn", *out_of_turn, "allow a department out of turn");
+                                i18n::tr("move a draft or scheduled episode to this department (its files are renamed)"));
+    cmd->add_flag("--out-of-turn", *out_of_turn, i18n::tr("allow a department out of turn"));
     cmd->callback([&action, ep, o, title, desc, host, department, out_of_turn, t, d, h, dep, show_dir] {
       if (t->count()) o->title = *title;
       if (d->count()) o->description = *desc;
@@ -291,8 +292,8 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
   }
   {
     auto now = std::make_shared<std::string>();
-    auto* cmd = root.add_subcommand("build", "Publish what is due and regenerate public/");
-    cmd->add_option("--now", *now, "pretend it is this time (ISO 8601)");
+    auto* cmd = root.add_subcommand("build", i18n::tr("Publish what is due and regenerate public/"));
+    cmd->add_option("--now", *now, i18n::tr("pretend it is this time (ISO 8601)"));
     cmd->callback([&action, now, show_dir] {
       action = [now, show_dir]() -> Result<void> {
         auto folder = show_dir->open();
@@ -316,8 +317,8 @@ void register_show_commands(CLI::App& root, Action& action, std::shared_ptr<Show
   }
   {
     auto json = std::make_shared<bool>(false);
-    auto* cmd = root.add_subcommand("check", "Verify the show folder");
-    cmd->add_flag("--json", *json, "machine-readable output");
+    auto* cmd = root.add_subcommand("check", i18n::tr("Verify the show folder"));
+    cmd->add_flag("--json", *json, i18n::tr("machine-readable output"));
     cmd->callback([&action, json, show_dir] {
       action = [json, show_dir]() -> Result<void> {
         auto folder = show_dir->open();

@@ -5,24 +5,25 @@
 
 #include "commands.hpp"
 #include "crosstalk/feed/time.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/staff.hpp"
 
 namespace crosstalk::cli {
 
 void register_staff(CLI::App& root, Action& action, std::shared_ptr<ShowDir> show_dir) {
-  auto* group = root.add_subcommand("staff", "Who may enter the browser studio: add, list, revoke");
+  auto* group = root.add_subcommand("staff", i18n::tr("Who may enter the browser studio: add, list, revoke"));
   group->require_subcommand(1);
   {
     struct Args {
       std::string name, role = "host", department, email;
     };
     auto a = std::make_shared<Args>();
-    auto* cmd = group->add_subcommand("add", "Give someone a personal sign-in link to the studio (printed once)");
-    cmd->add_option("NAME", a->name, "the person's name (pre-filled as the host of their recordings)")->required()->check(xml_text());
-    cmd->add_option("--role", a->role, "host: records and edits their own drafts; comms: everything")
+    auto* cmd = group->add_subcommand("add", i18n::tr("Give someone a personal sign-in link to the studio (printed once)"));
+    cmd->add_option("NAME", a->name, i18n::tr("the person's name (pre-filled as the host of their recordings)"))->required()->check(xml_text());
+    cmd->add_option("--role", a->role, i18n::tr("host: records and edits their own drafts; comms: everything"))
         ->check(CLI::IsMember({"host", "comms"}));
-    cmd->add_option("--department", a->department, "their department, e.g. marketing or sales");
-    cmd->add_option("--email", a->email, "their e-mail (also matched by a single-sign-on proxy's header)")->check(xml_text());
+    cmd->add_option("--department", a->department, i18n::tr("their department, e.g. marketing or sales"));
+    cmd->add_option("--email", a->email, i18n::tr("their e-mail (also matched by a single-sign-on proxy's header)"))->check(xml_text());
     cmd->callback([&action, a, show_dir] {
       action = [a, show_dir]() -> Result<void> {
         auto folder = show_dir->open();
@@ -38,7 +39,7 @@ void register_staff(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
     });
   }
   {
-    auto* cmd = group->add_subcommand("list", "Who may enter the studio");
+    auto* cmd = group->add_subcommand("list", i18n::tr("Who may enter the studio"));
     cmd->callback([&action, show_dir] {
       action = [show_dir]() -> Result<void> {
         auto folder = show_dir->open();
@@ -56,8 +57,8 @@ void register_staff(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
   }
   {
     auto name = std::make_shared<std::string>();
-    auto* cmd = group->add_subcommand("revoke", "Take someone's studio access away (at their next request)");
-    cmd->add_option("NAME", *name, "as given to 'staff add'")->required();
+    auto* cmd = group->add_subcommand("revoke", i18n::tr("Take someone's studio access away (at their next request)"));
+    cmd->add_option("NAME", *name, i18n::tr("as given to 'staff add'"))->required();
     cmd->callback([&action, name, show_dir] {
       action = [name, show_dir]() -> Result<void> {
         auto folder = show_dir->open();

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "crosstalk/feed/time.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/stats/stats.hpp"
 #include "crosstalk/util/atomic_file.hpp"
 
@@ -21,26 +22,26 @@ void register_stats(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
   };
   auto o = std::make_shared<Options>();
   auto* cmd = root.add_subcommand(
-      "stats", "Who listened: downloads by the IAB rules, and which department heard which");
+      "stats", i18n::tr("Who listened: downloads by the IAB rules, and which department heard which"));
   cmd->add_option(
       "--log", o->logs,
-      "an access log, with its rotated files beside it (default: <nginx access-log> of show.xml)");
-  cmd->add_option("--from", o->from, "first day, e.g. 2026-11-01 (the show's time zone)");
-  cmd->add_option("--to", o->to, "last day, included");
-  cmd->add_option("--period", o->period, "rows per day, week or month (default month)")
+      i18n::tr("an access log, with its rotated files beside it (default: <nginx access-log> of show.xml)"));
+  cmd->add_option("--from", o->from, i18n::tr("first day, e.g. 2026-11-01 (the show's time zone)"));
+  cmd->add_option("--to", o->to, i18n::tr("last day, included"));
+  cmd->add_option("--period", o->period, i18n::tr("rows per day, week or month (default month)"))
       ->check(CLI::IsMember({"day", "week", "month"}));
-  auto* json = cmd->add_flag("--json", o->json, "JSON instead of the table");
-  cmd->add_flag("--csv", o->csv, "CSV instead of the table")->excludes(json);
+  auto* json = cmd->add_flag("--json", o->json, i18n::tr("JSON instead of the table"));
+  cmd->add_flag("--csv", o->csv, i18n::tr("CSV instead of the table"))->excludes(json);
   cmd->add_option(
       "--html", o->html,
-      "where to write the stats page (default: stats.html in the show folder; never in public/)");
+      i18n::tr("where to write the stats page (default: stats.html in the show folder; never in public/)"));
   cmd->add_flag("--full", o->full,
-                "forget what earlier runs counted and read every log from its start");
+                i18n::tr("forget what earlier runs counted and read every log from its start"));
   cmd->add_option("--max-per-address", o->max_per_address,
-                  "downloads an address (without personal URLs) may make in a UTC day before none "
-                  "of its downloads that day count (default 50; 0: no limit)");
+                  i18n::tr("downloads an address (without personal URLs) may make in a UTC day before none "
+                           "of its downloads that day count (default 50; 0: no limit)"));
   cmd->add_option("--agents", o->agents,
-                  "another user-agent list than the built-in one (format: stats/agents.txt)");
+                  i18n::tr("another user-agent list than the built-in one (format: stats/agents.txt)"));
   cmd->callback([&action, o, show_dir] {
     action = [o, show_dir]() -> Result<void> {
       auto folder = show_dir->open();

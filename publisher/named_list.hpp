@@ -11,10 +11,10 @@
 
 namespace crosstalk::publisher {
 
-// `what`: "subscriber"/"subscribers", "staff member"/"staff".
-template <class Person>
-Result<void> remove_by_name(std::vector<Person>& list, std::string_view name, std::string_view what,
-                            std::string_view plural) {
+// `unknown(known)`: the refusal when nobody is called `name`, given who is
+// there ("" when nobody is), in the reader's language.
+template <class Person, class Unknown>
+Result<void> remove_by_name(std::vector<Person>& list, std::string_view name, Unknown unknown) {
   auto it = std::find_if(list.begin(), list.end(), [&](const Person& p) { return p.name == name; });
   if (it != list.end()) {
     list.erase(it);
@@ -22,8 +22,7 @@ Result<void> remove_by_name(std::vector<Person>& list, std::string_view name, st
   }
   std::string known;
   for (const auto& p : list) known += (known.empty() ? "" : ", ") + p.name;
-  return bad_input("no " + std::string(what) + " '" + std::string(name) + "'" +
-                   (known.empty() ? std::string(" (there are none)") : " (" + std::string(plural) + ": " + known + ")"));
+  return bad_input(unknown(known));
 }
 
 }  // namespace crosstalk::publisher

@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/workflow.hpp"
 #include "crosstalk/util/platform.hpp"
 
@@ -106,7 +107,7 @@ Result<std::vector<int>> make_missing_renditions(const ShowFolder& folder, const
   };
   const auto threads = std::min<std::size_t>(todo.size(), static_cast<std::size_t>(util::platform::usable_cores()));
   std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(i18n::in_this_language(work));
   work();
   for (auto& t : pool) t.join();
   if (error) return std::unexpected(*error);

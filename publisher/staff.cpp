@@ -63,7 +63,11 @@ Result<void> revoke_staff(const ShowFolder& folder, std::string_view name) {
   if (!lock) return std::unexpected(lock.error());
   auto list = feed::load_staff(staff_file(folder));
   if (!list) return std::unexpected(list.error());
-  if (auto r = remove_by_name(*list, name, "staff member", "staff"); !r) return r;
+  auto unknown = [name](const std::string& known) {
+    return known.empty() ? i18n::tr("no staff member '{1}' (there are none)", name)
+                         : i18n::tr("no staff member '{1}' (staff: {2})", name, known);
+  };
+  if (auto r = remove_by_name(*list, name, unknown); !r) return r;
   if (auto r = save(folder, *list); !r) return r;
   audit(folder, {{}, {}, "staff revoke", 0, std::string(name), {}});
   return {};

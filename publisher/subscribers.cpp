@@ -1,6 +1,7 @@
 // subscribers add/list/revoke on subscribers.xml, under the show lock.
 #include "crosstalk/publisher/subscribers.hpp"
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/audit.hpp"
 
 #include <algorithm>
@@ -49,9 +50,9 @@ Result<NewSubscriber> add_subscriber(const ShowFolder& folder, std::string_view 
 Result<std::vector<NewSubscriber>> add_subscribers(const ShowFolder& folder, const std::vector<NewPerson>& people,
                                                    feed::Time now) {
   if (!folder.show.private_feeds)
-    return bad_input(folder.show_xml().string() +
-                     ": the show is public (anyone with the link can listen); make it private first "
-                     "('crosstalk settings --private true')");
+    return bad_input(i18n::tr("{1}: the show is public (anyone with the link can listen); make it private first "
+                              "('crosstalk settings --private true')",
+                              folder.show_xml().string()));
   // Every person is checked before anyone is added: all or nothing.
   std::vector<feed::Subscriber> batch;
   for (const NewPerson& p : people) {
@@ -65,7 +66,7 @@ Result<std::vector<NewSubscriber>> add_subscribers(const ShowFolder& folder, con
       department = *id;
     }
     for (const auto& other : batch)
-      if (other.name == p.name) return in(Error{ErrorKind::BadInput, "'" + p.name + "' is in the list twice"});
+      if (other.name == p.name) return in(Error{ErrorKind::BadInput, i18n::tr("'{1}' is in the list twice", p.name)});
     batch.push_back({p.name, {}, now, department, p.email});
   }
   auto lock = lock_show(folder);
@@ -76,8 +77,10 @@ Result<std::vector<NewSubscriber>> add_subscribers(const ShowFolder& folder, con
   for (std::size_t i = 0; i < batch.size(); ++i) {
     feed::Subscriber& s = batch[i];
     if (std::any_of(list->begin(), list->end(), [&](const auto& o) { return o.name == s.name; }))
-      return bad_input((people[i].where.empty() ? "" : people[i].where + ": ") + "'" + s.name +
-                       "' already has a feed URL; 'crosstalk subscribers revoke' them first to issue a new one");
+      return bad_input((people[i].where.empty() ? "" : people[i].where + ": ") +
+                       i18n::tr("'{1}' already has a feed URL; 'crosstalk subscribers revoke' them first to issue a new "
+                                "one",
+                                s.name));
     auto token = util::random_token(32);
     if (!token) return std::unexpected(token.error());
     s.token_sha256 = util::sha256_hex(*token);
@@ -105,7 +108,11 @@ Result<void> revoke_subscriber(const ShowFolder& folder, std::string_view name) 
   if (!lock) return std::unexpected(lock.error());
   auto list = feed::load_subscribers(subscribers_file(folder));
   if (!list) return std::unexpected(list.error());
-  if (auto r = remove_by_name(*list, name, "subscriber", "subscribers"); !r) return r;
+  auto unknown = [name](const std::string& known) {
+    return known.empty() ? i18n::tr("no subscriber '{1}' (there are none)", name)
+                         : i18n::tr("no subscriber '{1}' (subscribers: {2})", name, known);
+  };
+  if (auto r = remove_by_name(*list, name, unknown); !r) return r;
   if (auto r = save(folder, *list); !r) return r;
   audit(folder, {{}, {}, "subscriber revoke", 0, std::string(name), {}});
   return write_nginx_config(folder);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "audio_source.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 
 namespace fs = boost::filesystem;
 
@@ -28,10 +29,10 @@ Result<bool> for_sndfile(const fs::path& path) {
   const std::string name = path.string();
   boost::system::error_code ec;
   auto status = fs::status(path, ec);
-  if (!fs::exists(status)) return bad_input(name + ": no such file (check the path)");
-  if (fs::is_directory(status)) return bad_input(name + ": is a folder, not an audio file");
+  if (!fs::exists(status)) return bad_input(i18n::tr("{1}: no such file (check the path)", name));
+  if (fs::is_directory(status)) return bad_input(i18n::tr("{1}: is a folder, not an audio file", name));
   std::FILE* probe = std::fopen(name.c_str(), "rb");
-  if (!probe) return bad_input(name + ": cannot read the file (check its permissions)");
+  if (!probe) return bad_input(i18n::tr("{1}: cannot read the file (check its permissions)", name));
   char magic[4] = {};
   const bool sndfile_kind = std::fread(magic, 1, 4, probe) == 4 && sndfile_magic(std::string_view(magic, 4));
   std::fclose(probe);
@@ -61,12 +62,10 @@ Result<AudioFileReader> AudioFileReader::open(const fs::path& path) {
   if (!source) return std::unexpected(source.error());
   const AudioFileInfo& info = (*source)->info();
   if (info.sample_rate < kMinInputRate || info.sample_rate > kMaxInputRate)
-    return bad_input(name + ": sample rate " + std::to_string(info.sample_rate) +
-                     " Hz is not supported (8000 to 192000 Hz)");
+    return bad_input(i18n::tr("{1}: sample rate {2} Hz is not supported (8000 to 192000 Hz)", name, info.sample_rate));
   if (info.channels < 1 || info.channels > kMaxInputChannels)
-    return bad_input(name + ": " + std::to_string(info.channels) +
-                     " channels are not supported (1 to 8)");
-  if (info.frames == 0) return bad_input(name + ": the file holds no audio (zero samples)");
+    return bad_input(i18n::tr("{1}: {2} channels are not supported (1 to 8)", name, info.channels));
+  if (info.frames == 0) return bad_input(i18n::tr("{1}: the file holds no audio (zero samples)", name));
   return AudioFileReader(std::make_unique<Impl>(Impl{std::move(*source), name}));
 }
 
@@ -98,8 +97,8 @@ Result<std::size_t> AudioFileReader::read(std::span<float> out) {
   m.frames_read += *got;
   const std::uint64_t frames = m.source->info().frames;
   if (*got == 0 && m.frames_read < frames)
-    return bad_input(m.path + ": the file is truncated after " + std::to_string(m.frames_read) +
-                     " of " + std::to_string(frames) + " samples; export it again");
+    return bad_input(
+        i18n::tr("{1}: the file is truncated after {2} of {3} samples; export it again", m.path, m.frames_read, frames));
   return got;
 }
 

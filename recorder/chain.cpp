@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/recorder/limiter.hpp"
 #include "crosstalk/recorder/ogg_opus_writer.hpp"
 #include "crosstalk/recorder/resampler.hpp"
@@ -12,7 +13,7 @@ namespace crosstalk::recorder {
 
 void on_threads(int n, const std::function<void(int)>& body) {
   std::vector<std::thread> others;
-  for (int i = 1; i < n; ++i) others.emplace_back(body, i);
+  for (int i = 1; i < n; ++i) others.emplace_back(i18n::in_this_language(body), i);
   body(0);
   for (auto& t : others) t.join();
 }

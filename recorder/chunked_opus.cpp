@@ -11,6 +11,8 @@
 #include <numeric>
 #include <thread>
 
+#include "crosstalk/i18n/i18n.hpp"
+
 namespace crosstalk::recorder {
 
 namespace {
@@ -269,7 +271,7 @@ Result<ChunkedResult> encode_chunks(const AudioFileReader& source, int channels,
     if (!done) fail(done.error());
   };
   std::vector<std::thread> pool;
-  for (std::size_t i = 0; i < workers.size(); ++i) pool.emplace_back(work, i);
+  for (std::size_t i = 0; i < workers.size(); ++i) pool.emplace_back(i18n::in_this_language(work), i);
   // This thread splices: each chunk's packets, in order, as soon as it is done.
   for (std::size_t k = 0; k < chunks; ++k) {
     ChunkPackets ready;

@@ -14,6 +14,7 @@
 #include "block_queue.hpp"
 #include "chain.hpp"
 #include "chunked_opus.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/recorder/limiter.hpp"
 #include "crosstalk/recorder/resampler.hpp"
 #include "crosstalk/util/atomic_file.hpp"
@@ -328,14 +329,14 @@ Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const Encod
     Result<ChainResult> mp3_chain;
     std::atomic<int> mp3_busy{mp3 ? 1 : 0};
     if (mp3)
-      mp3_thread.emplace([&] {
+      mp3_thread.emplace(i18n::in_this_language([&] {
         auto done = guarded([&]() -> Result<void> {
           mp3_chain = run_chain(*reader, report.channels, chain_options, to_mp3);
           return {};
         });
         if (!done) mp3_chain = std::unexpected(done.error());
         mp3_busy.store(0, std::memory_order_release);
-      });
+      }));
     double spliced_before = 0;
     auto chunks = encode_chunks(*reader, report.channels, chain_options, settings, *plan, threads, *muxer,
                                 [&](double f) {
@@ -358,7 +359,7 @@ Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const Encod
     // encoder, the stage everything waits for (measured: 1.19x the time of
     // an Opus-only import, against 1.0x; BENCHMARKS.md).
     BlockQueue opus_queue(64);  // ~5 s of audio: absorbs the two threads' jitter
-    std::thread dsp([&] {
+    std::thread dsp(i18n::in_this_language([&] {
       auto done = guarded([&]() -> Result<void> {
         chain = run_chain(*reader, report.channels, chain_options, [&](std::span<const float> pcm) -> Result<void> {
           if (opus && !opus_queue.push(std::vector<float>(pcm.begin(), pcm.end())))
@@ -370,7 +371,7 @@ Result<EncodeReport> encode(const fs::path& in, const fs::path& out, const Encod
       if (!done) chain = std::unexpected(done.error());
       if (!mp3_written) opus_queue.cancel();
       opus_queue.close();
-    });
+    }));
     Result<void> written;
     if (opus)
       written = guarded([&]() -> Result<void> {

@@ -33,6 +33,7 @@ extern "C" {
 #include <boost/config.hpp>
 
 #include "audio_source.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 
 namespace crosstalk::recorder {
 
@@ -138,11 +139,12 @@ class Decoder {
     auto d = std::unique_ptr<Decoder>(new Decoder(path));
     AVFormatContext* raw = nullptr;
     if (int r = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); r < 0)
-      return bad_input(path + ": not a readable audio file (" + why(r) + "); crosstalk reads WAV, FLAC, AIFF, MP3, "
-                       "M4A (AAC, ALAC), Ogg Vorbis and Opus, WMA, and the sound of MP4, MOV, MKV and WebM videos");
+      return bad_input(i18n::tr("{1}: not a readable audio file ({2}); crosstalk reads WAV, FLAC, AIFF, MP3, M4A (AAC, "
+                                "ALAC), Ogg Vorbis and Opus, WMA, and the sound of MP4, MOV, MKV and WebM videos",
+                                path, why(r)));
     d->format_.reset(raw);
     if (int r = avformat_find_stream_info(raw, nullptr); r < 0)
-      return bad_input(path + ": the file is damaged (" + why(r) + "); export it again");
+      return bad_input(i18n::tr("{1}: the file is damaged ({2}); export it again", path, why(r)));
     int audio_streams = 0;
     for (unsigned i = 0; i < raw->nb_streams; ++i) {
       AVStream* s = raw->streams[i];
@@ -150,23 +152,24 @@ class Decoder {
       else s->discard = AVDISCARD_ALL;  // video, subtitles, cover art, other audio: not even demuxed
     }
     if (!d->stream_)
-      return bad_input(path + ": has no audio stream (a video without sound, or not a recording); "
-                              "export it with its sound");
+      return bad_input(i18n::tr("{1}: has no audio stream (a video without sound, or not a recording); "
+                                "export it with its sound",
+                                path));
     const AVCodecParameters* par = d->stream_->codecpar;
     const AVCodec* codec = avcodec_find_decoder(par->codec_id);
     if (!codec)
-      return bad_input(path + ": its sound is " + avcodec_get_name(par->codec_id) +
-                       ", which cannot be decoded here; convert it to WAV or FLAC first");
+      return bad_input(i18n::tr("{1}: its sound is {2}, which cannot be decoded here; convert it to WAV or FLAC first",
+                                path, avcodec_get_name(par->codec_id)));
     d->codec_.reset(avcodec_alloc_context3(codec));
     d->packet_.reset(av_packet_alloc());
     d->frame_.reset(av_frame_alloc());
-    if (!d->codec_ || !d->packet_ || !d->frame_) return failure(path + ": out of memory opening the decoder");
+    if (!d->codec_ || !d->packet_ || !d->frame_) return failure(i18n::tr("{1}: out of memory opening the decoder", path));
     if (int r = avcodec_parameters_to_context(d->codec_.get(), par); r < 0)
-      return failure(path + ": cannot set up the decoder (" + why(r) + ")");
+      return failure(i18n::tr("{1}: cannot set up the decoder ({2})", path, why(r)));
     d->codec_->pkt_timebase = d->stream_->time_base;
     d->codec_->thread_count = 1;  // the encoder's threads have the cores
     if (int r = avcodec_open2(d->codec_.get(), codec, nullptr); r < 0)
-      return bad_input(path + ": cannot decode its sound (" + why(r) + ")");
+      return bad_input(i18n::tr("{1}: cannot decode its sound ({2})", path, why(r)));
     d->rate_ = d->codec_->sample_rate;
     d->channels_ = d->codec_->ch_layout.nb_channels;
     // An MP4/MOV track counts its duration in samples (the edit list's
@@ -207,9 +210,13 @@ class Decoder {
 
   Result<std::span<const float>> damaged(int error) const {
     if (error == AVERROR(EIO) || error == AVERROR(ENOMEM))
-      return failure(path_ + ": reading failed at " + clock_text(decoded_, rate_) + " (" + why(error) + ")");
-    return bad_input(path_ + ": the audio data is damaged at " + clock_text(decoded_, rate_) + " (" + why(error) +
-                     "); export it again");
+      return failure(i18n::tr("{1}: reading failed at {2} ({3})", path_, clock_text(decoded_, rate_), why(error)));
+    return bad_input(i18n::tr("{1}: the audio data is damaged at {2} ({3}); export it again", path_,
+                              clock_text(decoded_, rate_), why(error)));
+  }
+
+  std::string cannot_convert(int error) const {
+    return i18n::tr("{1}: cannot convert its samples ({2})", path_, why(error));
   }
 
   // One decoder call's worth: may be empty without being the end.
@@ -239,8 +246,8 @@ class Decoder {
     AVFrame* f = frame_.get();
     if (f->sample_rate != rate_ || f->ch_layout.nb_channels != channels_ ||
         (resampler_ && f->format != format_of_first_))
-      return bad_input(path_ + ": its sound changes rate or channels at " + clock_text(decoded_, rate_) +
-                       "; convert it to WAV or FLAC first");
+      return bad_input(i18n::tr("{1}: its sound changes rate or channels at {2}; convert it to WAV or FLAC first",
+                                path_, clock_text(decoded_, rate_)));
     if (!resampler_) {
       // Only the sample format changes: the channels stay as the decoder
       // gives them, in and out the same layout (one it leaves unnamed, as
@@ -253,7 +260,7 @@ class Decoder {
                                   static_cast<AVSampleFormat>(f->format), rate_, 0, nullptr);
       av_channel_layout_uninit(&layout);
       resampler_.reset(swr);
-      if (r < 0 || (r = swr_init(swr)) < 0) return failure(path_ + ": cannot convert its samples (" + why(r) + ")");
+      if (r < 0 || (r = swr_init(swr)) < 0) return failure(cannot_convert(r));
       format_of_first_ = f->format;
     }
     std::size_t frames = static_cast<std::size_t>(f->nb_samples);
@@ -262,7 +269,7 @@ class Decoder {
     int done = swr_convert(resampler_.get(), &out, f->nb_samples, const_cast<const std::uint8_t**>(f->extended_data),
                            f->nb_samples);
     av_frame_unref(f);
-    if (done < 0) return failure(path_ + ": cannot convert its samples (" + why(done) + ")");
+    if (done < 0) return failure(cannot_convert(done));
     frames = static_cast<std::size_t>(done);
     if (end_ && decoded_ + frames >= *end_) {  // the rest is the encoder's padding
       frames = static_cast<std::size_t>(*end_ - decoded_);
@@ -328,7 +335,7 @@ class FfmpegSource final : public AudioSource {
       const auto want = std::min<std::uint64_t>(frame - position_, 4096);
       auto got = read(std::span(skipped).first(static_cast<std::size_t>(want) * static_cast<std::size_t>(info_.channels)));
       if (!got) return std::unexpected(got.error());
-      if (*got == 0) return failure(path_ + ": cannot seek past its end");
+      if (*got == 0) return failure(i18n::tr("{1}: cannot seek past its end", path_));
     }
     return {};
   }
@@ -365,8 +372,9 @@ Result<std::unique_ptr<AudioSource>> open_source(const std::string& path) {
   const std::uint64_t slack = std::max<std::uint64_t>(static_cast<std::uint64_t>(info.sample_rate) / 2,
                                                       4 * static_cast<std::uint64_t>(std::max(probe.frame_size, 0)));
   if (info.frames > 0 && probe.stated_frames && info.frames + slack < *probe.stated_frames)
-    return bad_input(path + ": the file is truncated (it holds " + clock_text(info.frames, info.sample_rate) +
-                     " of the " + clock_text(*probe.stated_frames, info.sample_rate) + " it states); export it again");
+    return bad_input(i18n::tr("{1}: the file is truncated (it holds {2} of the {3} it states); export it again", path,
+                              clock_text(info.frames, info.sample_rate),
+                              clock_text(*probe.stated_frames, info.sample_rate)));
   auto reading = Decoder::open(path);
   if (!reading) return std::unexpected(reading.error());
   return std::make_unique<FfmpegSource>(path, std::move(*reading), std::move(info));

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "audio_source.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 
 namespace crosstalk::recorder {
 
@@ -99,8 +100,8 @@ class SndfileSource final : public AudioSource {
     if (const char* title = sf_get_string(file, SF_STR_TITLE)) info.title = title;
     if (const char* artist = sf_get_string(file, SF_STR_ARTIST)) info.artist = artist;
     if (header_promises_more_than_file(file))
-      return bad_input(path + ": the file is truncated (its header promises more audio than it "
-                              "holds); export it again");
+      return bad_input(
+          i18n::tr("{1}: the file is truncated (its header promises more audio than it holds); export it again", path));
     return source;
   }
 
@@ -108,20 +109,20 @@ class SndfileSource final : public AudioSource {
     const auto ch = static_cast<std::size_t>(info_.channels);
     sf_count_t got = sf_readf_float(file_, out.data(), static_cast<sf_count_t>(out.size() / ch));
     if (got < 0 || sf_error(file_) != SF_ERR_NO_ERROR)
-      return bad_input(path_ + ": the audio data is damaged (" + sf_strerror(file_) + ")");
+      return bad_input(i18n::tr("{1}: the audio data is damaged ({2})", path_, sf_strerror(file_)));
     return static_cast<std::size_t>(got);
   }
 
   Result<void> seek(std::uint64_t frame) override {
     if (sf_seek(file_, static_cast<sf_count_t>(frame), SEEK_SET) < 0)
-      return failure(path_ + ": cannot seek in the audio (" + sf_strerror(file_) + ")");
+      return failure(i18n::tr("{1}: cannot seek in the audio ({2})", path_, sf_strerror(file_)));
     return {};
   }
 
   Result<std::unique_ptr<AudioSource>> another() const override {
     SF_INFO sf{};
     SNDFILE* file = sf_open(path_.c_str(), SFM_READ, &sf);
-    if (!file) return failure(path_ + ": cannot open it again (" + sf_strerror(nullptr) + ")");
+    if (!file) return failure(i18n::tr("{1}: cannot open it again ({2})", path_, sf_strerror(nullptr)));
     auto source = std::make_unique<SndfileSource>(path_, file);
     source->info_ = info_;
     return source;

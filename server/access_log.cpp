@@ -3,6 +3,7 @@
 
 #include <cerrno>
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/util/platform.hpp"
 
 namespace crosstalk::server {
@@ -11,8 +12,9 @@ namespace {
 Result<std::FILE*> open_for_append(const std::string& path) {
   std::FILE* file = std::fopen(path.c_str(), "ae");  // e: close on exec
   if (!file)
-    return failure("--access-log " + path + ": cannot open for appending: " + util::platform::error_text(errno) +
-                   " (is its folder there and writable by this user?)");
+    return failure(i18n::tr("--access-log {1}: cannot open for appending: {2} (is its folder there and writable by "
+                            "this user?)",
+                            path, util::platform::error_text(errno)));
   return file;
 }
 }  // namespace

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "crosstalk/feed/time.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/access_log.hpp"
 #include "crosstalk/publisher/build.hpp"
 #include "crosstalk/server/access_gate.hpp"
@@ -364,7 +365,8 @@ class Scheduler {
 Result<ServeOptions> parse_listen(std::string_view text) {
   ServeOptions o;
   auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) return bad_input("--listen '" + std::string(text) + "': use HOST:PORT, e.g. 127.0.0.1:8080");
+  if (colon == std::string_view::npos)
+    return bad_input(i18n::tr("--listen '{1}': use HOST:PORT, e.g. 127.0.0.1:8080", text));
   std::string host(text.substr(0, colon));
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   o.address = host.empty() ? "0.0.0.0" : host == "localhost" ? "127.0.0.1" : host;
@@ -372,11 +374,11 @@ Result<ServeOptions> parse_listen(std::string_view text) {
   auto ps = text.substr(colon + 1);
   auto r = std::from_chars(ps.data(), ps.data() + ps.size(), port);
   if (r.ec != std::errc() || r.ptr != ps.data() + ps.size() || port == 0 || port > 65535)
-    return bad_input("--listen '" + std::string(text) + "': the port must be 1 to 65535");
+    return bad_input(i18n::tr("--listen '{1}': the port must be 1 to 65535", text));
   o.port = static_cast<unsigned short>(port);
   beast::error_code ec;
   asio::ip::make_address(o.address, ec);
-  if (ec) return bad_input("--listen '" + std::string(text) + "': '" + o.address + "' is not an IP address");
+  if (ec) return bad_input(i18n::tr("--listen '{1}': '{2}' is not an IP address", text, o.address));
   return o;
 }
 
@@ -389,8 +391,8 @@ Result<void> open_listener(tcp::acceptor& acceptor, const std::string& address, 
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    return failure("cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message() +
-                   " (is another server using the port? try --listen " + std::string(suggestion) + ")");
+    return failure(i18n::tr("cannot listen on {1}:{2}: {3} (is another server using the port? try --listen {4})",
+                            address, port, ec.message(), suggestion));
   return {};
 }
 

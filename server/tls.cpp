@@ -2,6 +2,8 @@
 // files change (checked on new connections) or on SIGHUP.
 #include "crosstalk/server/tls.hpp"
 
+#include "crosstalk/i18n/i18n.hpp"
+
 namespace ssl = boost::asio::ssl;
 
 namespace crosstalk::server {
@@ -9,7 +11,7 @@ namespace crosstalk::server {
 Result<std::shared_ptr<TlsCertificates>> TlsCertificates::from_options(const std::string& cert,
                                                                        const std::string& key, Log log) {
   if (cert.empty() && key.empty()) return std::shared_ptr<TlsCertificates>();
-  if (cert.empty() || key.empty()) return bad_input("give both --tls-cert and --tls-key (PEM files), or neither");
+  if (cert.empty() || key.empty()) return bad_input(i18n::tr("give both --tls-cert and --tls-key (PEM files), or neither"));
   std::shared_ptr<TlsCertificates> tls(new TlsCertificates(cert, key, std::move(log)));
   tls->loaded_ = tls->stamps();
   auto context = tls->load();
@@ -29,9 +31,9 @@ Result<std::shared_ptr<ssl::context>> TlsCertificates::load() const {
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   boost::system::error_code ec;
   context->use_certificate_chain_file(cert_, ec);
-  if (ec) return bad_input("--tls-cert " + cert_ + ": " + ec.message() + " (a PEM certificate chain)");
+  if (ec) return bad_input(i18n::tr("--tls-cert {1}: {2} (a PEM certificate chain)", cert_, ec.message()));
   context->use_private_key_file(key_, ssl::context::pem, ec);
-  if (ec) return bad_input("--tls-key " + key_ + ": " + ec.message() + " (the PEM key of that certificate)");
+  if (ec) return bad_input(i18n::tr("--tls-key {1}: {2} (the PEM key of that certificate)", key_, ec.message()));
   return context;
 }
 

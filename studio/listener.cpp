@@ -18,6 +18,7 @@
 #include <optional>
 #include <thread>
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/server/http_server.hpp"
 #include "crosstalk/server/static_files.hpp"
 #include "crosstalk/server/tls.hpp"
@@ -399,9 +400,10 @@ Result<void> run_studio(const publisher::ShowFolder& folder, const StudioOptions
   if (!tls) return std::unexpected(tls.error());
   const bool tls_on = *tls != nullptr;
   if (!tls_on && !is_loopback(options.address))
-    return bad_input("--listen " + options.address +
-                     ": browsers give a page the microphone only over HTTPS (or on the same machine); give "
-                     "--tls-cert and --tls-key, or listen on 127.0.0.1 behind a TLS proxy (docs/studio.md)");
+    return bad_input(i18n::tr("--listen {1}: browsers give a page the microphone only over HTTPS (or on the same "
+                              "machine); give --tls-cert and --tls-key, or listen on 127.0.0.1 behind a TLS proxy "
+                              "(docs/studio.md)",
+                              options.address));
   AccountOptions account_options;
   account_options.trusted_proxies = options.trusted_proxies;
   account_options.user_header = options.user_header;

@@ -7,10 +7,11 @@
 #include <memory>
 #include <mutex>
 
+#include "crosstalk/i18n/i18n.hpp"
+
 namespace crosstalk::util {
 
-const Module& load_module(const std::string& name, const std::string& what,
-                          std::initializer_list<const char*> symbols) {
+const Module& load_module(const std::string& name, std::initializer_list<const char*> symbols) {
   static std::mutex mutex;
   static std::map<std::string, std::unique_ptr<Module>> loaded;
   std::lock_guard lock(mutex);
@@ -21,18 +22,23 @@ const Module& load_module(const std::string& name, const std::string& what,
   boost::system::error_code ec;
   const auto where = boost::dll::program_location(ec).parent_path().parent_path() / "lib" /
                      "crosstalk" / (name + boost::dll::shared_library::suffix().string());
+  m.where = where.string();
   if (!ec && !boost::filesystem::exists(where)) {
-    m.error = "crosstalk's " + what + " " + where.string() + " is missing; reinstall crosstalk";
+    m.missing = true;
     return m;
   }
   if (!ec) m.library.load(where, boost::dll::load_mode::default_mode, ec);
   bool complete = !ec;
   for (const char* symbol : symbols) complete = complete && m.library.has(symbol);
-  if (!complete)
-    m.error = "crosstalk's " + what + " " + where.string() + " did not load (" +
-              (ec ? ec.message() : std::string("not crosstalk's module")) +
-              "); reinstall crosstalk";
+  m.loaded = complete;
+  if (!complete && ec) m.load_error = ec.message();
   return m;
+}
+
+std::string Module::problem(const std::string& what) const {
+  if (missing) return i18n::tr("crosstalk's {1} {2} is missing; reinstall crosstalk", what, where);
+  return i18n::tr("crosstalk's {1} {2} did not load ({3}); reinstall crosstalk", what, where,
+                  load_error.empty() ? i18n::tr("not crosstalk's module") : load_error);
 }
 
 }  // namespace crosstalk::util

@@ -1,5 +1,7 @@
 """The command line itself: usage errors are one line with exit 2, help and
 version work, success prints what was made."""
+import os
+
 import numpy as np
 
 from support import TempDirTest, run, write_wav
@@ -43,6 +45,17 @@ class Cli(TempDirTest):
                     self.assertTrue(proc.stderr.rstrip().endswith(guess), proc.stderr)
                 else:
                     self.assertNotIn("did you mean", proc.stderr)
+
+    def test_unknown_commands_in_the_readers_language(self):
+        ru = dict(os.environ, LC_ALL="", LC_MESSAGES="", LANG="ru_RU.UTF-8")
+        proc = run(["spool", "lst"], env=ru)
+        self.assertOneLineError(proc, 2, "crosstalk spool: неизвестная команда «lst»; команды: list, discard")
+        self.assertTrue(proc.stderr.rstrip().endswith("(может быть, «list»?)"), proc.stderr)
+        self.assertOneLineError(run([], env=ru), 2, "crosstalk: укажите команду; команды: encode, init",
+                                "(см. «crosstalk --help»)")
+        # CLI11's own sentence stays English, in a Russian frame.
+        proc = run(["encode", self.wav, self.path("o.opus"), "--frobnicate"], env=ru)
+        self.assertOneLineError(proc, 2, "crosstalk encode: ", "--frobnicate", "(см. «crosstalk encode --help»)")
 
     def test_help_and_version(self):
         proc = run(["encode", "--help"], check=0)

@@ -53,6 +53,13 @@ class Failures(TempDirTest):
         # Nor the recording module: `devices` says what is missing.
         proc = subprocess.run([binary, "devices"], capture_output=True, text=True)
         self.assertOneLineError(proc, 1, "recording module", "capture.so is missing; reinstall crosstalk")
+        # The same in Russian, the module's file named as it is.
+        ru = dict(os.environ, LC_ALL="", LC_MESSAGES="", LANG="ru_RU.UTF-8")
+        proc = subprocess.run([binary, "encode", mp3, self.out], capture_output=True, text=True, env=ru)
+        self.assertOneLineError(proc, 1, "не удаётся прочитать", "in.mp3: модуль FFmpeg для crosstalk не найден (",
+                                "ffmpeg.so); переустановите crosstalk")
+        proc = subprocess.run([binary, "devices"], capture_output=True, text=True, env=ru)
+        self.assertOneLineError(proc, 1, "модуль записи для crosstalk не найден (", "capture.so); переустановите crosstalk")
 
     def test_text_file_renamed_wav(self):
         with open(self.path("notes.wav"), "w") as f:
@@ -66,6 +73,32 @@ class Failures(TempDirTest):
         with open(self.path("cut.wav"), "wb") as f:
             f.write(blob[: len(blob) // 2])
         self.expect_bad([self.path("cut.wav"), self.out], "cut.wav", "truncated")
+        self.assertNothingLeft()
+
+    def test_decoder_errors_in_the_readers_language(self):
+        # The sentence in Russian, the library's own words kept in brackets; exit 2 as in English.
+        ru = dict(os.environ, LC_ALL="", LC_MESSAGES="", LANG="ru_RU.UTF-8")
+        with open(self.wav, "rb") as f:
+            blob = f.read()
+        with open(self.path("cut.wav"), "wb") as f:  # libsndfile
+            f.write(blob[: len(blob) // 2])
+        mp3 = self.path("in.mp3")
+        subprocess.run(["lame", "--quiet", self.wav, mp3], check=True)
+        damaged = bytearray(open(mp3, "rb").read())
+        middle = len(damaged) // 2
+        damaged[middle:middle + 3000] = np.random.default_rng(15).integers(0, 256, 3000, dtype=np.uint8).tobytes()
+        with open(self.path("damaged.mp3"), "wb") as f:  # FFmpeg, in its module
+            f.write(damaged)
+        with open(self.path("notes.wav"), "w") as f:
+            f.write("Это просто текст, а не звук.\n")
+        for name, needles in (("cut.wav", ["cut.wav: файл обрезан", "экспортируйте его заново"]),
+                              ("damaged.mp3", ["damaged.mp3: звук повреждён на 0:00:0", "(FFmpeg: ",
+                                               "экспортируйте файл заново"]),
+                              ("notes.wav", ["notes.wav: это не аудиофайл", "(FFmpeg: ", "crosstalk читает WAV"])):
+            with self.subTest(file=name):
+                proc = run(["encode", self.path(name), self.out], env=ru)
+                self.assertOneLineError(proc, 2, *needles)
+                self.assertNotIn("export it again", proc.stderr)
         self.assertNothingLeft()
 
     def test_zero_samples(self):

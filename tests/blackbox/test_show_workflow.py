@@ -3,12 +3,18 @@ turns, atomic numbering under concurrency, schedule/build/unpublish/edit, and
 the bad input each gets one clear line for."""
 import json
 import os
+import re
 import subprocess
 
 from mutagen.oggopus import OggOpus
 
 from show_support import NASTY, ShowTest
 from support import BIN, run, slurp
+
+
+# A --help row naming an option and what it takes, as CLI11 writes it in any
+# language: "  --max-gain FLOAT:FLOAT in [0 - 60]", "  --log TEXT ...".
+OPTION_ROW = r"^  [-\w,]+( [A-Z]+(:\S+( in \[[-0-9. ]+\])?)?)?( \.\.\.)?$"
 
 
 class Workflow(ShowTest):
@@ -228,6 +234,16 @@ class Workflow(ShowTest):
     def test_messages_in_russian_under_a_russian_locale(self):
         ru = dict(os.environ, LC_ALL="", LC_MESSAGES="", LANG="ru_RU.UTF-8")
         en = dict(os.environ, LC_ALL="C.UTF-8")
+        # A public show gives no personal links: the refusal says so, and what to do, in the reader's language.
+        proc = run(["-C", self.show, "subscribers", "add", "Анна"], env=ru)
+        self.assertOneLineError(proc, 2, "show.xml: подкаст открытый (слушать может любой, у кого есть ссылка)",
+                                "сначала сделайте его закрытым («crosstalk settings --private true»)")
+        proc = run(["-C", self.show, "subscribers", "add", "Анна"], env=en)
+        self.assertOneLineError(proc, 2, "show.xml: the show is public", "('crosstalk settings --private true')")
+        proc = run(["-C", self.show, "subscribers", "revoke", "Анна"], env=ru)
+        self.assertOneLineError(proc, 2, "подписчика «Анна» нет (подписчиков пока нет совсем)")
+        self.assertIn("подписчиков: 0; подкаст открытый",
+                      run(["-C", self.show, "subscribers", "list"], env=ru, check=0).stdout)
         out = run(["-C", self.show, "import", self.wav, "--title", NASTY], env=ru, check=0).stdout
         self.assertIn(f"импортирован выпуск 1 (0001-marketing, черновик): {NASTY}", out)
         out = run(["-C", self.show, "list"], env=ru, check=0).stdout
@@ -259,6 +275,45 @@ class Workflow(ShowTest):
         self.assertOneLineError(proc, 2, "no episode '7' in this show (it has 1)")
         listed = json.loads(run(["-C", self.show, "list", "--json"], env=ru, check=0).stdout)
         self.assertEqual(listed[0]["state"], "published")  # (published above; --json keeps its English ids)
+
+    def test_help_in_the_readers_language(self):
+        ru = dict(os.environ, LC_ALL="", LC_MESSAGES="", LANG="ru_RU.UTF-8")
+        en = dict(os.environ, LC_ALL="C.UTF-8")
+        # Every page of --help, walked through its command lists: each line in
+        # Russian but the rows naming an option and what it takes (TEXT, FLOAT…).
+        pages, todo = 0, [[]]
+        while todo:
+            words = todo.pop()
+            text = run([*words, "--help"], env=ru, check=0).stdout
+            pages += 1
+            lines = text.splitlines()
+            self.assertRegex(lines[0], "[а-яё]", f"{words}: the command's description")
+            for line in lines:
+                if line.strip() and not re.search("[а-яА-ЯёЁ]", line):
+                    self.assertRegex(line, OPTION_ROW, f"crosstalk {' '.join(words)} --help")
+            if "Команды:" in text:
+                section = text.split("Команды:\n")[1].split("\n\n")[0]
+                todo += [words + [row.split()[0]] for row in section.splitlines()]
+        self.assertGreaterEqual(pages, 30)
+        cases = {  # a command's --help: a description in English and in Russian
+            (): ("Add an episode from an audio file", "Добавить выпуск из аудиофайла"),
+            ("import",): ("allow the department that spoke last", "разрешить отделу, который выступал последним"),
+            ("subscribers", "add"): ("a CSV file with a header row: name, e-mail, department (UTF-8)",
+                                     "файл CSV со строкой заголовков: name, e-mail, department (в UTF-8)"),
+        }
+        for words, (english, russian) in cases.items():
+            with self.subTest(command=" ".join(words)):
+                ru_help = run([*words, "--help"], env=ru, check=0).stdout
+                en_help = run([*words, "--help"], env=en, check=0).stdout
+                self.assertIn(russian, ru_help)
+                self.assertIn("Использование: crosstalk", ru_help)
+                self.assertIn("Параметры:\n  -h,--help                   показать эту справку и выйти", ru_help)
+                self.assertNotIn(english, ru_help)
+                self.assertIn(english, en_help)
+                self.assertIn("Options:\n  -h,--help                   Print this help message and exit", en_help)
+                self.assertIsNone(re.search("[а-яА-ЯёЁ]", en_help), en_help)
+        # The man pages (scripts/make_man.sh) read the English command lists.
+        self.assertIn("\nSubcommands:\n  encode  ", run(["--help"], env=en, check=0).stdout)
 
     def test_the_date_tag_is_the_shows_local_date(self):
         self.imp("Поздно вечером")

@@ -50,14 +50,14 @@ def best_alignment(recording, source):
 class Studio:
     """`crosstalk studio` on a free loopback port, its own spool."""
 
-    def __init__(self, show, spool, log, *extra, tls=None):
+    def __init__(self, show, spool, log, *extra, tls=None, env=None):
         self.port = free_port()
         self.scheme = "https" if tls else "http"
         args = [BIN, "-C", show, "studio", "--listen", f"127.0.0.1:{self.port}", *extra]
         if tls:
             args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
         self.log = open(log, "ab")
-        env = dict(os.environ, CROSSTALK_SPOOL=spool)
+        env = dict(os.environ, CROSSTALK_SPOOL=spool, **(env or {}))
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         try:
             wait_for_port(self.port, self.proc)
@@ -133,8 +133,8 @@ class StudioTest(ShowTest):
         out = self.ct(*args, check=0).stdout
         return re.search(r"sign-in link: (\S+)", out).group(1)
 
-    def studio(self, *extra, tls=None):
-        s = Studio(self.show, self.spool, self.path("studio.log"), *extra, tls=tls)
+    def studio(self, *extra, tls=None, env=None):
+        s = Studio(self.show, self.spool, self.path("studio.log"), *extra, tls=tls, env=env)
         self.studios.append(s)
         return s
 
@@ -405,6 +405,24 @@ class Refusals(StudioTest):
     def test_plain_http_off_loopback_is_refused(self):
         proc = run(["-C", self.show, "studio", "--listen", f"0.0.0.0:{free_port()}"])
         self.assertOneLineError(proc, 2, "--tls-cert")
+
+    def test_the_start_line_and_refusals_in_the_readers_language(self):
+        ru = dict(LC_ALL="", LC_MESSAGES="", LANG="ru_RU.UTF-8")
+        studio = self.studio(env=ru)
+        with open(self.path("studio.log"), encoding="utf-8") as f:
+            first = f.readline()
+        self.assertIn(f"работает по адресу http://127.0.0.1:{studio.port}/ "
+                      "(ссылки для входа выдаёт «crosstalk staff add ИМЯ»); очередь: ", first)
+        self.assertIn("Ctrl-C — остановить", first)
+        ru = dict(os.environ, **ru)
+        proc = run(["-C", self.show, "studio", "--listen", f"0.0.0.0:{free_port()}"], env=ru)
+        self.assertOneLineError(proc, 2, "браузер даёт странице доступ к микрофону только по HTTPS", "--tls-cert")
+        proc = run(["-C", self.show, "studio", "--user-header", "X-Remote-User"], env=ru)
+        self.assertOneLineError(proc, 2, "--user-header нужен вместе с --trust-proxy")
+        proc = run(["-C", self.show, "serve", "--listen", "8080"], env=ru)
+        self.assertOneLineError(proc, 2, "--listen «8080»: укажите ХОСТ:ПОРТ, например 127.0.0.1:8080")
+        proc = run(["-C", self.show, "serve", "--listen", "8080"], env=dict(os.environ, LC_ALL="C.UTF-8"))
+        self.assertOneLineError(proc, 2, "--listen '8080': use HOST:PORT, e.g. 127.0.0.1:8080")
 
     def test_staff_links_and_errors(self):
         self.assertRegex(self.host_link, r"^http://127\.0\.0\.1:8090/signin#[0-9a-f]{64}$")

@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace crosstalk::i18n {
 
@@ -39,6 +40,9 @@ class ScopedLanguage {
 namespace detail {
 std::string translate(const char* msgid, std::initializer_list<std::string> args);
 std::string translate_to(const std::string& language, const char* msgid, std::initializer_list<std::string> args);
+// translate's type: what a module loaded at run time (recorder's FFmpeg
+// module) is handed to translate with the binary's catalogue.
+using TranslateFn = std::string(const char* msgid, std::initializer_list<std::string> args);
 inline std::string text(std::string_view s) { return std::string(s); }
 inline std::string text(const char* s) { return s; }
 inline std::string text(const std::string& s) { return s; }
@@ -54,6 +58,16 @@ std::string text(T v) {
 template <class... Args>
 std::string tr(const char* msgid, const Args&... args) {
   return detail::translate(msgid, {detail::text(args)...});
+}
+
+// `f` wrapped to run in this thread's language on another thread (a new
+// thread starts in English).
+template <class F>
+auto in_this_language(F f) {
+  return [language = i18n::language(), f = std::move(f)](auto&&... args) {
+    const ScopedLanguage scope(language);
+    return f(std::forward<decltype(args)>(args)...);
+  };
 }
 
 // A message twice: in English (machine output such as --json, which stays

@@ -17,17 +17,22 @@ namespace crosstalk::util {
 
 struct Module {
   boost::dll::shared_library library;
-  std::string error;  // why it did not load ("" when it did)
+  std::string where;       // its file
+  bool loaded = false;
+  bool missing = false;    // no such file
+  std::string load_error;  // why it did not load ("": it is not crosstalk's module)
 
   template <class Function>
   Function* get(const char* symbol) const {
-    return error.empty() ? &library.get<Function>(symbol) : nullptr;
+    return loaded ? &library.get<Function>(symbol) : nullptr;
   }
+  // Why it is not loaded, in the reader's language; `what` names it
+  // ("FFmpeg module", in that language too).
+  std::string problem(const std::string& what) const;
 };
 
-// The module NAME (described as `what` in errors, e.g. "FFmpeg module"),
-// loaded on the first call; it must export every one of `symbols`.
-const Module& load_module(const std::string& name, const std::string& what,
-                          std::initializer_list<const char*> symbols);
+// The module NAME, loaded on the first call; it must export every one of
+// `symbols`.
+const Module& load_module(const std::string& name, std::initializer_list<const char*> symbols);
 
 }  // namespace crosstalk::util
