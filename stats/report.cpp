@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/access_log.hpp"
 #include "crosstalk/stats/report.hpp"
 
@@ -287,7 +288,9 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
       second_share(starts.size(), n_episodes, counter.apps.size());
   {
     std::optional<std::jthread> second;
-    if (middle < n_groups) second.emplace([&] { pass(middle, n_groups, second_share); });
+    if (middle < n_groups)
+      second.emplace(
+          i18n::in_this_language([&](std::stop_token) { pass(middle, n_groups, second_share); }));
     pass(0, middle, first_share);
   }
   const Share& a = first_share;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <future>
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/subscribers.hpp"
 #include "crosstalk/stats/log_files.hpp"
 #include "crosstalk/stats/store.hpp"
@@ -76,7 +77,8 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   // A company's subscribers (thousands, one XML file) are read on a second
   // core while this one reads the library, the state and the new lines.
   auto subscribers_later =
-      std::async(std::launch::async, [&folder] { return publisher::list_subscribers(folder); });
+      std::async(std::launch::async,
+                 i18n::in_this_language([&folder] { return publisher::list_subscribers(folder); }));
   auto episodes = publisher::load_library(folder);
   if (!episodes) return std::unexpected(episodes.error());
   std::optional<Agents> own;
