@@ -23,7 +23,7 @@ const CLI::Validator& xml_text() {
   static const CLI::Validator validator(
       [](std::string& text) -> std::string {
         auto problem = util::xml_text_problem(text);
-        return problem ? "contains " + *problem + "; remove it" : std::string();
+        return problem ? i18n::tr("contains {1}; remove it", *problem) : std::string();
       },
       "");
   return validator;

@@ -128,7 +128,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
       action = []() -> Result<void> {
         auto devices = recorder::list_input_devices();
         if (!devices) return std::unexpected(devices.error());
-        if (devices->empty()) return bad_input("no input devices: plug in a microphone or headset");
+        if (devices->empty()) return bad_input(i18n::tr("no input devices: plug in a microphone or headset"));
         for (const auto& d : *devices) {
           std::printf("%s%3d  %s  [%s]  ", d.is_default ? "*" : " ", d.id, d.name.c_str(), d.host_api.c_str());
           if (d.server_input)  // the microphone behind the sound server, not the ALSA plugin's figures
@@ -251,11 +251,12 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         // full from the start): nothing that recover or upload could use.
         if (!report && (!fs::exists(item.audio, ec) || !recorder::inspect_recording(item.audio))) {
           publisher::discard(item);
-          return failure("recording failed: " + report.error().message + "; nothing was recorded");
+          return failure(i18n::tr("recording failed: {1}; nothing was recorded", report.error().message));
         }
         if (!report)
-          return failure("recording stopped: " + report.error().message + "; what was recorded is kept in " +
-                         item.audio.filename().string() + " ('crosstalk recover --all', then 'crosstalk upload')");
+          return failure(i18n::tr("recording stopped: {1}; what was recorded is kept in {2} ('crosstalk recover --all', "
+                                  "then 'crosstalk upload')",
+                                  report.error().message, item.audio.filename().string()));
         if (report->lossless_dropped)
           std::printf("%s\n", i18n::tr("note: the disk filled up, so the lossless copy was dropped: this episode keeps "
                                        "its recorded level")
@@ -270,15 +271,18 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
         });
         // The show was there, the recording was refused (e.g. too quiet): the host decides.
         if (!e && plan->folder && e.error().kind == ErrorKind::BadInput)
-          return bad_input("the recording is safe in " + item.audio.string() + " but did not reach the show: " +
-                           e.error().message + "; then 'crosstalk upload' (it takes --max-gain too) delivers it");
+          return bad_input(i18n::tr("the recording is safe in {1} but did not reach the show: {2}; then 'crosstalk "
+                                    "upload' (it takes --max-gain too) delivers it",
+                                    item.audio.string(), e.error().message));
         if (!e)
-          return failure("the recording is safe in " + item.audio.string() + " but did not reach the show: " +
-                         e.error().message + "; 'crosstalk upload' delivers it later");
+          return failure(i18n::tr("the recording is safe in {1} but did not reach the show: {2}; 'crosstalk upload' "
+                                  "delivers it later",
+                                  item.audio.string(), e.error().message));
         print_delivered(*e);
         if (report->device_lost)
-          return failure("the input device stopped (unplugged?) after " + clock_text(report->seconds) +
-                         "; everything recorded until then is in episode " + std::to_string(e->number));
+          return failure(i18n::tr("the input device stopped (unplugged?) after {1}; everything recorded until then "
+                                  "is in episode {2}",
+                                  clock_text(report->seconds), e->number));
         return {};
       };
     });
@@ -328,7 +332,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
           target = fs::absolute(*into, ec).lexically_normal().string();
         }
         const int waiting = deliver_pending(true, target, *max_gain);
-        if (waiting) return failure(std::to_string(waiting) + " recording(s) still in the spool (see above)");
+        if (waiting) return failure(i18n::tr("{1} recording(s) still in the spool (see above)", waiting));
         std::printf("%s\n", i18n::tr("nothing left in the spool").c_str());
         return {};
       };
@@ -367,7 +371,7 @@ void register_record_commands(CLI::App& root, Action& action, std::shared_ptr<Sh
             std::printf("%s\n", i18n::tr("discarded {1} ({2})", *id, item.options.title).c_str());
             return {};
           }
-        return bad_input("no recording '" + *id + "' in the spool; 'crosstalk spool list' shows what is there");
+        return bad_input(i18n::tr("no recording '{1}' in the spool; 'crosstalk spool list' shows what is there", *id));
       };
     });
   }

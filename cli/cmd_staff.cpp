@@ -31,9 +31,11 @@ void register_staff(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
         auto added = publisher::add_staff(*folder, a->name, a->role == "comms" ? feed::Role::Comms : feed::Role::Host,
                                           a->department, a->email, feed::now());
         if (!added) return std::unexpected(added.error());
-        std::printf("added %s (%s)\nsign-in link: %s\n", a->name.c_str(), a->role.c_str(), added->signin_url.c_str());
-        std::printf("Send it to %s only: the link is their key, kept nowhere else "
-                    "(lost: revoke and add again).\n", a->name.c_str());
+        std::printf("%s\n", i18n::tr("added {1} ({2})\nsign-in link: {3}", a->name, a->role, added->signin_url).c_str());
+        std::printf("%s\n", i18n::tr("Send it to {1} only: the link is their key, kept nowhere else "
+                                     "(lost: revoke and add again).",
+                                     a->name)
+                                .c_str());
         return {};
       };
     });
@@ -50,7 +52,7 @@ void register_staff(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
           std::printf("%s\t%s\t%s\t%s\tadded %s\n", s.name.c_str(), std::string(feed::to_string(s.role)).c_str(),
                       s.department.empty() ? "-" : s.department.c_str(), s.email.empty() ? "-" : s.email.c_str(),
                       feed::format_local(s.added, folder->show.timezone).c_str());
-        std::printf("%zu staff member(s)\n", list->size());
+        std::printf("%s\n", i18n::tr("{1} staff member(s)", list->size()).c_str());
         return {};
       };
     });
@@ -64,7 +66,8 @@ void register_staff(CLI::App& root, Action& action, std::shared_ptr<ShowDir> sho
         auto folder = show_dir->open();
         if (!folder) return std::unexpected(folder.error());
         if (auto r = publisher::revoke_staff(*folder, *name); !r) return r;
-        std::printf("revoked %s: their link and sessions stop working at their next request\n", name->c_str());
+        std::printf("%s\n",
+                    i18n::tr("revoked {1}: their link and sessions stop working at their next request", *name).c_str());
         return {};
       };
     });

@@ -13,7 +13,8 @@ using OpenFn = void(const CaptureSettings&, Result<std::unique_ptr<Capture>>&);
 using ListFn = void(Result<std::vector<InputDevice>>&);
 
 const util::Module& module() {
-  return util::load_module("capture", {"crosstalk_capture_open", "crosstalk_capture_list"});
+  return util::load_module("capture", {"crosstalk_capture_open", "crosstalk_capture_list",
+                                       "crosstalk_module_translate_with"});
 }
 
 }  // namespace

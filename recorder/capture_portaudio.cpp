@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/recorder/capture.hpp"
 #include "crosstalk/recorder/spsc_ring.hpp"
 #include "crosstalk/util/platform.hpp"
@@ -59,7 +60,7 @@ Result<void> initialize() {
     util::platform::SilencedStderr quiet;
     e = Pa_Initialize();
   }
-  if (e != paNoError) return failure(std::string("cannot start the audio system (PortAudio): ") + Pa_GetErrorText(e));
+  if (e != paNoError) return failure(i18n::tr("cannot start the audio system (PortAudio): {1}", Pa_GetErrorText(e)));
   return {};
 }
 
@@ -108,7 +109,8 @@ Result<std::unique_ptr<Capture>> open_capture(const CaptureSettings& s) {
   if (s.device.empty()) {
     id = Pa_GetDefaultInputDevice();
     if (id == paNoDevice)
-      return bad_input("no input device: plug in a microphone or headset ('crosstalk devices' lists what is there)");
+      return bad_input(
+          i18n::tr("no input device: plug in a microphone or headset ('crosstalk devices' lists what is there)"));
   } else {
     char* end = nullptr;
     long n = std::strtol(s.device.c_str(), &end, 10);
@@ -123,7 +125,7 @@ Result<std::unique_ptr<Capture>> open_capture(const CaptureSettings& s) {
         }
     }
     if (id < 0 || id >= Pa_GetDeviceCount() || Pa_GetDeviceInfo(id)->maxInputChannels < 1)
-      return bad_input("--device '" + s.device + "': no such input device ('crosstalk devices' lists them)");
+      return bad_input(i18n::tr("--device '{1}': no such input device ('crosstalk devices' lists them)", s.device));
   }
   const InputDevice device = describe(id);
   PaStreamParameters in{};
@@ -141,7 +143,7 @@ Result<std::unique_ptr<Capture>> open_capture(const CaptureSettings& s) {
   PaError e = Pa_OpenStream(&stream, &in, nullptr, rate, frames_per_buffer, paClipOff, &pa_callback,
                             capture.get());
   if (e != paNoError)
-    return failure("cannot open the input device '" + device.name + "': " + Pa_GetErrorText(e));
+    return failure(i18n::tr("cannot open the input device '{1}': {2}", device.name, Pa_GetErrorText(e)));
   capture->stream_ = stream;
   terminate.armed = false;  // the destructor terminates now
   return std::unique_ptr<Capture>(std::move(capture));
@@ -155,7 +157,8 @@ PortAudioCapture::~PortAudioCapture() {
 
 Result<void> PortAudioCapture::start() {
   PaError e = Pa_StartStream(static_cast<PaStream*>(stream_));
-  if (e != paNoError) return failure("cannot start recording from '" + device_name_ + "': " + Pa_GetErrorText(e));
+  if (e != paNoError)
+    return failure(i18n::tr("cannot start recording from '{1}': {2}", device_name_, Pa_GetErrorText(e)));
   return {};
 }
 

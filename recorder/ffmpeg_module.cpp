@@ -1,8 +1,6 @@
 // open_with_ffmpeg / probe_with_ffmpeg: call into the FFmpeg module
 // (ffmpeg_source.cpp, built as lib/crosstalk/ffmpeg.so; see util/module.hpp),
-// handing it the binary's translate first (ffmpeg_i18n.cpp).
-#include <mutex>
-
+// which load_module hands the binary's translate (module_i18n.cpp).
 #include "audio_source.hpp"
 #include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/util/module.hpp"
@@ -13,15 +11,9 @@ namespace {
 
 using OpenFn = void(const std::string&, Result<std::unique_ptr<AudioSource>>&);
 using ProbeFn = void(const std::string&, Result<AudioFileInfo>&);
-using TranslateWithFn = void(i18n::detail::TranslateFn*);
-
 const util::Module& module() {
-  const util::Module& m = util::load_module(
-      "ffmpeg", {"crosstalk_ffmpeg_open", "crosstalk_ffmpeg_probe", "crosstalk_ffmpeg_translate_with"});
-  static std::once_flag once;
-  if (auto* translate_with = m.get<TranslateWithFn>("crosstalk_ffmpeg_translate_with"))
-    std::call_once(once, [translate_with] { translate_with(&i18n::detail::translate); });
-  return m;
+  return util::load_module("ffmpeg", {"crosstalk_ffmpeg_open", "crosstalk_ffmpeg_probe",
+                                      "crosstalk_module_translate_with"});
 }
 
 std::string cannot_read(const util::Module& m, const std::string& path) {

@@ -32,6 +32,10 @@ const Module& load_module(const std::string& name, std::initializer_list<const c
   for (const char* symbol : symbols) complete = complete && m.library.has(symbol);
   m.loaded = complete;
   if (!complete && ec) m.load_error = ec.message();
+  // Its messages through the binary's catalogue (recorder/module_i18n.cpp).
+  using TranslateWithFn = void(i18n::detail::TranslateFn*);
+  if (complete && m.library.has("crosstalk_module_translate_with"))
+    m.library.get<TranslateWithFn>("crosstalk_module_translate_with")(&i18n::detail::translate);
   return m;
 }
 

@@ -2,6 +2,8 @@
 // position, or 0.
 #include "crosstalk/util/xml_text.hpp"
 
+#include "crosstalk/i18n/i18n.hpp"
+
 #include <cstdint>
 #include <cstdio>
 
@@ -48,16 +50,13 @@ std::optional<std::string> xml_text_problem(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     std::uint32_t code = 0;
     const std::size_t n = utf8_length(text, i, code);
-    char what[96];
-    if (n == 0)
-      std::snprintf(what, sizeof what, "invalid UTF-8 at byte %zu", i + 1);
-    else if (!allowed(code))
-      std::snprintf(what, sizeof what, "a control character (U+%04X) at byte %zu", static_cast<unsigned>(code), i + 1);
-    else {
-      i += n;
-      continue;
+    if (n == 0) return i18n::tr("invalid UTF-8 at byte {1}, which XML 1.0 forbids", i + 1);
+    if (!allowed(code)) {
+      char hex[16];
+      std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(code));
+      return i18n::tr("a control character ({1}) at byte {2}, which XML 1.0 forbids", hex, i + 1);
     }
-    return std::string(what) + ", which XML 1.0 forbids";
+    i += n;
   }
   return std::nullopt;
 }

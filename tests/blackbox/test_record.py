@@ -118,6 +118,10 @@ class Record(MicTest):
         self.assertRegex(out, r"(?m)^записано 3\.\d+ с; переполнений входа: 0, потерянных отсчётов: 0$")
         self.assertRegex(out, r"(?m)^выпуск 1 \(0001-marketing, черновик\): По-русски, 3\.0 с$")
         self.assertNotIn("Episode", out)
+        # The recording module speaks the reader's language too (it is handed the binary's catalogue).
+        proc = subprocess.run([BIN, "-C", self.show, "record", "--title", "x", "--device", "нет-такого"], env=env,
+                              capture_output=True, text=True, timeout=60)
+        self.assertOneLineError(proc, 2, "--device «нет-такого»: такого устройства ввода нет")
 
     def test_a_device_at_another_rate_is_resampled(self):
         proc = self.record("--title", "16 кГц", "--duration", "6", "--rate", "16000")

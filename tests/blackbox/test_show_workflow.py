@@ -270,6 +270,13 @@ class Workflow(ShowTest):
         self.assertOneLineError(proc, 2, "неизвестный отдел «hr» (в этом подкасте: marketing, sales)")
         proc = run(["init", self.show, "--title", "ещё раз"], env=ru)
         self.assertOneLineError(proc, 2, "это уже папка подкаста (в ней есть show.xml)")
+        # A control character in a title, and the studio's staff, in Russian.
+        proc = run(["-C", self.show, "edit", "1", "--title", "до\x01после"], env=ru)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("управляющий символ (U+0001) в байте 5, а XML 1.0 такого не допускает", proc.stderr)
+        out = run(["-C", self.show, "staff", "add", "Анна", "--role", "comms"], env=ru, check=0).stdout
+        self.assertRegex(out, r"(?m)^добавлен\(а\) Анна \(comms\)\nссылка для входа: \S+signin#[0-9a-f]{64}$")
+        self.assertIn("сотрудников студии: 1", run(["-C", self.show, "staff", "list"], env=ru, check=0).stdout)
         # The same refusal in English elsewhere; machine output stays as it is.
         proc = run(["-C", self.show, "edit", "7", "--title", "x"], env=en)
         self.assertOneLineError(proc, 2, "no episode '7' in this show (it has 1)")
