@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crosstalk/feed/time.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/util/platform.hpp"
 
 namespace fs = boost::filesystem;
@@ -60,8 +61,9 @@ void audit(const ShowFolder& folder, AuditEntry entry) {
   // Invalid UTF-8 (a hand-edited sidecar) is replaced, not thrown on.
   const std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace);
   if (auto r = util::platform::append_line(folder.audit_log(), text); !r)
-    std::fprintf(stderr, "warning: the change was made, but not written to the audit log: %s\n",
-                 r.error().message.c_str());
+    std::fprintf(stderr, "%s\n",
+                 i18n::tr("warning: the change was made, but not written to the audit log: {1}", r.error().message)
+                     .c_str());
 }
 
 Result<std::vector<AuditEntry>> recent_audit(const ShowFolder& folder, std::size_t count) {
