@@ -14,6 +14,7 @@
 #include "crosstalk/publisher/workflow.hpp"
 #include "crosstalk/stats/agents.hpp"
 #include "crosstalk/stats/counter.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/stats/log_files.hpp"
 #include "crosstalk/stats/log_line.hpp"
 #include "crosstalk/stats/report.hpp"
@@ -523,6 +524,20 @@ TEST_F(StatsShow, TheDepartmentMatrix) {
   EXPECT_EQ(page.find("href="), std::string::npos);
   EXPECT_EQ(page.find("<script"), std::string::npos);
   EXPECT_NE(stats::render_json(*report).find("\"share\": 0.5"), std::string::npos);
+  // The page in the reader's language (the desk shows it in the browser's); the JSON stays English.
+  EXPECT_NE(page.find("Who heard whom"), std::string::npos);
+  EXPECT_NE(page.find("50% of 4"), std::string::npos);
+  {
+    i18n::ScopedLanguage ru("ru");
+    const std::string russian = stats::render_html(*report);
+    EXPECT_NE(russian.find("<h2>Кто кого слышал</h2>"), std::string::npos);
+    EXPECT_NE(russian.find("50% из 4"), std::string::npos);
+    EXPECT_NE(russian.find("скачиваний <strong>5</strong>, слушателей <strong>4</strong>"), std::string::npos);
+    EXPECT_NE(russian.find("Тест &amp; &lt;stats&gt; &quot;🎙️&quot; &#39;x&#39; — статистика прослушиваний"),
+              std::string::npos);
+    EXPECT_EQ(russian.find("Who heard whom"), std::string::npos);
+    EXPECT_EQ(stats::render_json(*report).find("Кто"), std::string::npos);
+  }
 }
 
 TEST_F(StatsShow, TwoCoresGiveTheFiguresOfOne) {
