@@ -13,9 +13,11 @@ namespace crosstalk::util {
 
 const Module& load_module(const std::string& name, std::initializer_list<const char*> symbols) {
   static std::mutex mutex;
-  static std::map<std::string, std::unique_ptr<Module>> loaded;
+  // Never destroyed: a module is never unloaded, even at exit (objects it
+  // made may outlive static destruction, and sanitizers name its frames).
+  static auto* loaded = new std::map<std::string, std::unique_ptr<Module>>;
   std::lock_guard lock(mutex);
-  auto& slot = loaded[name];
+  auto& slot = (*loaded)[name];
   if (slot) return *slot;
   slot = std::make_unique<Module>();
   Module& m = *slot;
