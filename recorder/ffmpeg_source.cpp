@@ -28,6 +28,9 @@ extern "C" {
 #include <cstdio>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/config.hpp>
@@ -39,9 +42,24 @@ namespace crosstalk::recorder {
 
 namespace {
 
-// The last error FFmpeg logged on this thread (decoders run on the calling
-// thread: one decoding thread per context).
-thread_local std::string t_last_log;
+// The last error FFmpeg logged, per thread (decoders run on the calling
+// thread: one decoding thread per context). A table, not thread_local: no
+// thread-local storage in a module that is dlopened (GCC's LeakSanitizer
+// trips over it at exit). Never destroyed, as the module is never unloaded.
+std::mutex g_last_log_mutex;
+std::unordered_map<std::thread::id, std::string>& last_logs() {
+  static auto* logs = new std::unordered_map<std::thread::id, std::string>;
+  return *logs;
+}
+std::string last_log() {
+  std::lock_guard lock(g_last_log_mutex);
+  auto it = last_logs().find(std::this_thread::get_id());
+  return it == last_logs().end() ? std::string() : it->second;
+}
+void forget_last_log() {
+  std::lock_guard lock(g_last_log_mutex);
+  last_logs().erase(std::this_thread::get_id());
+}
 
 extern "C" void keep_last_error(void*, int level, const char* fmt, va_list args) {
   if (level > AV_LOG_ERROR) return;
@@ -50,7 +68,9 @@ extern "C" void keep_last_error(void*, int level, const char* fmt, va_list args)
   av_log_format_line2(nullptr, level, fmt, args, line, sizeof line, &print_prefix);
   std::string text(line);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-  if (!text.empty()) t_last_log = std::move(text);
+  if (text.empty()) return;
+  std::lock_guard lock(g_last_log_mutex);
+  last_logs()[std::this_thread::get_id()] = std::move(text);
 }
 
 void silence_ffmpeg_log() {
@@ -60,7 +80,7 @@ void silence_ffmpeg_log() {
 
 // What FFmpeg said: its log line when it logged one, else the error code's text.
 std::string why(int error) {
-  std::string text = t_last_log;
+  std::string text = last_log();
   if (text.empty()) {
     char buf[AV_ERROR_MAX_STRING_SIZE] = {};
     av_strerror(error, buf, sizeof buf);
@@ -135,7 +155,7 @@ class Decoder {
  public:
   static Result<std::unique_ptr<Decoder>> open(const std::string& path, Probe* probe = nullptr) {
     silence_ffmpeg_log();
-    t_last_log.clear();
+    forget_last_log();
     auto d = std::unique_ptr<Decoder>(new Decoder(path));
     AVFormatContext* raw = nullptr;
     if (int r = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); r < 0)
@@ -222,7 +242,7 @@ class Decoder {
   // One decoder call's worth: may be empty without being the end.
   Result<std::span<const float>> next_frame() {
     if (finished_) return std::span<const float>();
-    t_last_log.clear();
+    forget_last_log();
     int r = avcodec_receive_frame(codec_.get(), frame_.get());
     if (r == AVERROR_EOF) {
       finished_ = true;
