@@ -40,8 +40,9 @@ class ScopedLanguage {
 namespace detail {
 std::string translate(const char* msgid, std::initializer_list<std::string> args);
 std::string translate_to(const std::string& language, const char* msgid, std::initializer_list<std::string> args);
-// translate's type: what a module loaded at run time (recorder's FFmpeg
-// module) is handed to translate with the binary's catalogue.
+// translate's type: what each module loaded at run time (FFmpeg's, the
+// recording one) is handed by util::load_module, to translate with the
+// binary's catalogue (recorder/module_i18n.cpp).
 using TranslateFn = std::string(const char* msgid, std::initializer_list<std::string> args);
 inline std::string text(std::string_view s) { return std::string(s); }
 inline std::string text(const char* s) { return s; }
