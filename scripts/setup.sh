@@ -13,8 +13,8 @@ PACKAGES=(
   libhowardhinnant-date-dev tzdata nlohmann-json3-dev libebur128-dev libssl-dev portaudio19-dev libpulse-dev
   libmp3lame-dev libqrencode-dev
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev zlib1g-dev
-  # messages in Russian: Boost.Locale reads the catalogue that gettext's msgfmt compiles (and xgettext checks)
-  libboost-locale-dev gettext
+  # messages in Russian: gettext's msgfmt compiles the catalogue (and xgettext checks it)
+  gettext
   # test and benchmark tools: real encoders, decoders and checkers
   opus-tools ffmpeg sox espeak-ng python3 python3-numpy python3-mutagen python3-feedparser libxml2-utils podget chromium time bc valgrind
   lame python3-podcastparser gpodder zbar-tools curl

@@ -2,12 +2,15 @@
 // filled in, English as written, per thread.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "catalogue.hpp"
 #include "crosstalk/i18n/i18n.hpp"
 
 using namespace crosstalk;
@@ -58,4 +61,39 @@ TEST(I18n, TheEnvironmentNamesTheLanguage) {
   ::unsetenv("LC_MESSAGES");
   ::unsetenv("LANG");
   EXPECT_EQ(i18n::language_from_environment(), "en");
+}
+
+// Every message of the built-in catalogue is found by its original: the
+// table read here on its own (the format of GNU MO files: a count, then
+// tables of (length, offset) at offsets 12 and 16), first and last entries
+// and non-ASCII originals included.
+TEST(I18n, EveryMessageOfTheCatalogueIsFound) {
+  const std::string_view mo = i18n::russian_catalogue();
+  auto word = [&mo](std::size_t at) {
+    std::uint32_t w = 0;
+    std::memcpy(&w, mo.data() + at, 4);
+    return w;
+  };
+  ASSERT_EQ(word(0), 0x950412deu);
+  const std::uint32_t count = word(8), originals = word(12), translations = word(16);
+  ASSERT_GT(count, 400u);
+  std::size_t checked = 0;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::string original(mo.substr(word(originals + 8 * i + 4), word(originals + 8 * i)));
+    const std::string_view translation = mo.substr(word(translations + 8 * i + 4), word(translations + 8 * i));
+    if (original.empty()) continue;  // the header
+    EXPECT_EQ(i18n::detail::translate_to("ru", original.c_str(), {}), translation) << original;
+    EXPECT_EQ(i18n::detail::translate_to("en", original.c_str(), {}), original);
+    ++checked;
+  }
+  EXPECT_EQ(checked, count - 1);
+}
+
+TEST(I18n, OnlyNumberedBracesAreFilledIn) {
+  i18n::ScopedLanguage en("en");
+  EXPECT_EQ(i18n::tr("{1}{2} {3} {0} {} {x} {12345} {1", "a", "b"), "ab {3} {0} {} {x} {12345} {1");
+  EXPECT_EQ(i18n::detail::translate_to("en", "{10}/{11}/{1}", {"1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "Y"}),
+            "X/Y/1");
+  // Without arguments a message is as written, braces and all.
+  EXPECT_EQ(i18n::tr("send {\"token\": \"...\"} from the sign-in link"), "send {\"token\": \"...\"} from the sign-in link");
 }

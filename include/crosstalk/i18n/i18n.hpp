@@ -1,7 +1,7 @@
 // Messages in the reader's language: Russian or English (the msgid).
 // The catalogue is i18n/ru.po (GNU gettext), compiled by msgfmt at build
-// time and built into the binary; Boost.Locale reads it and fills in the
-// {1}, {2}… of a message. The language is per thread: the CLI takes it
+// time and built into the binary, where a message is looked up in place;
+// the {1}, {2}… of a message are filled in. The language is per thread: the CLI takes it
 // from the environment (LC_ALL, LC_MESSAGES, LANG), the studio from each
 // request's Accept-Language. Machine output (--json, logs) never goes
 // through here.
