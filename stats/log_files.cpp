@@ -110,7 +110,9 @@ Result<void> read_new_lines(const std::vector<fs::path>& files, FileMarks& marks
   }
   std::stable_sort(sources.begin(), sources.end(),
                    [](const Source& a, const Source& b) { return a.first_time < b.first_time; });
-  std::vector<char> buffer(1 << 20);
+  // Made on the first file with something new (a run with nothing new
+  // touches none of it); 128 KiB: a page fault less per 4 KiB not needed.
+  std::vector<char> buffer;
   for (const Source& s : sources) {
     std::uint64_t done = marks.count(s.fingerprint) ? marks[s.fingerprint] : 0;
     boost::system::error_code ec;
@@ -131,6 +133,7 @@ Result<void> read_new_lines(const std::vector<fs::path>& files, FileMarks& marks
     if (done > 0 &&
         gzseek(gz->get(), static_cast<z_off_t>(done), SEEK_SET) != static_cast<z_off_t>(done))
       done = 0, gzrewind(gz->get());
+    if (buffer.empty()) buffer.resize(128 << 10);
     std::size_t kept = 0;  // bytes of an incomplete line at the buffer's start
     for (;;) {
       if (kept == buffer.size()) buffer.resize(buffer.size() * 2);  // a line longer than the buffer

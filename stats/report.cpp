@@ -34,8 +34,9 @@ class Distinct {
 
 // The figures of one share of the listeners (see make_report's pass).
 struct Share {
-  Share(std::size_t periods, std::size_t episodes, std::size_t apps)
-      : period_listeners(periods),
+  Share(std::size_t periods, std::size_t episodes, std::size_t apps, std::size_t numbers)
+      : heard_stamp(numbers),
+        period_listeners(periods),
         ep_listeners(episodes),
         ep_7(episodes),
         ep_30(episodes),
@@ -45,6 +46,8 @@ struct Share {
         episode_opus(episodes),
         episode_mp3(episodes),
         app_downloads(apps) {}
+  // By episode number: the listener's turn once they heard it in the period.
+  std::vector<std::uint32_t> heard_stamp;
   Distinct listeners{1}, period_listeners, ep_listeners, ep_7, ep_30, app_listeners,
       feed_listeners{2};
   std::vector<std::uint64_t> period_downloads, episode_downloads, episode_opus, episode_mp3,
@@ -67,7 +70,7 @@ struct ByListener {
   std::vector<std::uint32_t> start;
   std::vector<std::uint64_t> key;  // the listener of each group
 };
-ByListener group_by_listener(const std::vector<Download>& downloads) {
+ByListener group_by_listener(const Downloads& downloads) {
   ByListener out;
   const std::size_t n = downloads.size();
   unsigned bits = 8;
@@ -165,7 +168,10 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
 
   const auto& all = counter.downloads;
   std::int64_t first = 0, last = 0;
+  std::int32_t lowest_episode = 0, highest_episode = 0;  // of any download
   for (const Download& d : all) {
+    lowest_episode = std::min(lowest_episode, d.episode);
+    highest_episode = std::max(highest_episode, d.episode);
     if (counter.excluded(d)) continue;
     if (first == 0 || d.time < first) first = d.time;
     last = std::max(last, d.time);
@@ -233,7 +239,6 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
   // One pass over the listeners' groups from `begin` to `end` (a listener is
   // in one share only, and writes only its own subscriber's entries).
   auto pass = [&](std::size_t begin, std::size_t end, Share& share) {
-    std::vector<int> heard_now;  // episode numbers one listener heard in the period
     for (std::size_t g = begin; g < end; ++g) {
       const auto turn = static_cast<std::uint32_t>(g + 1);
       const std::uint64_t listener = groups.key[g];
@@ -246,7 +251,8 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
         else
           subscriber = s->second;
       }
-      heard_now.clear();
+      std::uint32_t* by_column =
+          subscriber ? heard_by_column.data() + *subscriber * columns : nullptr;
       for (auto i = groups.start[g]; i < groups.start[g + 1]; ++i) {
         const Download& d = groups.items[i];
         if (counter.excluded(d)) {
@@ -282,20 +288,17 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
         ++share.feed_downloads[d.mp3 ? 1 : 0];
         share.feed_listeners.see(d.mp3 ? 1 : 0, turn);
         if (unknown_subscriber) ++share.unknown_subscriber_downloads;
-        if (subscriber) {
-          heard_now.push_back(d.episode);
+        if (subscriber) {  // a distinct episode heard: in all, and in its column
           ++subscriber_downloads[*subscriber];
+          std::uint32_t& stamp = share.heard_stamp[static_cast<std::size_t>(d.episode - lowest_episode)];
+          if (stamp == turn) continue;
+          stamp = turn;
+          ++heard[*subscriber];
+          const auto e = static_cast<std::size_t>(d.episode);
+          if (d.episode >= 0 && e < episode_column.size() && episode_column[e] < columns)
+            ++by_column[episode_column[e]];
         }
       }
-      if (!subscriber) continue;
-      std::sort(heard_now.begin(), heard_now.end());
-      heard_now.erase(std::unique(heard_now.begin(), heard_now.end()), heard_now.end());
-      heard[*subscriber] = heard_now.size();
-      std::uint32_t* by_column = heard_by_column.data() + *subscriber * columns;
-      for (int e : heard_now)
-        if (e >= 0 && static_cast<std::size_t>(e) < episode_column.size() &&
-            episode_column[static_cast<std::size_t>(e)] < columns)
-          ++by_column[episode_column[static_cast<std::size_t>(e)]];
     }
   };
   // A year of a company's downloads: half of the listeners on a second core.
@@ -305,8 +308,9 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     middle = static_cast<std::size_t>(
         std::lower_bound(groups.start.begin(), groups.start.end() - 1, groups.items.size() / 2) -
         groups.start.begin());
-  Share first_share(starts.size(), n_episodes, counter.apps.size()),
-      second_share(starts.size(), n_episodes, counter.apps.size());
+  const auto numbers = static_cast<std::size_t>(highest_episode - lowest_episode) + 1;
+  Share first_share(starts.size(), n_episodes, counter.apps.size(), numbers),
+      second_share(starts.size(), n_episodes, counter.apps.size(), numbers);
   {
     std::optional<std::jthread> second;
     if (middle < n_groups)

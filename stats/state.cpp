@@ -181,7 +181,7 @@ std::string encode_journal_header(std::uint64_t generation) {
   return std::move(w.out);
 }
 
-std::string encode_downloads(const std::vector<Download>& downloads, std::size_t from) {
+std::string encode_downloads(const Downloads& downloads, std::size_t from) {
   Writer w;
   w.out.reserve((downloads.size() - std::min(from, downloads.size())) * kJournalRecord);
   for (std::size_t i = from; i < downloads.size(); ++i) {
@@ -193,18 +193,18 @@ std::string encode_downloads(const std::vector<Download>& downloads, std::size_t
   return std::move(w.out);
 }
 
-bool decode_journal(std::string_view bytes, std::uint64_t generation, std::uint64_t count,
-                    std::vector<Download>& out) {
+std::optional<std::span<const Download>> journal_records(std::string_view bytes,
+                                                         std::uint64_t generation,
+                                                         std::uint64_t count) {
   if (bytes.size() < kJournalHeader ||
       std::memcmp(bytes.data(), kJournalMagic, sizeof kJournalMagic) != 0)
-    return false;
+    return std::nullopt;
   Reader r{bytes.substr(sizeof kJournalMagic)};
-  if (r.get<std::uint64_t>() != generation || count > r.in.size() / kJournalRecord) return false;
-  // The records are Download's own bytes (checked above), read in one copy.
-  out.reserve(count + count / 4 + 1024);  // room for the run's new downloads: no reallocation
-  out.resize(count);
-  if (count) std::memcpy(static_cast<void*>(out.data()), r.in.data(), count * kJournalRecord);
-  return true;
+  if (r.get<std::uint64_t>() != generation || count > r.in.size() / kJournalRecord ||
+      reinterpret_cast<std::uintptr_t>(r.in.data()) % alignof(Download) != 0)
+    return std::nullopt;
+  // The records are Download's own bytes (checked above): used as they are.
+  return std::span(reinterpret_cast<const Download*>(r.in.data()), count);
 }
 
 }  // namespace crosstalk::stats

@@ -3,6 +3,7 @@
 
 #include <boost/interprocess/file_mapping.hpp>
 #include <boost/interprocess/mapped_region.hpp>
+#include <memory>
 #include <random>
 
 #include "crosstalk/stats/state.hpp"
@@ -23,16 +24,19 @@ std::span<const std::uint8_t> bytes_of(const std::string& s) {
   return std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
 }
 
-// The journal mapped, not copied into memory first: a year's downloads are
-// megabytes, read on every run.
+// The journal mapped and read in place (Downloads), for as long as the
+// counter lives; a run only ever appends past the records it maps.
 bool load_journal(const boost::filesystem::path& path, std::uint64_t generation,
-                  std::uint64_t count, std::vector<Download>& out) {
+                  std::uint64_t count, Downloads& out) {
   namespace ipc = boost::interprocess;
   try {
     ipc::file_mapping file(path.c_str(), ipc::read_only);
-    ipc::mapped_region region(file, ipc::read_only);
-    return decode_journal({static_cast<const char*>(region.get_address()), region.get_size()},
-                          generation, count, out);
+    auto region = std::make_shared<ipc::mapped_region>(file, ipc::read_only);
+    const auto records = journal_records(
+        {static_cast<const char*>(region->get_address()), region->get_size()}, generation, count);
+    if (!records) return false;
+    out.restore(*records, std::move(region));
+    return true;
   } catch (const ipc::interprocess_exception&) {  // missing, unreadable or empty
     return false;
   }

@@ -320,12 +320,14 @@ TEST(StatsRules, StateRoundTripsAndContinuesLikeAFullRecount) {
   EXPECT_EQ(restored->generation, 99u);
   ASSERT_EQ(restored->downloads, first.downloads.size());
   // A torn record after the valid ones is ignored; another generation's journal is not this one.
-  ASSERT_TRUE(stats::decode_journal(journal + "torn", 99, restored->downloads, second.downloads));
+  const std::string torn = journal + "torn";
+  const auto records = stats::journal_records(torn, 99, restored->downloads);
+  ASSERT_TRUE(records);
+  second.downloads.restore(*records, nullptr);  // read where they lie, in `torn`
   EXPECT_EQ(second.downloads, first.downloads);
-  std::vector<stats::Download> other;
-  EXPECT_FALSE(stats::decode_journal(journal, 98, restored->downloads, other));
-  EXPECT_FALSE(
-      stats::decode_journal(journal.substr(0, journal.size() - 1), 99, restored->downloads, other));
+  EXPECT_FALSE(stats::journal_records(journal, 98, restored->downloads));
+  const std::string short_one = journal.substr(0, journal.size() - 1);
+  EXPECT_FALSE(stats::journal_records(short_one, 99, restored->downloads));
   for (std::size_t i = 17; i < texts.size(); ++i) {
     ASSERT_TRUE(stats::parse_line(texts[i], rec));
     second.add(rec);

@@ -7,7 +7,12 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <map>
+#include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,6 +44,57 @@ struct Download {
   std::uint8_t mp3 = 0;
   std::uint8_t app = 0;  // index into Counter::apps
   bool operator==(const Download&) const = default;
+};
+
+// Every download counted, in the journal's order: those of earlier runs
+// where they lie (the journal mapped, not copied: a year's downloads are
+// megabytes, and every fresh page costs a fault), then this run's.
+class Downloads {
+ public:
+  std::size_t size() const { return saved_.size() + added_.size(); }
+  bool empty() const { return size() == 0; }
+  const Download& operator[](std::size_t i) const {
+    return i < saved_.size() ? saved_[i] : added_[i - saved_.size()];
+  }
+  void push_back(const Download& d) { added_.push_back(d); }
+  void clear() { *this = Downloads(); }
+  // Earlier runs' downloads, read where they are; `keeps` keeps them there
+  // (the mapping), or is null when the caller does.
+  void restore(std::span<const Download> saved, std::shared_ptr<const void> keeps) {
+    clear();
+    saved_ = saved;
+    keeps_ = std::move(keeps);
+  }
+
+  class const_iterator {
+   public:
+    using value_type = Download;
+    using difference_type = std::ptrdiff_t;
+    using reference = const Download&;
+    using pointer = const Download*;
+    using iterator_category = std::forward_iterator_tag;
+    const_iterator() = default;
+    const_iterator(const Downloads* of, std::size_t at) : of_(of), at_(at) {}
+    reference operator*() const { return (*of_)[at_]; }
+    pointer operator->() const { return &(*of_)[at_]; }
+    const_iterator& operator++() { return ++at_, *this; }
+    const_iterator operator++(int) { return const_iterator(of_, at_++); }
+    bool operator==(const const_iterator& o) const { return at_ == o.at_; }
+
+   private:
+    const Downloads* of_ = nullptr;
+    std::size_t at_ = 0;
+  };
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, size()}; }
+  bool operator==(const Downloads& o) const {
+    return size() == o.size() && std::equal(begin(), end(), o.begin());
+  }
+
+ private:
+  std::span<const Download> saved_;
+  std::shared_ptr<const void> keeps_;
+  std::vector<Download> added_;
 };
 
 // What happened to the lines read (each counted once, in this order).
@@ -104,7 +160,7 @@ class Counter {
     }
   };
 
-  std::vector<Download> downloads;
+  Downloads downloads;
   std::vector<std::string> apps{""};  // app names by index; 0 = not recognised
   std::unordered_map<Key, Window, KeyHash> windows;
   // Downloads per address and day, for days that may still grow (pruned

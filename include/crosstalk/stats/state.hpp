@@ -13,6 +13,7 @@
 
 #include <boost/filesystem/path.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -43,8 +44,11 @@ std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules
 // generation `generation` (false when it is another journal or too short).
 constexpr std::size_t kJournalHeader = 16, kJournalRecord = 32;
 std::string encode_journal_header(std::uint64_t generation);
-std::string encode_downloads(const std::vector<Download>& downloads, std::size_t from);
-bool decode_journal(std::string_view bytes, std::uint64_t generation, std::uint64_t count,
-                    std::vector<Download>& out);
+std::string encode_downloads(const Downloads& downloads, std::size_t from);
+// The records where they lie in `bytes` (which must outlive the span, and
+// start 8-byte aligned, as a mapping or an allocation does).
+std::optional<std::span<const Download>> journal_records(std::string_view bytes,
+                                                         std::uint64_t generation,
+                                                         std::uint64_t count);
 
 }  // namespace crosstalk::stats
