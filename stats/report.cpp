@@ -3,6 +3,9 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <memory>
+#include <new>
+#include <span>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -11,6 +14,7 @@
 #include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/access_log.hpp"
 #include "crosstalk/stats/report.hpp"
+#include "crosstalk/util/platform.hpp"
 
 namespace crosstalk::stats {
 
@@ -59,14 +63,17 @@ struct Share {
 constexpr std::size_t kDownloadsForTwoCores = 20000;
 
 // The downloads grouped by listener, in the downloads' order within each,
-// copied so that the pass over them reads memory in order: group g is
+// copied so that the pass over them reads memory in order (reading them in
+// place through indices made the pass twice as slow): group g is
 // items[start[g] .. start[g + 1]). A counting sort on a hash of the
 // listener (Fibonacci hashing: a multiply, then the top bits), with a
 // bucket per four downloads or so; a bucket that two listeners share is
-// then sorted by listener, stably. No hash map: 92,000 downloads group in
-// well under a millisecond.
+// then sorted by listener, stably. The copy is megabytes, written once:
+// in large pages where the system has them (a page fault per 4 KiB was
+// half of the grouping's time).
 struct ByListener {
-  std::vector<Download> items;
+  util::platform::LargeBlock block;
+  std::span<Download> items;
   std::vector<std::uint32_t> start;
   std::vector<std::uint64_t> key;  // the listener of each group
 };
@@ -82,7 +89,11 @@ ByListener group_by_listener(const Downloads& downloads) {
   for (const Download& d : downloads) ++first[bucket(d.listener)];
   std::uint32_t sum = 0;
   for (auto& f : first) sum += std::exchange(f, sum);
-  out.items.resize(n);
+  out.block = util::platform::allocate_large(n * sizeof(Download));
+  if (n && !out.block) throw std::bad_alloc();
+  auto* items = static_cast<Download*>(out.block.get());
+  std::uninitialized_default_construct_n(items, n);  // trivially destructible: nothing to undo
+  out.items = std::span(items, n);
   for (const Download& d : downloads) out.items[first[bucket(d.listener)]++] = d;
   // first[b] is now the end of bucket b.
   out.start.reserve(n / 8 + 2);

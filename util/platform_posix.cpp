@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #ifdef __linux__
 #include <sys/vfs.h>
@@ -364,6 +365,36 @@ FileLock::FileLock(FileLock&& other) noexcept : handle_(std::exchange(other.hand
 
 FileLock::~FileLock() {
   if (handle_ >= 0) ::close(handle_);  // closing releases the lock
+}
+
+LargeBlock allocate_large(std::size_t bytes) {
+  if (bytes == 0) return LargeBlock(nullptr, LargeBlockFree{0});
+#ifdef MADV_HUGEPAGE
+  // Whole 2 MiB pages at a 2 MiB boundary: the mapping is made larger by
+  // one such page, then trimmed to the aligned part.
+  constexpr std::size_t kHuge = std::size_t{2} << 20;
+  const std::size_t size = (bytes + kHuge - 1) / kHuge * kHuge;
+  void* raw = ::mmap(nullptr, size + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) return LargeBlock(nullptr, LargeBlockFree{0});
+  const auto start = reinterpret_cast<std::uintptr_t>(raw);
+  const std::uintptr_t aligned = (start + kHuge - 1) / kHuge * kHuge;
+  if (aligned > start) ::munmap(raw, aligned - start);
+  if (const std::uintptr_t end = start + size + kHuge; end > aligned + size)
+    ::munmap(reinterpret_cast<void*>(aligned + size), end - (aligned + size));
+  void* block = reinterpret_cast<void*>(aligned);
+  ::madvise(block, size, MADV_HUGEPAGE);  // a hint: without it, 4 KiB pages
+  return LargeBlock(block, LargeBlockFree{size});
+#else
+  return LargeBlock(std::calloc(1, bytes), LargeBlockFree{0});
+#endif
+}
+
+void LargeBlockFree::operator()(void* block) const {
+#ifdef MADV_HUGEPAGE
+  if (block) ::munmap(block, bytes);
+#else
+  std::free(block);
+#endif
 }
 
 }  // namespace platform
