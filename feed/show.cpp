@@ -189,7 +189,7 @@ Result<Show> load_show(const boost::filesystem::path& path) {
                                                                "' must be a file name in the show folder like "
                                                                "cover.jpg (.jpg, .jpeg or .png; no folders)"));
   if (s.timezone.empty()) s.timezone = "UTC";
-  if (auto r = check_time_zone(s.timezone); !r)
+  if (auto r = check_time_zone_name(s.timezone); !r)
     return std::unexpected(d.error_at(root.child("timezone"), r.error().message));
   if (s.base_url.empty() || s.base_url.find("://") == std::string::npos)
     return std::unexpected(d.error_at(root.child("base-url"), "<base-url> must be an absolute URL like http://podcast.intranet/"));

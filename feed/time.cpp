@@ -7,7 +7,10 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include <cctype>
 #include <charconv>
+#include <cstring>
+#include <fstream>
 #include <cstdio>
 #include <map>
 #include <mutex>
@@ -17,6 +20,9 @@
 namespace crosstalk::feed {
 
 namespace {
+
+// Where date's USE_OS_TZDB build reads the system's zones (tzdata).
+const std::string kZoneFolder = "/usr/share/zoneinfo/";
 
 Result<const date::time_zone*> zone_of(std::string_view zone) {
   static std::mutex mutex;
@@ -37,6 +43,25 @@ Result<void> check_time_zone(std::string_view zone) {
   auto z = zone_of(zone);
   if (!z) return std::unexpected(z.error());
   return {};
+}
+
+Result<void> check_time_zone_name(std::string_view zone) {
+  // The names the database lists: its files, less leap-second copies
+  // (right/), the POSIX alias folder, and the placeholder zones.
+  bool plausible = !zone.empty() && zone.front() != '/' && zone.back() != '/' &&
+                   !zone.starts_with("right/") && !zone.starts_with("posix/") &&
+                   zone != "posixrules" && zone != "Factory" &&
+                   zone.find("..") == std::string_view::npos && zone.find("//") == std::string_view::npos;
+  for (char c : zone)
+    plausible = plausible && (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' ||
+                              c == '-' || c == '+');
+  char magic[4] = {};
+  if (plausible) {
+    std::ifstream file(kZoneFolder + std::string(zone), std::ios::binary);
+    plausible = file.read(magic, 4) && std::memcmp(magic, "TZif", 4) == 0;
+  }
+  if (plausible) return {};
+  return check_time_zone(zone);  // the full check, and its message
 }
 
 Time now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }

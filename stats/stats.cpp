@@ -6,6 +6,7 @@
 #include <cstring>
 #include <future>
 
+#include "crosstalk/feed/time.hpp"
 #include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/subscribers.hpp"
 #include "crosstalk/stats/log_files.hpp"
@@ -75,10 +76,16 @@ FileTable episode_files(const publisher::ShowFolder& folder,
 Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& run,
                          const ReportOptions& options) {
   // A company's subscribers (thousands, one XML file) are read on a second
-  // core while this one reads the library, the state and the new lines.
-  auto subscribers_later =
-      std::async(std::launch::async,
-                 i18n::in_this_language([&folder] { return publisher::list_subscribers(folder); }));
+  // core while this one reads the library, the state and the new lines; so
+  // is the time-zone database, which the report needs for the show's days
+  // (listing it takes milliseconds).
+  auto subscribers_later = std::async(
+      std::launch::async,
+      i18n::in_this_language([&folder]() -> Result<std::vector<feed::Subscriber>> {
+        if (auto zone = feed::check_time_zone(folder.show.timezone); !zone)
+          return std::unexpected(zone.error());
+        return publisher::list_subscribers(folder);
+      }));
   auto episodes = publisher::load_library(folder);
   if (!episodes) return std::unexpected(episodes.error());
   std::optional<Agents> own;

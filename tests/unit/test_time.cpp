@@ -3,6 +3,8 @@
 
 #include "crosstalk/feed/time.hpp"
 
+#include <date/tz.h>
+
 using namespace crosstalk;
 using namespace crosstalk::feed;
 
@@ -49,6 +51,24 @@ TEST(Time, BadTextAndZones) {
   }
   EXPECT_FALSE(check_time_zone("Mars/Olympus"));
   EXPECT_TRUE(check_time_zone("Asia/Yekaterinburg"));
+}
+
+// The quick check of show.xml's zone agrees with the database: on every
+// zone it lists, and on files beside them that are not zones.
+TEST(Time, TheQuickZoneCheckAgreesWithTheDatabase) {
+  for (const auto& zone : date::get_tzdb().zones) {
+    const std::string name(zone.name());
+    EXPECT_TRUE(check_time_zone_name(name)) << name;
+  }
+  for (const char* bad : {"Mars/Olympus", "", "/", "Europe/", "/usr/share/zoneinfo/UTC", "../../etc/passwd",
+                          "Europe/../UTC", "zone.tab", "tzdata.zi", "leapseconds", "right/CET", "posix/Europe/Moscow",
+                          "posixrules", "Factory", "Europe", "Europe/Moscow ", "europe/moscow"}) {
+    EXPECT_EQ(static_cast<bool>(check_time_zone_name(bad)), static_cast<bool>(check_time_zone(bad))) << bad;
+    EXPECT_FALSE(check_time_zone_name(bad)) << bad;
+  }
+  const auto refused = check_time_zone_name("Mars/Olympus");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("unknown time zone 'Mars/Olympus'"), std::string::npos);
 }
 
 TEST(Time, Rfc2822InTheShowsOffset) {
