@@ -10,13 +10,9 @@ namespace crosstalk::stats {
 
 namespace {
 
-// 05: 04 and a checksum at the end (the state is no longer synced: a copy
-// damaged by a power cut must be recognised); 04: the agents met; 03: without
-// them (classified again). All three are read.
-constexpr char kMagic[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '5'};
-constexpr char kMagic04[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '4'};
+// 04 added the agents met; a state of 03 is read too (its agents are classified again).
+constexpr char kMagic[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '4'};
 constexpr char kMagic03[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '3'};
-constexpr std::size_t kChecksum = 8;
 constexpr std::size_t kMaxAgentsKept = 4096;
 constexpr char kJournalMagic[8] = {'C', 'T', 'D', 'O', 'W', 'N', '0', '2'};
 
@@ -111,22 +107,15 @@ std::string encode_state(const FileMarks& marks, std::uint64_t rules, const File
   for (const auto& [at, n] : c.address_days) w.put(at.address), w.put(at.day), w.put(n);
   w.put<std::uint64_t>(c.over_limit.size());
   for (const AddressDay& at : c.over_limit) w.put(at.address), w.put(at.day);
-  w.put(fnv1a(w.out));
   return std::move(w.out);
 }
 
 std::optional<Restored> decode_state(std::string_view bytes, std::uint64_t rules,
                                      const FileTable& files, Counter& c) {
-  if (bytes.size() < sizeof kMagic + kChecksum) return std::nullopt;
-  const bool checked = std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0;
-  const bool with_agents = checked || std::memcmp(bytes.data(), kMagic04, sizeof kMagic04) == 0;
+  if (bytes.size() < sizeof kMagic) return std::nullopt;
+  const bool with_agents = std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0;
   if (!with_agents && std::memcmp(bytes.data(), kMagic03, sizeof kMagic03) != 0)
     return std::nullopt;
-  if (checked) {
-    const std::string_view body = bytes.substr(0, bytes.size() - kChecksum);
-    if (Reader{bytes.substr(body.size())}.get<std::uint64_t>() != fnv1a(body)) return std::nullopt;
-    bytes = body;
-  }
   Reader r{bytes.substr(sizeof kMagic)};
   if (r.get<std::uint64_t>() != rules) return std::nullopt;
   Restored out;

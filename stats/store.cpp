@@ -82,10 +82,8 @@ Result<void> save_store(const StorePaths& paths, Store& store, std::uint64_t rul
         !w)
       return std::unexpected(w.error());
   }
-  // The state is not synced (its checksum finds a copy damaged by a power
-  // cut, and a recount follows); the journal it counts was synced above.
   const std::string state = encode_state(store.marks, rules, files, counter, store.generation);
-  if (auto w = util::write_file_atomically(paths.state, bytes_of(state), util::Sync::rename_only); !w)
+  if (auto w = util::write_file_atomically(paths.state, bytes_of(state)); !w)
     return std::unexpected(w.error());
   store.saved_downloads = counter.downloads.size();
   store.fresh = false;

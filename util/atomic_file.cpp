@@ -47,17 +47,8 @@ Result<void> AtomicFile::close() {
   return file_.close();
 }
 
-Result<void> AtomicFile::commit(Sync sync) {
+Result<void> AtomicFile::commit() {
   if (committed_) return {};
-  if (sync == Sync::rename_only) {
-    if (file_.is_open())
-      if (auto r = file_.close(); !r) return r;
-    boost::system::error_code ec;
-    fs::rename(temp_, target_, ec);
-    if (ec) return failure(target_.string() + ": cannot replace: " + ec.message());
-    committed_ = true;
-    return {};
-  }
   if (file_.is_open()) {
     if (auto r = close(); !r) return r;
   } else if (auto r = platform::sync_path(temp_); !r) {
@@ -71,11 +62,11 @@ Result<void> AtomicFile::commit(Sync sync) {
   return platform::sync_path(folder.empty() ? fs::path(".") : folder);
 }
 
-Result<void> write_file_atomically(const fs::path& path, std::span<const std::uint8_t> bytes, Sync sync) {
+Result<void> write_file_atomically(const fs::path& path, std::span<const std::uint8_t> bytes) {
   auto file = AtomicFile::create(path);
   if (!file) return std::unexpected(file.error());
   if (auto r = file->file().write_all(bytes); !r) return r;
-  return file->commit(sync);
+  return file->commit();
 }
 
 Result<bool> write_file_if_changed(const fs::path& path, std::string_view content) {

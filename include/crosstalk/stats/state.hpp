@@ -4,8 +4,7 @@
 //   records after a header naming its generation (a random number). Runs
 //   only append to it; a recount writes a new one (temp + rename) under a new
 //   generation.
-// - `.stats-state` (small, temp + rename, not synced: a checksum at its end
-//   finds a copy damaged by a power cut, and a recount follows): how far each log was read, what
+// - `.stats-state` (small, temp + rename): how far each log was read, what
 //   the counting was made with (agent list and rules, episode files), the
 //   tally, the 24-hour windows still open, and the journal's generation and
 //   how many of its records are valid. Records past that count (a run that

@@ -34,7 +34,7 @@ Store load_store(const StorePaths& paths, std::uint64_t rules, const FileTable& 
 
 // Appends the downloads past `saved_downloads` to the journal (a fresh store
 // writes a new journal, temp + rename), syncs it, then replaces the state
-// (temp + rename, unsynced: see state.hpp). A crash between the two leaves the old state, which names
+// (temp + rename). A crash between the two leaves the old state, which names
 // the old count: the next run cuts the extra records and reads those lines
 // again.
 Result<void> save_store(const StorePaths& paths, Store& store, std::uint64_t rules,

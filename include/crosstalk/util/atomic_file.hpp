@@ -10,18 +10,6 @@
 
 namespace crosstalk::util {
 
-// How a replacement is made to last.
-enum class Sync {
-  // Synced, renamed, the folder synced: after a power cut, the old file or
-  // the new one, complete. For everything a person made or would miss.
-  durable,
-  // Renamed only: a crash of the process still leaves the old file or the
-  // new one, but after a power cut the new one may be damaged or lost. Only
-  // for files derived from others, whose reader checks them and makes them
-  // again (the stats state: a checksum, then a recount from the logs).
-  rename_only,
-};
-
 class AtomicFile {
  public:
   static Result<AtomicFile> create(const boost::filesystem::path& target);
@@ -39,9 +27,8 @@ class AtomicFile {
   // Syncs and closes the temporary file (other code may then edit it by path,
   // e.g. TagLib), without making it visible under the target name.
   Result<void> close();
-  // Closes if needed, syncs, renames over the target, syncs the folder
-  // (Sync::rename_only: closes and renames).
-  Result<void> commit(Sync sync = Sync::durable);
+  // Closes if needed, syncs, renames over the target, syncs the folder.
+  Result<void> commit();
 
  private:
   AtomicFile(OutputFile file, boost::filesystem::path temp, boost::filesystem::path target);
@@ -53,7 +40,7 @@ class AtomicFile {
 
 // Writes bytes to path atomically (temp + rename).
 Result<void> write_file_atomically(const boost::filesystem::path& path,
-                                   std::span<const std::uint8_t> bytes, Sync sync = Sync::durable);
+                                   std::span<const std::uint8_t> bytes);
 
 // Replaces `path` atomically only when its bytes differ, so unchanged files
 // keep their mtime (stable HTTP validators). True when it wrote.
