@@ -301,7 +301,8 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
         if (unknown_subscriber) ++share.unknown_subscriber_downloads;
         if (subscriber) {  // a distinct episode heard: in all, and in its column
           ++subscriber_downloads[*subscriber];
-          std::uint32_t& stamp = share.heard_stamp[static_cast<std::size_t>(d.episode - lowest_episode)];
+          std::uint32_t& stamp = share.heard_stamp[static_cast<std::size_t>(
+              std::int64_t{d.episode} - std::int64_t{lowest_episode})];
           if (stamp == turn) continue;
           stamp = turn;
           ++heard[*subscriber];
@@ -319,7 +320,8 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     middle = static_cast<std::size_t>(
         std::lower_bound(groups.start.begin(), groups.start.end() - 1, groups.items.size() / 2) -
         groups.start.begin());
-  const auto numbers = static_cast<std::size_t>(highest_episode - lowest_episode) + 1;
+  const auto numbers =
+      static_cast<std::size_t>(std::int64_t{highest_episode} - std::int64_t{lowest_episode}) + 1;
   Share first_share(starts.size(), n_episodes, counter.apps.size(), numbers),
       second_share(starts.size(), n_episodes, counter.apps.size(), numbers);
   {
