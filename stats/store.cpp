@@ -1,8 +1,10 @@
 // Loading and saving the state and its journal (see the header).
 #include "crosstalk/stats/store.hpp"
 
+#include <boost/filesystem/operations.hpp>
 #include <boost/interprocess/file_mapping.hpp>
 #include <boost/interprocess/mapped_region.hpp>
+#include <chrono>
 #include <memory>
 #include <random>
 
@@ -65,12 +67,30 @@ Store load_store(const StorePaths& paths, std::uint64_t rules, const FileTable& 
       }
   // Other rules or files, damaged or missing: count again from the start.
   counter.reset();
-  return new_store();
+  Store fresh = new_store();
+  boost::system::error_code ec;
+  fresh.keep_old_journal = boost::filesystem::file_size(paths.journal, ec) > kJournalHeader && !ec;
+  return fresh;
+}
+
+boost::filesystem::path kept_journal(const boost::filesystem::path& journal, std::int64_t now) {
+  return journal.string() + ".before-recount-" + std::to_string(now);
 }
 
 Result<void> save_store(const StorePaths& paths, Store& store, std::uint64_t rules,
                         const FileTable& files, const Counter& counter) {
   if (store.fresh) {
+    if (store.keep_old_journal) {
+      boost::system::error_code ec;
+      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+      boost::filesystem::rename(paths.journal, kept_journal(paths.journal, now), ec);
+      if (ec && boost::filesystem::exists(paths.journal))
+        return failure(paths.journal.string() + ": cannot keep it before a recount: " +
+                       ec.message() + " (move it away to recount)");
+      store.keep_old_journal = false;
+    }
     const std::string journal =
         encode_journal_header(store.generation) + encode_downloads(counter.downloads, 0);
     if (auto w = util::write_file_atomically(paths.journal, bytes_of(journal)); !w)

@@ -23,6 +23,8 @@
 #include "crosstalk/util/platform.hpp"
 #include "crosstalk/util/token.hpp"
 #include "private_show.hpp"
+#include "crosstalk/util/read_file.hpp"
+#include "crosstalk/stats/store.hpp"
 #include "temp_dir.hpp"
 
 using namespace crosstalk;
@@ -342,6 +344,52 @@ TEST(StatsRules, StateRoundTripsAndContinuesLikeAFullRecount) {
   changed["0001-marketing.opus"].threshold += 1;
   EXPECT_FALSE(stats::decode_state(saved, 7, changed, third));
   EXPECT_FALSE(stats::decode_state(saved.substr(0, saved.size() - 3), 7, files(), third));
+}
+
+// A recount nobody asked for (other rules here; a damaged state or a
+// re-encoded episode alike) keeps the journal it replaces: it holds
+// downloads older than the logs still kept.
+TEST(StatsRules, ARecountKeepsTheJournalItReplaces) {
+  crosstalk::test::TempDir dir;
+  const stats::StorePaths paths{dir / ".stats-state", dir / ".stats-downloads"};
+  stats::Counter first(files(), stats::Agents::builtin());
+  stats::LogRecord rec;
+  for (int i = 0; i < 3; ++i) {
+    Req r;
+    r.time = T0 + i * 100'000;  // three days: three downloads
+    ASSERT_TRUE(stats::parse_line(line(r), rec));
+    first.add(rec);
+  }
+  ASSERT_EQ(first.downloads.size(), 3u);
+  stats::Store store = stats::new_store();
+  ASSERT_TRUE(stats::save_store(paths, store, 7, files(), first));
+  const std::string before = *crosstalk::util::read_file(paths.journal);
+
+  stats::Counter same(files(), stats::Agents::builtin());
+  stats::Store again = stats::load_store(paths, 7, files(), same);
+  EXPECT_FALSE(again.fresh);
+  EXPECT_FALSE(again.keep_old_journal);
+  EXPECT_EQ(same.downloads, first.downloads);
+
+  stats::Counter other(files(), stats::Agents::builtin());
+  stats::Store recount = stats::load_store(paths, 8, files(), other);  // other rules
+  EXPECT_TRUE(recount.fresh);
+  EXPECT_TRUE(recount.keep_old_journal);
+  ASSERT_TRUE(stats::save_store(paths, recount, 8, files(), other));
+  std::vector<fs::path> kept;
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    if (e.path().filename().string().starts_with(".stats-downloads.before-recount-")) kept.push_back(e.path());
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(*crosstalk::util::read_file(kept[0]), before);
+  EXPECT_NE(*crosstalk::util::read_file(paths.journal), before);  // the new, empty journal
+
+  // Asked for (`--full`: new_store()), the journal is replaced, not kept.
+  stats::Store full = stats::new_store();
+  ASSERT_TRUE(stats::save_store(paths, full, 8, files(), first));
+  std::size_t now_kept = 0;
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    now_kept += e.path().filename().string().starts_with(".stats-downloads.before-recount-");
+  EXPECT_EQ(now_kept, 1u);
 }
 
 namespace {

@@ -21,14 +21,22 @@ struct Store {
   std::uint64_t generation = 0;
   std::uint64_t saved_downloads = 0;  // the journal's valid records
   bool fresh = true;                  // counting from the start: a new journal
+  // A journal that this recount replaces without being asked to (`--full`
+  // asks): it holds downloads older than the logs still kept, so it is
+  // kept beside (kept_journal()) instead of being overwritten.
+  bool keep_old_journal = false;
 };
+
+// Where a replaced journal is kept: .stats-downloads.before-recount-SECONDS.
+boost::filesystem::path kept_journal(const boost::filesystem::path& journal, std::int64_t now);
 
 // Counting from the start (`--full`): a new generation, nothing read.
 Store new_store();
 
 // Restores `counter` (made with the current files and agents). A fresh store
 // (nothing restored, a new generation) when the files are missing, were made
-// with other rules or files, disagree, or are damaged.
+// with other rules or files, disagree, or are damaged; an existing journal
+// is then kept when the new one is saved (keep_old_journal).
 Store load_store(const StorePaths& paths, std::uint64_t rules, const FileTable& files,
                  Counter& counter);
 
