@@ -357,7 +357,8 @@ TEST(StatsRules, ARecountKeepsTheJournalItReplaces) {
   for (int i = 0; i < 3; ++i) {
     Req r;
     r.time = T0 + i * 100'000;  // three days: three downloads
-    ASSERT_TRUE(stats::parse_line(line(r), rec));
+    const std::string text = line(r);  // the record points into it
+    ASSERT_TRUE(stats::parse_line(text, rec));
     first.add(rec);
   }
   ASSERT_EQ(first.downloads.size(), 3u);
