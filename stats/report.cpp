@@ -64,7 +64,7 @@ constexpr std::size_t kDownloadsForTwoCores = 20000;
 
 // The downloads grouped by listener, in the downloads' order within each,
 // copied so that the pass over them reads memory in order (reading them in
-// place through indices made the pass twice as slow): group g is
+// place through indices made the pass more than twice as slow): group g is
 // items[start[g] .. start[g + 1]). A counting sort on a hash of the
 // listener (Fibonacci hashing: a multiply, then the top bits), with a
 // bucket per four downloads or so; a bucket that two listeners share is
