@@ -74,7 +74,12 @@ Store load_store(const StorePaths& paths, std::uint64_t rules, const FileTable& 
 }
 
 boost::filesystem::path kept_journal(const boost::filesystem::path& journal, std::int64_t now) {
-  return journal.string() + ".before-recount-" + std::to_string(now);
+  // Two recounts in one second (another agent list right after a damaged
+  // state) must not overwrite the first one's kept journal.
+  boost::filesystem::path kept = journal.string() + ".before-recount-" + std::to_string(now);
+  for (int n = 2; boost::filesystem::exists(kept); ++n)
+    kept = journal.string() + ".before-recount-" + std::to_string(now) + "-" + std::to_string(n);
+  return kept;
 }
 
 Result<void> save_store(const StorePaths& paths, Store& store, std::uint64_t rules,

@@ -391,6 +391,10 @@ TEST(StatsRules, ARecountKeepsTheJournalItReplaces) {
   for (const auto& e : fs::directory_iterator(dir.path()))
     now_kept += e.path().filename().string().starts_with(".stats-downloads.before-recount-");
   EXPECT_EQ(now_kept, 1u);
+  // A name already taken (two recounts in one second) is not overwritten.
+  EXPECT_NE(stats::kept_journal(paths.journal, 5), kept[0]);
+  std::ofstream(dir / ".stats-downloads.before-recount-5") << "first";
+  EXPECT_EQ(stats::kept_journal(paths.journal, 5).filename().string(), ".stats-downloads.before-recount-5-2");
 }
 
 namespace {

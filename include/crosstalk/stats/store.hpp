@@ -27,7 +27,8 @@ struct Store {
   bool keep_old_journal = false;
 };
 
-// Where a replaced journal is kept: .stats-downloads.before-recount-SECONDS.
+// Where a replaced journal is kept: .stats-downloads.before-recount-SECONDS
+// (-2, -3… when that name is taken).
 boost::filesystem::path kept_journal(const boost::filesystem::path& journal, std::int64_t now);
 
 // Counting from the start (`--full`): a new generation, nothing read.
