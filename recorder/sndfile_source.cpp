@@ -1,8 +1,10 @@
-// libsndfile behind AudioFileReader: WAV, FLAC, AIFF, Ogg Vorbis and Ogg
+// In the libsndfile module (see sndfile_module.cpp): libsndfile behind
+// AudioFileReader: WAV, FLAC, AIFF, Ogg Vorbis and Ogg
 // Opus (exact lengths, tags); spots truncated files (libsndfile reads
 // those quietly to the cut). Other formats are left to FFmpeg.
 #include <sndfile.h>
 
+#include <boost/config.hpp>
 #include <cstdio>
 #include <sstream>
 
@@ -135,8 +137,11 @@ class SndfileSource final : public AudioSource {
 
 }  // namespace
 
-Result<std::unique_ptr<AudioSource>> open_with_sndfile(const std::string& path) {
-  return SndfileSource::open(path);
-}
-
 }  // namespace crosstalk::recorder
+
+// The module's entry point (sndfile_module.cpp calls it): nullptr when
+// libsndfile does not read this format for us.
+extern "C" BOOST_SYMBOL_EXPORT void crosstalk_sndfile_open(
+    const std::string& path, crosstalk::Result<std::unique_ptr<crosstalk::recorder::AudioSource>>& out) {
+  out = crosstalk::recorder::SndfileSource::open(path);
+}

@@ -62,9 +62,15 @@ class TempDirTest(unittest.TestCase):
         sit under a private home)."""
         if os.geteuid() != 0:
             return run(args, **kw)
-        copy = self.path(".crosstalk-bin")
+        copy = self.path(".crosstalk/bin/crosstalk")
         if not os.path.exists(copy):
-            shutil.copy(BIN, copy)
+            # Its modules where it looks for them: ../lib/crosstalk.
+            shutil.copytree(os.path.join(os.path.dirname(os.path.realpath(shutil.which(BIN))), "..", "lib", "crosstalk"),
+                            self.path(".crosstalk/lib/crosstalk"))
+            os.makedirs(os.path.dirname(copy))
+            shutil.copy(shutil.which(BIN), copy)
+            for d in (".crosstalk", ".crosstalk/bin", ".crosstalk/lib", ".crosstalk/lib/crosstalk"):
+                os.chmod(self.path(d), 0o755)
             os.chmod(copy, 0o755)
         return run(args, binary=copy, preexec_fn=as_nobody(), **kw)
 

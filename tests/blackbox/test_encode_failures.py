@@ -22,7 +22,7 @@ class Failures(TempDirTest):
     def assertNothingLeft(self, folder=None):
         folder = folder or self.dir
         left = [n for n in os.listdir(folder)
-                if (n.startswith(".") and n != ".crosstalk-bin") or n == "out.opus"]
+                if (n.startswith(".") and n != ".crosstalk") or n == "out.opus"]
         self.assertEqual(left, [], "no OUT and no temporary file")
 
     def expect_bad(self, args, *needles, code=2, unprivileged=False):
@@ -43,13 +43,29 @@ class Failures(TempDirTest):
         alone = self.path("bin")
         os.makedirs(alone)
         binary = shutil.copy(BIN if os.path.isabs(BIN) else shutil.which(BIN), alone)
+        built = os.path.join(os.path.dirname(os.path.realpath(BIN if os.path.isabs(BIN) else shutil.which(BIN))),
+                             "..", "lib", "crosstalk")
+        modules = self.path("lib/crosstalk")  # ../lib/crosstalk from the copy
+        os.makedirs(modules)
         mp3 = self.path("in.mp3")
         subprocess.run(["lame", "--quiet", self.wav, mp3], check=True)
         proc = subprocess.run([binary, "encode", mp3, self.out], capture_output=True, text=True)
         self.assertOneLineError(proc, 1, "in.mp3", "FFmpeg module", "is missing; reinstall crosstalk")
         self.assertNothingLeft()
-        # A WAV never needs the module.
+        # A WAV is read by the libsndfile module…
+        proc = subprocess.run([binary, "encode", self.wav, self.out], capture_output=True, text=True)
+        self.assertOneLineError(proc, 1, "in.wav", "libsndfile module", "sndfile.so is missing; reinstall crosstalk")
+        self.assertNothingLeft()
+        # …and its tags are written by the tags module (TagLib): one line, nothing left.
+        shutil.copy(os.path.join(built, "sndfile.so"), modules)
+        proc = subprocess.run([binary, "encode", self.wav, self.out], capture_output=True, text=True)
+        self.assertOneLineError(proc, 1, "tags of", "tags module", "tags.so is missing; reinstall crosstalk")
+        self.assertNothingLeft()
+        # With both beside it, a WAV never needs FFmpeg's.
+        shutil.copy(os.path.join(built, "tags.so"), modules)
         self.assertEqual(subprocess.run([binary, "encode", self.wav, self.out], capture_output=True).returncode, 0)
+        self.assertEqual(subprocess.run(["opusinfo", self.out], capture_output=True).returncode, 0)
+        os.remove(self.out)
         # Nor the recording module: `devices` says what is missing.
         proc = subprocess.run([binary, "devices"], capture_output=True, text=True)
         self.assertOneLineError(proc, 1, "recording module", "capture.so is missing; reinstall crosstalk")
@@ -60,6 +76,18 @@ class Failures(TempDirTest):
                                 "ffmpeg.so); переустановите crosstalk")
         proc = subprocess.run([binary, "devices"], capture_output=True, text=True, env=ru)
         self.assertOneLineError(proc, 1, "модуль записи для crosstalk не найден (", "capture.so); переустановите crosstalk")
+        os.remove(os.path.join(modules, "tags.so"))
+        proc = subprocess.run([binary, "encode", self.wav, self.out], capture_output=True, text=True, env=ru)
+        self.assertOneLineError(proc, 1, "не удаётся прочитать или записать теги", "модуль тегов для crosstalk не найден (",
+                                "tags.so); переустановите crosstalk")
+        self.assertNothingLeft()
+        os.remove(os.path.join(modules, "sndfile.so"))
+        proc = subprocess.run([binary, "encode", self.wav, self.out], capture_output=True, text=True, env=ru)
+        self.assertOneLineError(proc, 1, "не удаётся прочитать", "модуль libsndfile для crosstalk не найден (",
+                                "sndfile.so); переустановите crosstalk")
+        self.assertNothingLeft()
+        # What needs no audio library starts without any module.
+        self.assertEqual(subprocess.run([binary, "--version"], capture_output=True).returncode, 0)
 
     def test_text_file_renamed_wav(self):
         with open(self.path("notes.wav"), "w") as f:

@@ -81,7 +81,7 @@ class Package(unittest.TestCase):
             self.assertIn(lib, depends)
         self.assertEqual([d for d in depends if TOOLCHAIN.search(d)], [])
         files = subprocess.run(["dpkg-deb", "-c", self.deb], capture_output=True, text=True, check=True).stdout
-        for path in ("./usr/bin/crosstalk", "./usr/lib/crosstalk/ffmpeg.so", "./lib/systemd/system/crosstalk-serve@.service",
+        for path in ("./usr/bin/crosstalk", "./usr/lib/crosstalk/ffmpeg.so", "./usr/lib/crosstalk/tags.so", "./usr/lib/crosstalk/sndfile.so", "./lib/systemd/system/crosstalk-serve@.service",
                      "./lib/systemd/system/crosstalk-studio@.service", "./etc/logrotate.d/crosstalk",
                      "./usr/share/bash-completion/completions/crosstalk", "./usr/share/doc/crosstalk/copyright",
                      "./usr/share/man/man1/crosstalk.1.gz", "./usr/share/man/man1/crosstalk-serve.1.gz"):

@@ -1,4 +1,4 @@
-// The episode's tags in its MP3 rendition: ID3v2.3 through TagLib (v2.3 is
+// In the tags module: the episode's tags in its MP3 rendition: ID3v2.3 through TagLib (v2.3 is
 // the version Apple Podcasts, iOS, Windows and most players read; v2.4's
 // UTF-8 frames are not read everywhere). Text frames are UTF-16, chapters
 // are CHAP frames under one ordered, top-level CTOC (ID3v2 Chapter Frame
@@ -15,12 +15,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "crosstalk/recorder/audio_tags.hpp"
-#include "crosstalk/recorder/mp3_writer.hpp"
+#include "taglib_tags.hpp"
 
 namespace fs = boost::filesystem;
 
-namespace crosstalk::recorder {
+namespace crosstalk::recorder::taglib {
 
 namespace {
 
@@ -62,12 +61,6 @@ std::string get_text(const Id3::Tag& tag, const char* id) {
 constexpr const char* kDepartment = "DEPARTMENT";
 
 }  // namespace
-
-AudioTags mp3_tags_of(AudioTags tags) {
-  const std::string lame = mp3_encoder_vendor();
-  if (tags.encoder.find(lame) == std::string::npos) tags.encoder += (tags.encoder.empty() ? "" : ", ") + lame;
-  return tags;
-}
 
 Result<void> write_mp3_tags(const fs::path& mp3_file, const AudioTags& tags, std::int64_t duration_ms) {
   const std::string name = mp3_file.string();
@@ -180,4 +173,4 @@ Result<AudioTags> read_mp3_tags(const fs::path& mp3_file) {
   return tags;
 }
 
-}  // namespace crosstalk::recorder
+}  // namespace crosstalk::recorder::taglib

@@ -1,10 +1,11 @@
-// probe_mp3: TagLib's MPEG properties (accurate: read from the info frame).
-#include "crosstalk/recorder/mp3_probe.hpp"
+// In the tags module: an MP3's properties from TagLib (accurate: read from
+// the info frame).
+#include "taglib_tags.hpp"
 
 #include <taglib/mpegfile.h>
 #include <taglib/mpegproperties.h>
 
-namespace crosstalk::recorder {
+namespace crosstalk::recorder::taglib {
 
 Result<Mp3Probe> probe_mp3(const boost::filesystem::path& path) {
   TagLib::MPEG::File file(path.c_str(), true, TagLib::AudioProperties::Accurate);
@@ -20,4 +21,4 @@ Result<Mp3Probe> probe_mp3(const boost::filesystem::path& path) {
   return probe;
 }
 
-}  // namespace crosstalk::recorder
+}  // namespace crosstalk::recorder::taglib
