@@ -705,6 +705,38 @@ TEST_F(StatsShow, IncrementalRunsMatchAFullRecountThroughRotationACrashAndATornJ
   EXPECT_EQ(figures(run), recount);
 }
 
+TEST_F(StatsShow, DaysEndAtLocalMidnightInHalfHourZonesAndOnA25HourDay) {
+  // A download a second before and one at local midnight, each by another subscriber: in
+  // Kolkata (UTC+5:30, midnight at :30 UTC), in Berlin on the day the clocks go back
+  // (2026-10-25: 25 hours, from 22:00 UTC on the 24th to 23:00 UTC on the 25th), and on Lord
+  // Howe Island, whose clocks go back by half an hour (2026-04-05): days that began at 13:00
+  // UTC then begin at 13:30.
+  auto days = [&](const std::string& zone, std::vector<std::int64_t> times) {
+    std::string text;
+    const char* people[] = {"m0", "m1", "s0", "s1", "s2", "s3"};
+    for (std::size_t i = 0; i < times.size(); ++i) text += line(heard(people[i], 1, times[i])) + "\n";
+    write(dir / "access.log", text);
+    folder.show.timezone = zone;
+    stats::RunOptions run;
+    run.logs = {dir / "access.log"};
+    run.full = true;
+    stats::ReportOptions options;
+    options.period = stats::Period::Day;
+    auto report = stats::run_stats(folder, run, options);
+    EXPECT_TRUE(report) << report.error().message;
+    std::map<std::string, std::uint64_t> by_day;
+    if (report)
+      for (const stats::Row& r : report->series) by_day[r.label] = r.downloads;
+    return by_day;
+  };
+  using Days = std::map<std::string, std::uint64_t>;
+  EXPECT_EQ(days("Asia/Kolkata", {1795026599, 1795026600}), (Days{{"2026-11-18", 1}, {"2026-11-19", 1}}));
+  EXPECT_EQ(days("Europe/Berlin", {1792879199, 1792879200, 1792969199, 1792969200}),
+            (Days{{"2026-10-24", 1}, {"2026-10-25", 2}, {"2026-10-26", 1}}));
+  EXPECT_EQ(days("Australia/Lord_Howe", {1775221200, 1775395799, 1775395800, 1775482199}),
+            (Days{{"2026-04-04", 1}, {"2026-04-05", 1}, {"2026-04-06", 2}}));
+}
+
 TEST_F(StatsShow, AddressesWithUnrealisticVolumeAreFilteredPerDay) {
   // Day 1: 10.3.0.1 downloads episode 1 with 51 agents (51 anonymous listeners: over the limit of
   // 50), and two subscribers listen from the same address (people: never filtered by address).
