@@ -12,7 +12,6 @@
 #include <unordered_map>
 
 #include "crosstalk/i18n/i18n.hpp"
-#include "crosstalk/publisher/access_log.hpp"
 #include "crosstalk/stats/report.hpp"
 #include "crosstalk/util/platform.hpp"
 
@@ -161,7 +160,7 @@ double median(std::vector<std::uint64_t> v) {
 }  // namespace
 
 Report make_report(const feed::Show& show, const std::vector<feed::Episode>& episodes,
-                   const std::vector<feed::Subscriber>& subscribers, const Counter& counter,
+                   const People& people, const Counter& counter,
                    const ReportOptions& options) {
   Report rep;
   rep.show_title = show.title;
@@ -239,12 +238,12 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
 
   // Subscribers by their logged id.
   std::unordered_map<std::uint64_t, std::size_t> subscriber_index;
-  for (std::size_t i = 0; i < subscribers.size(); ++i)
-    subscriber_index[subscriber_key(publisher::subscriber_log_id(subscribers[i].token_sha256))] = i;
+  subscriber_index.reserve(people.size());
+  for (std::size_t i = 0; i < people.size(); ++i) subscriber_index[people.key[i]] = i;
   // Per subscriber: distinct episodes heard in the period, by column (subscriber
   // s's at [s * columns, (s + 1) * columns)) and in all; downloads.
-  std::vector<std::uint32_t> heard_by_column(subscribers.size() * columns);
-  std::vector<std::uint64_t> heard(subscribers.size()), subscriber_downloads(subscribers.size());
+  std::vector<std::uint32_t> heard_by_column(people.size() * columns);
+  std::vector<std::uint64_t> heard(people.size()), subscriber_downloads(people.size());
 
   const ByListener groups = group_by_listener(counter.downloads);
   // One pass over the listeners' groups from `begin` to `end` (a listener is
@@ -366,8 +365,10 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     // counts[row][col]: for each of the row department's subscribers, the column's episodes heard.
     std::vector<std::vector<std::vector<std::uint64_t>>> counts(
         columns, std::vector<std::vector<std::uint64_t>>(columns));
-    for (std::size_t s = 0; s < subscribers.size(); ++s) {
-      const std::size_t row = department_index(subscribers[s].department);
+    std::vector<std::size_t> row_of_department;
+    for (const std::string& d : people.departments) row_of_department.push_back(department_index(d));
+    for (std::size_t s = 0; s < people.size(); ++s) {
+      const std::size_t row = row_of_department[people.department[s]];
       if (row >= columns) continue;
       for (std::size_t col = 0; col < columns; ++col)
         counts[row][col].push_back(heard_by_column[s * columns + col]);
@@ -384,8 +385,8 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
       }
   }
   if (show.stats_names) {
-    for (std::size_t s = 0; s < subscribers.size(); ++s)
-      rep.names.push_back(NamedListener{subscribers[s].name, subscribers[s].department, heard[s],
+    for (std::size_t s = 0; s < people.size() && s < people.name.size(); ++s)
+      rep.names.push_back(NamedListener{people.name[s], people.departments[people.department[s]], heard[s],
                                         subscriber_downloads[s]});
     std::sort(rep.names.begin(), rep.names.end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });

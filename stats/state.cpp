@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstring>
 
+#include "binary.hpp"
+
 namespace crosstalk::stats {
 
 namespace {
@@ -15,50 +17,6 @@ constexpr char kMagic[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '4'};
 constexpr char kMagic03[8] = {'C', 'T', 'S', 'T', 'A', 'T', '0', '3'};
 constexpr std::size_t kMaxAgentsKept = 4096;
 constexpr char kJournalMagic[8] = {'C', 'T', 'D', 'O', 'W', 'N', '0', '2'};
-
-struct Writer {
-  std::string out;
-  template <class T>
-  void put(T v) {
-    out.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  void str(std::string_view s) {
-    put<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
-    out.append(s);
-  }
-};
-
-struct Reader {
-  std::string_view in;
-  bool ok = true;
-  template <class T>
-  T get() {
-    T v{};
-    if (in.size() < sizeof v) {
-      ok = false;
-      return v;
-    }
-    std::memcpy(&v, in.data(), sizeof v);
-    in.remove_prefix(sizeof v);
-    return v;
-  }
-  std::string str() {
-    const auto n = get<std::uint32_t>();
-    if (!ok || in.size() < n) {
-      ok = false;
-      return {};
-    }
-    std::string s(in.substr(0, n));
-    in.remove_prefix(n);
-    return s;
-  }
-  // A count of records of `size` bytes each that the rest can hold.
-  std::uint64_t count(std::size_t size) {
-    const auto n = get<std::uint64_t>();
-    if (!ok || n > in.size() / size) ok = false;
-    return ok ? n : 0;
-  }
-};
 
 // A journal record is a Download as it lies in memory (little-endian, as
 // every machine crosstalk runs on), its two padding bytes written as 0.

@@ -8,7 +8,6 @@
 
 #include "crosstalk/feed/time.hpp"
 #include "crosstalk/i18n/i18n.hpp"
-#include "crosstalk/publisher/subscribers.hpp"
 #include "crosstalk/stats/log_files.hpp"
 #include "crosstalk/stats/store.hpp"
 #include "crosstalk/util/read_file.hpp"
@@ -75,16 +74,15 @@ FileTable episode_files(const publisher::ShowFolder& folder,
 
 Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& run,
                          const ReportOptions& options) {
-  // A company's subscribers (thousands, one XML file) are read on a second
-  // core while this one reads the library, the state and the new lines; so
-  // is the time-zone database, which the report needs for the show's days
-  // (listing it takes milliseconds).
+  // A company's subscribers (thousands: one XML file, or the cache of it,
+  // people.hpp) are read on a second core while this one reads the library,
+  // the state and the new lines; so is the time-zone database, which the
+  // report needs for the show's days (listing it takes milliseconds).
   auto subscribers_later = std::async(
-      std::launch::async,
-      i18n::in_this_language([&folder]() -> Result<std::vector<feed::Subscriber>> {
+      std::launch::async, i18n::in_this_language([&folder]() -> Result<People> {
         if (auto zone = feed::check_time_zone(folder.show.timezone); !zone)
           return std::unexpected(zone.error());
-        return publisher::list_subscribers(folder);
+        return load_people(folder, folder.show.stats_names);
       }));
   auto episodes = publisher::load_library(folder);
   if (!episodes) return std::unexpected(episodes.error());
@@ -136,12 +134,23 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   if (!read) return std::unexpected(read.error());
   counter.prune();
   // Nothing read, nothing to write (a torn last line moves no mark).
+  // Saved on another thread while the report is made (writing and syncing
+  // the journal and the state is mostly waiting for the disk); the command
+  // answers once both are done, and a failed save is its answer.
+  std::future<Result<void>> saving;
   if (store.fresh || store.marks != marks_before || counter.tally.lines != lines_before)
-    if (auto saved = save_store(paths, store, rules, files, counter); !saved)
-      return std::unexpected(saved.error());
+    saving = std::async(std::launch::async, i18n::in_this_language([&]() {
+                          return save_store(paths, store, rules, files, counter);
+                        }));
+  auto saved = [&saving]() -> Result<void> { return saving.valid() ? saving.get() : Result<void>{}; };
   auto people = subscribers_later.get();
-  if (!people) return std::unexpected(people.error());
-  return make_report(folder.show, *episodes, *people, counter, options);
+  if (!people) {
+    if (auto s = saved(); !s) return std::unexpected(s.error());
+    return std::unexpected(people.error());
+  }
+  Report report = make_report(folder.show, *episodes, *people, counter, options);
+  if (auto s = saved(); !s) return std::unexpected(s.error());
+  return report;
 }
 
 }  // namespace crosstalk::stats

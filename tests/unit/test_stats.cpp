@@ -17,6 +17,7 @@
 #include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/stats/log_files.hpp"
 #include "crosstalk/stats/log_line.hpp"
+#include "crosstalk/stats/people.hpp"
 #include "crosstalk/stats/report.hpp"
 #include "crosstalk/stats/state.hpp"
 #include "crosstalk/stats/stats.hpp"
@@ -703,6 +704,95 @@ TEST_F(StatsShow, IncrementalRunsMatchAFullRecountThroughRotationACrashAndATornJ
   // A damaged journal (another generation) is a recount, with the same figures.
   write(journal, "CTDOWN01xxxxxxxx");
   EXPECT_EQ(figures(run), recount);
+}
+
+TEST_F(StatsShow, TheSubscribersCacheFollowsSubscribersXml) {
+  // s0 (sales) heard marketing's episode 1; so did s4, who subscribes after the first run.
+  const fs::path log = dir / "access.log";
+  write(log, line(heard("s0", 1)) + "\n");
+  stats::RunOptions run;
+  run.logs = {log};
+  stats::ReportOptions options;
+  options.from = T0 - 86400;
+  options.to = T0 + 86400;
+  auto first = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(first) << first.error().message;
+  const fs::path cache = stats::people_cache_file(folder);
+  ASSERT_TRUE(fs::exists(cache));
+  EXPECT_EQ(first->matrix[1][0].people, 4u);
+  EXPECT_EQ(first->matrix[1][0].heard, 1u);
+  // The cache holds no names and no tokens.
+  const std::string kept = *util::read_file(cache);
+  EXPECT_EQ(kept.find("s0"), std::string::npos);
+  EXPECT_EQ(kept.find(ids["s0"]), std::string::npos);
+  auto added = publisher::add_subscriber(folder, "s4 «Анна» & <co>", feed::now(), "sales");
+  ASSERT_TRUE(added) << added.error().message;
+  Req r = heard("s0", 1, T0 + 120);
+  r.subscriber = publisher::subscriber_log_id(added->subscriber.token_sha256);
+  write(log, line(r) + "\n", "a");
+  auto second = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->matrix[1][0].people, 5u);  // subscribers.xml changed: read again
+  EXPECT_EQ(second->matrix[1][0].heard, 2u);
+  EXPECT_EQ(second->unknown_subscriber_downloads, 0u);
+  // From the cache (nothing changed), without it, and damaged: the same figures.
+  const std::string figures = stats::render_json(*second);
+  auto cached = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(stats::render_json(*cached), figures);
+  fs::remove(cache);
+  auto rebuilt = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(rebuilt);
+  EXPECT_EQ(stats::render_json(*rebuilt), figures);
+  std::string damaged = *util::read_file(cache);
+  damaged[damaged.size() / 2] ^= 1;
+  write(cache, damaged);
+  auto despite = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(despite);
+  EXPECT_EQ(stats::render_json(*despite), figures);
+  // Names (when show.xml allows them) come from subscribers.xml itself.
+  folder.show.stats_names = true;
+  auto named = stats::run_stats(folder, run, options);
+  ASSERT_TRUE(named);
+  ASSERT_EQ(named->names.size(), 7u);
+  EXPECT_EQ(named->names[6].name, "s4 «Анна» & <co>");
+  EXPECT_EQ(named->names[6].department, "sales");
+}
+
+TEST(StatsPeople, TheCacheReadsBackOnlyForTheSameFileAndUndamaged) {
+  std::vector<feed::Subscriber> list;
+  for (const char* dep : {"продажи", "", "marketing", "продажи"}) {
+    feed::Subscriber s;
+    s.name = "x";
+    s.token_sha256 = std::string(63, 'a') + std::to_string(list.size());
+    s.department = dep;
+    list.push_back(s);
+  }
+  const stats::People people = stats::people_of(list, false);
+  ASSERT_EQ(people.departments.size(), 3u);
+  EXPECT_EQ(people.department, (std::vector<std::uint32_t>{0, 1, 2, 0}));
+  const util::platform::FileStamp stamp{1'700'000'000'123'456'789, 850'000, 42, 1'700'000'000'000'000'001};
+  const std::string bytes = stats::encode_people(people, stamp);
+  auto back = stats::decode_people(bytes, stamp);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->key, people.key);
+  EXPECT_EQ(back->department, people.department);
+  EXPECT_EQ(back->departments, people.departments);
+  for (int field = 0; field < 4; ++field) {  // subscribers.xml changed in any way
+    auto other = stamp;
+    if (field == 0) ++other.mtime_ns;
+    if (field == 1) ++other.size;
+    if (field == 2) ++other.inode;
+    if (field == 3) ++other.ctime_ns;
+    EXPECT_FALSE(stats::decode_people(bytes, other)) << "field " << field;
+  }
+  for (std::size_t i = 0; i < bytes.size(); i += 7) {
+    std::string damaged = bytes;
+    damaged[i] ^= 0x10;
+    EXPECT_FALSE(stats::decode_people(damaged, stamp)) << "byte " << i;
+  }
+  EXPECT_FALSE(stats::decode_people(bytes.substr(0, bytes.size() - 1), stamp));
+  EXPECT_FALSE(stats::decode_people("", stamp));
 }
 
 TEST_F(StatsShow, DaysEndAtLocalMidnightInHalfHourZonesAndOnA25HourDay) {

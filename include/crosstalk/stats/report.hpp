@@ -10,6 +10,7 @@
 
 #include "crosstalk/feed/show.hpp"
 #include "crosstalk/stats/counter.hpp"
+#include "crosstalk/stats/people.hpp"
 
 namespace crosstalk::stats {
 
@@ -70,7 +71,7 @@ struct ReportOptions {
 };
 
 Report make_report(const feed::Show& show, const std::vector<feed::Episode>& episodes,
-                   const std::vector<feed::Subscriber>& subscribers, const Counter& counter,
+                   const People& people, const Counter& counter,
                    const ReportOptions& options);
 
 // Output: a readable table, JSON, CSV (one table per row kind), and the stats
