@@ -44,10 +44,12 @@ std::optional<std::uint32_t> gzip_isize(const fs::path& p) {
                                     static_cast<std::uint32_t>(b[3]) << 24);
 }
 
-Result<Gz> open(const fs::path& p) {
+// `buffer`: zlib's, which its first read fills (a file's first line needs
+// little; reading the new lines, 128 KiB at a time).
+Result<Gz> open(const fs::path& p, unsigned buffer) {
   Gz gz(gzopen(p.c_str(), "rb"));
   if (!gz) return failure(p.string() + ": cannot open the access log: " + std::strerror(errno));
-  gzbuffer(gz.get(), 1 << 17);
+  gzbuffer(gz.get(), buffer);
   return gz;
 }
 
@@ -96,7 +98,7 @@ Result<void> read_new_lines(const std::vector<fs::path>& files, FileMarks& marks
                             const std::function<void(std::string_view line)>& on_line) {
   std::vector<Source> sources;
   for (const fs::path& p : files) {
-    auto gz = open(p);
+    auto gz = open(p, 4096);
     if (!gz) return std::unexpected(gz.error());
     auto line = first_line(gz->get());
     if (!line) continue;  // empty, or no complete line yet
@@ -125,7 +127,7 @@ Result<void> read_new_lines(const std::vector<fs::path>& files, FileMarks& marks
       if (!ec && size == done) continue;
       if (!ec && size < done) done = 0;  // shorter than what was read: another file after all
     }
-    auto gz = open(s.path);
+    auto gz = open(s.path, 1 << 17);
     if (!gz) return std::unexpected(gz.error());
     // gzdirect() looks at the header first: for a plain file gzseek is then
     // an lseek, not a read through everything before `done`.

@@ -800,7 +800,7 @@ TEST_F(StatsShow, DaysEndAtLocalMidnightInHalfHourZonesAndOnA25HourDay) {
   // Kolkata (UTC+5:30, midnight at :30 UTC), in Berlin on the day the clocks go back
   // (2026-10-25: 25 hours, from 22:00 UTC on the 24th to 23:00 UTC on the 25th), and on Lord
   // Howe Island, whose clocks go back by half an hour (2026-04-05): days that began at 13:00
-  // UTC then begin at 13:30.
+  // UTC then begin at 13:30, inside an hour of the report's table by the hour.
   auto days = [&](const std::string& zone, std::vector<std::int64_t> times) {
     std::string text;
     const char* people[] = {"m0", "m1", "s0", "s1", "s2", "s3"};
@@ -825,6 +825,24 @@ TEST_F(StatsShow, DaysEndAtLocalMidnightInHalfHourZonesAndOnA25HourDay) {
             (Days{{"2026-10-24", 1}, {"2026-10-25", 2}, {"2026-10-26", 1}}));
   EXPECT_EQ(days("Australia/Lord_Howe", {1775221200, 1775395799, 1775395800, 1775482199}),
             (Days{{"2026-04-04", 1}, {"2026-04-05", 1}, {"2026-04-06", 2}}));
+  // Months from 1970 to 2100 in Berlin: the report's table then steps by two hours, and July
+  // begins (22:00 UTC in summer time) inside one of its steps.
+  write(dir / "access.log", line(heard("m0", 1, 1782856799)) + "\n" + line(heard("m1", 1, 1782856800)) + "\n");
+  folder.show.timezone = "Europe/Berlin";
+  stats::RunOptions run;
+  run.logs = {dir / "access.log"};
+  run.full = true;
+  stats::ReportOptions century;
+  century.period = stats::Period::Month;
+  century.from = 0;
+  century.to = 4102444800;
+  auto months = stats::run_stats(folder, run, century);
+  ASSERT_TRUE(months) << months.error().message;
+  ASSERT_EQ(months->series.size(), 130u * 12 + 1);  // and 2100-01, begun at 23:00 UTC before `to`
+  Days by_month;
+  for (const stats::Row& r : months->series)
+    if (r.downloads) by_month[r.label] = r.downloads;
+  EXPECT_EQ(by_month, (Days{{"2026-06", 1}, {"2026-07", 1}}));
 }
 
 TEST_F(StatsShow, AddressesWithUnrealisticVolumeAreFilteredPerDay) {
