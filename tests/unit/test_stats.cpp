@@ -123,6 +123,14 @@ TEST(StatsLogLine, BothServersLineRoundTripsWithHostileText) {
   ASSERT_TRUE(stats::parse_line(nginx, rec));
   EXPECT_EQ(rec.time, 1794989600);  // 08:13:20Z
   EXPECT_TRUE(rec.subscriber.empty());
+  // A quote after a backslash does not close the field; a backslash after one does not escape it.
+  const std::string head = "2026-11-18T11:13:20+03:00 10.0.0.1 \"\" 200 5 GET \"/x\" \"\" ";
+  EXPECT_FALSE(stats::parse_line(head + "\"curl\\\"", rec));
+  EXPECT_FALSE(stats::parse_line(head + "\"curl\\", rec));
+  ASSERT_TRUE(stats::parse_line(head + "\"curl\\\\\"", rec));
+  EXPECT_EQ(rec.user_agent, "curl\\\\");
+  ASSERT_TRUE(stats::parse_line(head + "\"a\\\"b\\\\\\\" c\"", rec));
+  EXPECT_EQ(rec.user_agent, "a\\\"b\\\\\\\" c");
   EXPECT_FALSE(stats::parse_line("published episode 3", rec));
   EXPECT_FALSE(stats::parse_line("10.0.0.1 GET /feed.xml 200 5", rec));  // the old format
   EXPECT_EQ(stats::episode_file_of("/feed.xml"), "");
