@@ -33,9 +33,10 @@ i18n::Text reachable_but(feed::State state) {
 // The MP3 rendition: there when the show wants one, the size the sidecar
 // says, MPEG audio as long as the episode (within one 1152-sample frame,
 // LAME's info frame honoured), tags like the Opus file's; in public/ when
-// the episode is.
+// the episode is. Without the tags module (`tags` false), its presence and
+// size only.
 template <class Add>
-void check_rendition(const ShowFolder& folder, const feed::Episode& e, Add&& add) {
+void check_rendition(const ShowFolder& folder, const feed::Episode& e, bool tags, Add&& add) {
   boost::system::error_code ec;
   const fs::path mp3 = folder.mp3(e);
   if (!folder.show.mp3) return;
@@ -46,16 +47,18 @@ void check_rendition(const ShowFolder& folder, const feed::Episode& e, Add&& add
   const auto size = fs::file_size(mp3, ec);
   if (size != *e.mp3_size_bytes)
     add(mp3, i18n::tr_both("size {1} bytes, the sidecar says {2}", size, *e.mp3_size_bytes));
-  auto probe = recorder::probe_mp3(mp3);
-  if (!probe) {
-    add(mp3, i18n::tr_both("not a readable MP3 file: delete it and run 'crosstalk build' to make it again"));
-    return;
+  if (tags) {
+    auto probe = recorder::probe_mp3(mp3);
+    if (!probe) {
+      add(mp3, i18n::tr_both("not a readable MP3 file: delete it and run 'crosstalk build' to make it again"));
+      return;
+    }
+    if (std::fabs(probe->seconds() - e.duration_seconds) > recorder::kMp3LengthSlackFrames * 1152.0 / probe->sample_rate)
+      add(mp3, i18n::tr_both("lasts {1} s, the sidecar says {2} s", seconds(probe->seconds()), seconds(e.duration_seconds)));
+    auto id3 = recorder::read_mp3_tags(mp3);
+    if (!id3) add(mp3, i18n::tr_both("ID3 tags unreadable"));
+    else if (id3->title != e.title) add(mp3, i18n::tr_both("TIT2 (title) tag differs from the sidecar's title"));
   }
-  if (std::fabs(probe->seconds() - e.duration_seconds) > recorder::kMp3LengthSlackFrames * 1152.0 / probe->sample_rate)
-    add(mp3, i18n::tr_both("lasts {1} s, the sidecar says {2} s", seconds(probe->seconds()), seconds(e.duration_seconds)));
-  auto tags = recorder::read_mp3_tags(mp3);
-  if (!tags) add(mp3, i18n::tr_both("ID3 tags unreadable"));
-  else if (tags->title != e.title) add(mp3, i18n::tr_both("TIT2 (title) tag differs from the sidecar's title"));
   const fs::path pub = folder.public_dir() / "episodes" / e.mp3_file();
   if (e.state == feed::State::Published && fs::exists(pub, ec) && fs::file_size(pub, ec) != size)
     add(pub, i18n::tr_both("differs from the library's copy: run 'crosstalk build'"));
@@ -127,6 +130,18 @@ CheckReport check_show(const ShowFolder& folder) {
     return report;
   }
   report.episodes = episodes->size();
+  // Without its tags module the binary can read neither tags nor an MP3's
+  // length: say that once, not "unreadable" (and "delete it") per episode.
+  std::optional<i18n::Text> no_tags;
+  if (!episodes->empty() && recorder::tags_unavailable()) {
+    std::string english;
+    {
+      const i18n::ScopedLanguage scope("en");
+      english = *recorder::tags_unavailable();
+    }
+    no_tags = i18n::Text{english, *recorder::tags_unavailable()};
+    add(folder.library(), *no_tags);
+  }
   boost::system::error_code ec;
   for (const feed::Episode& e : *episodes) {
     Fields fields{{"<title>", &e.title}, {"<description>", &e.description}, {"<host>", &e.host}};
@@ -149,10 +164,12 @@ CheckReport check_show(const ShowFolder& folder) {
     if (std::fabs(probe->seconds() - e.duration_seconds) > 0.05)
       add(audio, i18n::tr_both("lasts {1} s, the sidecar says {2} s", seconds(probe->seconds()), seconds(e.duration_seconds)));
     if (!probe->has_eos) add(audio, i18n::tr_both("the stream has no end (cut off?): run 'crosstalk recover'"));
-    auto tags = recorder::read_tags(audio);
-    if (!tags) add(audio, i18n::tr_both("tags unreadable"));
-    else if (tags->title != e.title) add(audio, i18n::tr_both("TITLE tag differs from the sidecar's title"));
-    check_rendition(folder, e, add);
+    if (!no_tags) {
+      auto tags = recorder::read_tags(audio);
+      if (!tags) add(audio, i18n::tr_both("tags unreadable"));
+      else if (tags->title != e.title) add(audio, i18n::tr_both("TITLE tag differs from the sidecar's title"));
+    }
+    check_rendition(folder, e, !no_tags, add);
     check_loudness(folder, e, add);
     const fs::path pub = folder.public_dir() / "episodes" / e.audio_file();
     bool is_public = fs::exists(pub, ec);

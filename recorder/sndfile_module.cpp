@@ -2,7 +2,7 @@
 // libsndfile module (sndfile_source.cpp, sndfile_wav.cpp; built as
 // lib/crosstalk/sndfile.so, see util/module.hpp), so that the commands which
 // never read or write a WAV, FLAC or AIFF file (stats, feeds, the server)
-// start without libsndfile and the five codec libraries behind it.
+// start without libsndfile and the four codec libraries behind it.
 #include "audio_source.hpp"
 #include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/util/module.hpp"

@@ -35,6 +35,12 @@ Result<T> call(const char* symbol, const fs::path& file, const Args&... args) {
 
 }  // namespace
 
+std::optional<std::string> tags_unavailable() {
+  const util::Module& m = module();
+  if (m.loaded) return std::nullopt;
+  return m.problem(i18n::tr("tags module"));
+}
+
 Result<void> write_tags(const fs::path& opus_file, const AudioTags& tags) {
   return call<void>("crosstalk_tags_write_opus", opus_file, tags);
 }

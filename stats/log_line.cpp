@@ -41,21 +41,22 @@ bool word(std::string_view& rest, std::string_view& out) {
 }
 
 // The next "quoted" field (backslash escapes kept); false when malformed.
-// The closing quote is found with memchr (libc's, many bytes at a time: a
-// user agent is a hundred characters), then checked for a backslash before
-// it; the byte after a backslash is skipped, whatever it is.
+// Quotes and backslashes are found with memchr (libc's, many bytes at a
+// time: a user agent is a hundred characters): the first quote not after a
+// backslash's escaped byte closes the field. Each byte is looked at once or
+// twice, however many backslashes a hostile line holds.
 bool quoted(std::string_view& rest, std::string_view& out) {
   if (rest.size() < 2 || rest[0] != '"') return false;
-  std::size_t i = 1;
+  std::size_t i = 1, quote = rest.find('"', 1);
   for (;;) {
-    const std::size_t quote = rest.find('"', i);
     if (quote == std::string_view::npos) return false;
     const std::size_t escape = rest.substr(0, quote).find('\\', i);
     if (escape == std::string_view::npos) {
       i = quote;
       break;
     }
-    i = escape + 2;
+    i = escape + 2;  // past the escaped byte, whatever it is
+    if (i > quote) quote = rest.find('"', i);
   }
   out = rest.substr(1, i - 1);
   rest = rest.substr(i + 1);

@@ -9,6 +9,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import resource
 import signal
 import subprocess
@@ -22,7 +23,7 @@ import podcastparser
 from mutagen.id3 import ID3
 
 from show_support import NASTY, ShowTest
-from support import decode, png, run, slurp, speech, tool
+from support import BIN, decode, png, run, slurp, speech, tool
 
 NS = {"podcast": "https://podcastindex.org/namespace/1.0", "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
       "atom": "http://www.w3.org/2005/Atom"}
@@ -278,6 +279,23 @@ class Mp3Rendition(ShowTest):
         self.assertIn("no MP3 rendition", proc.stdout)
         self.ct("build", check=0)
         self.ct("check", check=0)
+
+    def test_check_without_the_tags_module_says_so_once_and_advises_no_deletion(self):
+        self.imp("Без модуля тегов")
+        self.ct("publish", "1", check=0)
+        built = os.path.join(os.path.dirname(os.path.realpath(shutil.which(BIN))), "..", "lib", "crosstalk")
+        os.makedirs(self.path("alone/bin"))
+        os.makedirs(self.path("alone/lib/crosstalk"))
+        binary = shutil.copy(shutil.which(BIN), self.path("alone/bin"))
+        shutil.copy(os.path.join(built, "sndfile.so"), self.path("alone/lib/crosstalk"))
+        proc = run(["-C", self.show, "check"], binary=binary)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assertEqual(proc.stdout.count("tags.so is missing; reinstall crosstalk"), 1, proc.stdout)
+        for advice in ("not a readable MP3 file", "delete it", "tags unreadable"):
+            self.assertNotIn(advice, proc.stdout)
+        # The module back: nothing to report.
+        shutil.copy(os.path.join(built, "tags.so"), self.path("alone/lib/crosstalk"))
+        self.assertEqual(run(["-C", self.show, "check"], binary=binary).returncode, 0)
 
     def test_a_failed_mp3_encode_fails_the_whole_import(self):
         # A 192 kbit/s MP3 beside a 16 kbit/s Opus file, and a file size limit

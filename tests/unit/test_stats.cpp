@@ -131,6 +131,11 @@ TEST(StatsLogLine, BothServersLineRoundTripsWithHostileText) {
   EXPECT_EQ(rec.user_agent, "curl\\\\");
   ASSERT_TRUE(stats::parse_line(head + "\"a\\\"b\\\\\\\" c\"", rec));
   EXPECT_EQ(rec.user_agent, "a\\\"b\\\\\\\" c");
+  // A user agent of 4,000 escaped backslashes and an escaped quote (a client's hostile header).
+  const std::string agent = std::string(8000, '\\') + "\\\"";
+  ASSERT_TRUE(stats::parse_line(head + "\"" + agent + "\"", rec));
+  EXPECT_EQ(rec.user_agent, agent);
+  EXPECT_FALSE(stats::parse_line(head + "\"" + agent, rec));
   EXPECT_FALSE(stats::parse_line("published episode 3", rec));
   EXPECT_FALSE(stats::parse_line("10.0.0.1 GET /feed.xml 200 5", rec));  // the old format
   EXPECT_EQ(stats::episode_file_of("/feed.xml"), "");
@@ -729,10 +734,13 @@ TEST_F(StatsShow, TheSubscribersCacheFollowsSubscribersXml) {
   ASSERT_TRUE(fs::exists(cache));
   EXPECT_EQ(first->matrix[1][0].people, 4u);
   EXPECT_EQ(first->matrix[1][0].heard, 1u);
-  // The cache holds no names and no tokens.
+  // The cache holds no names and no tokens: magic, stamp, the two departments (length, text),
+  // then a key and a department for each of the six subscribers, and a checksum.
   const std::string kept = *util::read_file(cache);
-  EXPECT_EQ(kept.find("s0"), std::string::npos);
-  EXPECT_EQ(kept.find(ids["s0"]), std::string::npos);
+  EXPECT_EQ(kept.size(), 8u + 32 + 8 + (4 + 9) + (4 + 5) + 8 + 6 * (8 + 4) + 8);
+  const auto subscribers = publisher::list_subscribers(folder);
+  ASSERT_TRUE(subscribers);
+  for (const feed::Subscriber& s : *subscribers) EXPECT_EQ(kept.find(s.token_sha256), std::string::npos);
   auto added = publisher::add_subscriber(folder, "s4 «Анна» & <co>", feed::now(), "sales");
   ASSERT_TRUE(added) << added.error().message;
   Req r = heard("s0", 1, T0 + 120);

@@ -62,4 +62,10 @@ Result<AudioTags> read_mp3_tags(const boost::filesystem::path& mp3_file);
 // An episode's tags as its MP3 carries them: the ENCODER names LAME too.
 AudioTags mp3_tags_of(AudioTags tags);
 
+// The tags, the MP3 probe included, are read and written by the tags module
+// (TagLib, lib/crosstalk/tags.so): why it cannot load, in the reader's
+// language (one line: "crosstalk's tags module … is missing; reinstall
+// crosstalk"), or nullopt when it loads.
+std::optional<std::string> tags_unavailable();
+
 }  // namespace crosstalk::recorder

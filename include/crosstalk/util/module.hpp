@@ -1,5 +1,6 @@
 // crosstalk's own modules: parts of the binary with heavy libraries behind
-// them (FFmpeg's decoders, PortAudio and the sound server), built as
+// them (FFmpeg's decoders, PortAudio and the sound server, libsndfile,
+// TagLib), built as
 // lib/crosstalk/NAME.so and loaded on first use, so that every other
 // command starts without those libraries. Boost.DLL does the loading on
 // every platform; a module sits at ../lib/crosstalk/ from the binary, both
