@@ -204,6 +204,7 @@ def continuity(recording, source, win=12000):
     loop = len(source)
     reference = np.tile(source, int(np.ceil(len(recording) / loop)) + 2)
     _, first = best_alignment(recording[:48000], source)
+    first %= loop  # the same place in the first copy (the best match may be in a later one)
     loud = np.mean(recording ** 2) * 0.05
     offset, aligned, shifts = first, [], []
     for start in range(0, len(recording) - win + 1, win):
