@@ -4,16 +4,13 @@
 
 #include <algorithm>
 #include <limits>
-#include <memory>
-#include <new>
-#include <span>
 #include <optional>
+#include <span>
 #include <thread>
 #include <utility>
 
 #include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/stats/report.hpp"
-#include "crosstalk/util/platform.hpp"
 
 namespace crosstalk::stats {
 
@@ -37,8 +34,12 @@ class Distinct {
 
 // The figures of one share of the listeners (see make_report's pass).
 struct Share {
-  Share(std::size_t periods, std::size_t episodes, std::size_t apps, std::size_t numbers)
+  Share(std::size_t periods, std::size_t episodes, std::size_t apps, std::size_t numbers,
+        std::size_t subscribers, std::size_t columns)
       : heard_stamp(numbers),
+        heard_by_column(subscribers * columns),
+        heard(subscribers),
+        subscriber_downloads(subscribers),
         period_listeners(periods),
         ep_listeners(episodes),
         ep_7(episodes),
@@ -51,6 +52,12 @@ struct Share {
         app_downloads(apps) {}
   // By episode number: the listener's turn once they heard it in the period.
   std::vector<std::uint32_t> heard_stamp;
+  // Per subscriber: distinct episodes heard in the period, by column (subscriber
+  // s's at [s * columns, (s + 1) * columns)) and in all; downloads. Each share
+  // its own (a subscriber is in one share only): two cores writing neighbours
+  // in one array would pass its cache lines to and fro.
+  std::vector<std::uint32_t> heard_by_column;
+  std::vector<std::uint64_t> heard, subscriber_downloads;
   Distinct listeners{1}, period_listeners, ep_listeners, ep_7, ep_30, app_listeners,
       feed_listeners{2};
   std::vector<std::uint64_t> period_downloads, episode_downloads, episode_opus, episode_mp3,
@@ -60,61 +67,6 @@ struct Share {
 };
 // Below this, one core does the pass (a thread costs more than it saves).
 constexpr std::size_t kDownloadsForTwoCores = 20000;
-
-// The downloads grouped by listener, in the downloads' order within each,
-// copied so that the pass over them reads memory in order (reading them in
-// place through indices made the pass more than twice as slow): group g is
-// items[start[g] .. start[g + 1]). A counting sort on a hash of the
-// listener (Fibonacci hashing: a multiply, then the top bits), with a
-// bucket per four downloads or so; a bucket that two listeners share is
-// then sorted by listener, stably. The copy is megabytes, written once:
-// in large pages where the system has them (a page fault per 4 KiB was
-// half of the grouping's time).
-struct ByListener {
-  util::platform::LargeBlock block;
-  std::span<Download> items;
-  std::vector<std::uint32_t> start;
-  std::vector<std::uint64_t> key;  // the listener of each group
-};
-ByListener group_by_listener(const Downloads& downloads) {
-  ByListener out;
-  const std::size_t n = downloads.size();
-  unsigned bits = 8;
-  while (bits < 22 && (std::size_t{1} << bits) < n / 4) ++bits;
-  auto bucket = [bits](std::uint64_t listener) {
-    return static_cast<std::size_t>((listener * 0x9e3779b97f4a7c15ull) >> (64 - bits));
-  };
-  std::vector<std::uint32_t> first(std::size_t{1} << bits, 0);
-  for (const Download& d : downloads) ++first[bucket(d.listener)];
-  std::uint32_t sum = 0;
-  for (auto& f : first) sum += std::exchange(f, sum);
-  out.block = util::platform::allocate_large(n * sizeof(Download));
-  if (n && !out.block) throw std::bad_alloc();
-  auto* items = static_cast<Download*>(out.block.get());
-  std::uninitialized_default_construct_n(items, n);  // trivially destructible: nothing to undo
-  out.items = std::span(items, n);
-  for (const Download& d : downloads) out.items[first[bucket(d.listener)]++] = d;
-  // first[b] is now the end of bucket b.
-  out.start.reserve(n / 8 + 2);
-  out.key.reserve(n / 8 + 1);
-  std::uint32_t begin = 0;
-  for (const std::uint32_t end : first) {
-    if (begin == end) continue;
-    const auto from = out.items.begin() + begin, to = out.items.begin() + end;
-    const std::uint64_t one = from->listener;
-    if (std::any_of(from + 1, to, [one](const Download& d) { return d.listener != one; }))
-      std::stable_sort(from, to,
-                       [](const Download& a, const Download& b) { return a.listener < b.listener; });
-    for (auto i = begin; i < end; ++i)
-      if (i == begin || out.items[i].listener != out.items[i - 1].listener) {
-        out.start.push_back(i);
-        out.key.push_back(out.items[i].listener);
-      }
-    begin = end;
-  }
-  out.start.push_back(static_cast<std::uint32_t>(n));
-  return out;
-}
 
 // The start of the period holding local day `d`.
 date::local_days period_start(date::local_days d, Period p) {
@@ -159,22 +111,21 @@ double median(std::vector<std::uint64_t> v) {
 
 // The period holding a time, without a binary search per download (an
 // eighth of the pass went to its branches, which no machine predicts): a
-// table by the hour from the first period's start gives the period where
-// that hour begins; a boundary inside the hour (where a zone's offset
-// changed by half an hour) moves it on. Over more than a century, by as
-// many hours a step as keeps the table to 2^20 entries.
+// table by slots of 2^12 seconds (68 minutes) from the first period's start
+// gives the period where the slot begins; a boundary inside the slot moves it
+// on. A slot is found by a shift, not a 64-bit division. Over more than 136
+// years, by as long a slot as keeps the table to 2^20 entries.
 class PeriodOf {
  public:
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   PeriodOf(const std::vector<std::int64_t>& starts, std::int64_t end) : starts_(starts) {
     if (starts.empty() || end <= starts.front()) return;
     first_ = starts.front();
-    const std::int64_t hours = (end - first_ + kHour - 1) / kHour;
-    step_ = kHour * ((hours + kMaxSlots - 1) / kMaxSlots);
-    slot_.resize(static_cast<std::size_t>((end - first_ + step_ - 1) / step_));
+    while (((end - first_) >> shift_) >= kMaxSlots) ++shift_;
+    slot_.resize(static_cast<std::size_t>(((end - first_) >> shift_) + 1));
     std::uint32_t p = 0;
     for (std::size_t i = 0; i < slot_.size(); ++i) {
-      const std::int64_t t = first_ + static_cast<std::int64_t>(i) * step_;
+      const std::int64_t t = first_ + (static_cast<std::int64_t>(i) << shift_);
       while (p + 1 < starts.size() && t >= starts[p + 1]) ++p;
       slot_[i] = p;
     }
@@ -182,15 +133,17 @@ class PeriodOf {
   // For a time before `end`; kNone before the first period.
   std::size_t operator()(std::int64_t t) const {
     if (slot_.empty() || t < first_) return kNone;
-    std::size_t p = slot_[std::min(static_cast<std::size_t>((t - first_) / step_), slot_.size() - 1)];
+    std::size_t p =
+        slot_[std::min(static_cast<std::size_t>((t - first_) >> shift_), slot_.size() - 1)];
     while (p + 1 < starts_.size() && t >= starts_[p + 1]) ++p;
     return p;
   }
 
  private:
-  static constexpr std::int64_t kHour = 3600, kMaxSlots = 1 << 20;
+  static constexpr std::int64_t kMaxSlots = 1 << 20;
   const std::vector<std::int64_t>& starts_;
-  std::int64_t first_ = 0, step_ = kHour;
+  std::int64_t first_ = 0;
+  unsigned shift_ = 12;
   std::vector<std::uint32_t> slot_;
 };
 
@@ -230,8 +183,8 @@ class SubscriberIndex {
 }  // namespace
 
 Report make_report(const feed::Show& show, const std::vector<feed::Episode>& episodes,
-                   const People& people, const Counter& counter,
-                   const ReportOptions& options) {
+                   const People& people, const Counter& counter, const ByListener& saved,
+                   const ByListener& rest, const ReportOptions& options) {
   Report rep;
   rep.show_title = show.title;
   rep.timezone = show.timezone;
@@ -246,16 +199,16 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     return zone->to_sys(date::local_seconds(d), date::choose::earliest).time_since_epoch().count();
   };
 
-  const auto& all = counter.downloads;
   std::int64_t first = 0, last = 0;
   std::int32_t lowest_episode = 0, highest_episode = 0;  // of any download
-  for (const Download& d : all) {
-    lowest_episode = std::min(lowest_episode, d.episode);
-    highest_episode = std::max(highest_episode, d.episode);
-    if (counter.excluded(d)) continue;
-    if (first == 0 || d.time < first) first = d.time;
-    last = std::max(last, d.time);
-  }
+  for (const auto part : {saved.items, rest.items})
+    for (const Download& d : part) {
+      lowest_episode = std::min(lowest_episode, d.episode);
+      highest_episode = std::max(highest_episode, d.episode);
+      if (counter.excluded(d)) continue;
+      if (first == 0 || d.time < first) first = d.time;
+      last = std::max(last, d.time);
+    }
   rep.from = options.from ? *options.from
              : first      ? to_utc(period_start(local_day(first), Period::Day))
                           : 0;
@@ -317,18 +270,23 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
 
   // Subscribers by their logged id.
   const SubscriberIndex subscriber_index(people.key);
-  // Per subscriber: distinct episodes heard in the period, by column (subscriber
-  // s's at [s * columns, (s + 1) * columns)) and in all; downloads.
-  std::vector<std::uint32_t> heard_by_column(people.size() * columns);
-  std::vector<std::uint64_t> heard(people.size()), subscriber_downloads(people.size());
-
-  const ByListener groups = group_by_listener(counter.downloads);
-  // One pass over the listeners' groups from `begin` to `end` (a listener is
-  // in one share only, and writes only its own subscriber's entries).
-  auto pass = [&](std::size_t begin, std::size_t end, Share& share) {
-    for (std::size_t g = begin; g < end; ++g) {
-      const auto turn = static_cast<std::uint32_t>(g + 1);
-      const std::uint64_t listener = groups.key[g];
+  // One pass over the listeners, the saved groups [s, s_end) merged in
+  // order with the rest's [r, r_end): a listener in both is one turn (a
+  // listener is in one share only, and writes only its own subscriber's
+  // entries).
+  auto pass = [&](std::size_t s, std::size_t s_end, std::size_t r, std::size_t r_end,
+                  Share& share) {
+    for (std::uint32_t turn = 1; s < s_end || r < r_end; ++turn) {
+      std::span<const Download> parts[2];
+      std::uint64_t listener = 0;
+      if (r == r_end || (s < s_end && !saved.before(rest.key[r], saved.key[s]))) {
+        listener = saved.key[s];
+        parts[0] = saved.group(s++);
+      }
+      if (r < r_end && (parts[0].empty() || rest.key[r] == listener)) {
+        listener = rest.key[r];
+        parts[1] = rest.group(r++);
+      }
       std::optional<std::size_t> subscriber;
       bool unknown_subscriber = false;
       if (is_subscriber_key(listener)) {
@@ -336,71 +294,86 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
         unknown_subscriber = !subscriber;
       }
       std::uint32_t* by_column =
-          subscriber ? heard_by_column.data() + *subscriber * columns : nullptr;
-      const Download* const end = groups.items.data() + groups.start[g + 1];
-      for (const Download* at = groups.items.data() + groups.start[g]; at != end; ++at) {
-        const Download& d = *at;
-        if (counter.excluded(d)) {
-          share.unrealistic_volume += d.time >= rep.from && d.time < rep.to;
-          continue;
+          subscriber ? share.heard_by_column.data() + *subscriber * columns : nullptr;
+      for (const auto part : parts)
+        for (const Download& d : part) {
+          if (counter.excluded(d)) {
+            share.unrealistic_volume += d.time >= rep.from && d.time < rep.to;
+            continue;
+          }
+          const ByNumber& number =
+              d.episode >= 0 && static_cast<std::size_t>(d.episode) < by_number.size()
+                  ? by_number[static_cast<std::size_t>(d.episode)]
+                  : unknown_number;
+          const std::size_t ep = number.row;
+          if (d.time >= number.published) {  // (an episode without a row was never published)
+            if (d.time < number.published + 7 * 86400) share.ep_7.see(ep, turn);
+            if (d.time < number.published + 30 * 86400) share.ep_30.see(ep, turn);
+          }
+          if (d.time < rep.from || d.time >= rep.to) continue;
+          ++share.downloads;
+          share.listeners.see(0, turn);
+          if (const std::size_t p = period_of(d.time); p != PeriodOf::kNone) {
+            ++share.period_downloads[p];
+            share.period_listeners.see(p, turn);
+          }
+          if (ep != kNone) {
+            ++share.episode_downloads[ep];
+            ++(d.mp3 ? share.episode_mp3 : share.episode_opus)[ep];
+            share.ep_listeners.see(ep, turn);
+          }
+          if (d.app < share.app_downloads.size()) {
+            ++share.app_downloads[d.app];
+            share.app_listeners.see(d.app, turn);
+          }
+          ++share.feed_downloads[d.mp3 ? 1 : 0];
+          share.feed_listeners.see(d.mp3 ? 1 : 0, turn);
+          if (unknown_subscriber) ++share.unknown_subscriber_downloads;
+          if (subscriber) {  // a distinct episode heard: in all, and in its column
+            ++share.subscriber_downloads[*subscriber];
+            std::uint32_t& stamp = share.heard_stamp[static_cast<std::size_t>(
+                std::int64_t{d.episode} - std::int64_t{lowest_episode})];
+            if (stamp == turn) continue;
+            stamp = turn;
+            ++share.heard[*subscriber];
+            if (number.column != kNone) ++by_column[number.column];
+          }
         }
-        const ByNumber& number =
-            d.episode >= 0 && static_cast<std::size_t>(d.episode) < by_number.size()
-                ? by_number[static_cast<std::size_t>(d.episode)]
-                : unknown_number;
-        const std::size_t ep = number.row;
-        if (d.time >= number.published) {  // (an episode without a row was never published)
-          if (d.time < number.published + 7 * 86400) share.ep_7.see(ep, turn);
-          if (d.time < number.published + 30 * 86400) share.ep_30.see(ep, turn);
-        }
-        if (d.time < rep.from || d.time >= rep.to) continue;
-        ++share.downloads;
-        share.listeners.see(0, turn);
-        if (const std::size_t p = period_of(d.time); p != PeriodOf::kNone) {
-          ++share.period_downloads[p];
-          share.period_listeners.see(p, turn);
-        }
-        if (ep != kNone) {
-          ++share.episode_downloads[ep];
-          ++(d.mp3 ? share.episode_mp3 : share.episode_opus)[ep];
-          share.ep_listeners.see(ep, turn);
-        }
-        if (d.app < share.app_downloads.size()) {
-          ++share.app_downloads[d.app];
-          share.app_listeners.see(d.app, turn);
-        }
-        ++share.feed_downloads[d.mp3 ? 1 : 0];
-        share.feed_listeners.see(d.mp3 ? 1 : 0, turn);
-        if (unknown_subscriber) ++share.unknown_subscriber_downloads;
-        if (subscriber) {  // a distinct episode heard: in all, and in its column
-          ++subscriber_downloads[*subscriber];
-          std::uint32_t& stamp = share.heard_stamp[static_cast<std::size_t>(
-              std::int64_t{d.episode} - std::int64_t{lowest_episode})];
-          if (stamp == turn) continue;
-          stamp = turn;
-          ++heard[*subscriber];
-          if (number.column != kNone) ++by_column[number.column];
-        }
-      }
     }
   };
-  // A year of a company's downloads: half of the listeners on a second core.
-  const std::size_t n_groups = groups.key.size();
-  std::size_t middle = n_groups;
-  if (options.cores > 1 && counter.downloads.size() >= kDownloadsForTwoCores)
-    middle = static_cast<std::size_t>(
-        std::lower_bound(groups.start.begin(), groups.start.end() - 1, groups.items.size() / 2) -
-        groups.start.begin());
+  // A year of a company's downloads: half of the listeners on a second core
+  // (the first half of the saved groups, and the rest's listeners before theirs).
+  std::size_t s_middle = saved.groups(), r_middle = rest.groups();
+  if (options.cores > 1 && saved.items.size() + rest.items.size() >= kDownloadsForTwoCores) {
+    const ByListener& larger = saved.items.size() >= rest.items.size() ? saved : rest;
+    const std::size_t g = static_cast<std::size_t>(
+        std::lower_bound(larger.start.begin(), larger.start.end() - 1, larger.items.size() / 2) -
+        larger.start.begin());
+    if (g < larger.groups()) {
+      const std::uint64_t at = larger.key[g];
+      auto split = [at](const ByListener& b) {
+        return static_cast<std::size_t>(
+            std::partition_point(b.key.begin(), b.key.end(),
+                                 [&](std::uint64_t k) { return b.before(k, at); }) -
+            b.key.begin());
+      };
+      s_middle = split(saved);
+      r_middle = split(rest);
+    }
+  }
+  const bool two = s_middle < saved.groups() || r_middle < rest.groups();
   const auto numbers =
       static_cast<std::size_t>(std::int64_t{highest_episode} - std::int64_t{lowest_episode}) + 1;
-  Share first_share(starts.size(), n_episodes, counter.apps.size(), numbers),
-      second_share(starts.size(), n_episodes, counter.apps.size(), numbers);
+  Share first_share(starts.size(), n_episodes, counter.apps.size(), numbers, people.size(),
+                    columns),
+      second_share(starts.size(), n_episodes, counter.apps.size(), numbers, people.size(), columns);
   {
     std::optional<std::jthread> second;
-    if (middle < n_groups)
-      second.emplace(
-          i18n::in_this_language([&](std::stop_token) { pass(middle, n_groups, second_share); }));
-    pass(0, middle, first_share);
+    if (two)
+      second.emplace(i18n::in_this_language([&](std::stop_token) {
+        pass(s_middle, saved.groups(), r_middle, rest.groups(), second_share);
+      }));
+    pass(0, s_middle, 0, r_middle, first_share);
   }
   const Share& a = first_share;
   const Share& b = second_share;
@@ -443,7 +416,8 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
       const std::size_t row = row_of_department[people.department[s]];
       if (row >= columns) continue;
       for (std::size_t col = 0; col < columns; ++col)
-        counts[row][col].push_back(heard_by_column[s * columns + col]);
+        counts[row][col].push_back(a.heard_by_column[s * columns + col] +
+                                   b.heard_by_column[s * columns + col]);
     }
     rep.matrix.assign(columns, std::vector<MatrixCell>(columns));
     for (std::size_t row = 0; row < columns; ++row)
@@ -458,8 +432,9 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
   }
   if (show.stats_names) {
     for (std::size_t s = 0; s < people.size() && s < people.name.size(); ++s)
-      rep.names.push_back(NamedListener{people.name[s], people.departments[people.department[s]], heard[s],
-                                        subscriber_downloads[s]});
+      rep.names.push_back(NamedListener{people.name[s], people.departments[people.department[s]],
+                                        a.heard[s] + b.heard[s],
+                                        a.subscriber_downloads[s] + b.subscriber_downloads[s]});
     std::sort(rep.names.begin(), rep.names.end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });
   }

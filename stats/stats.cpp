@@ -20,6 +20,40 @@ fs::path state_file(const publisher::ShowFolder& folder) { return folder.root / 
 fs::path journal_file(const publisher::ShowFolder& folder) {
   return folder.root / ".stats-downloads";
 }
+fs::path by_listener_file(const publisher::ShowFolder& folder) {
+  return folder.root / ".stats-downloads-by-listener";
+}
+
+namespace {
+
+// The downloads by listener for the report: the index an earlier run left
+// (by_listener.hpp) and the downloads after it, grouped here; or all of them
+// grouped here, when there is no index for this journal or the downloads
+// after it have grown to an eighth of it (`write`: the grouping is the new
+// index).
+struct Grouping {
+  ByListener saved, rest;
+  bool write = false;
+};
+// `store` as loaded: the index must be of its journal, and no longer than the
+// records its state vouches for.
+Grouping group_downloads(const fs::path& index_file, const Store& store, const Counter& counter) {
+  Grouping g;
+  const std::size_t n = counter.downloads.size();
+  if (!store.fresh)
+    if (auto index = load_by_listener(index_file, store.generation, store.saved_downloads);
+        index && (n - index->items.size()) * 8 <= index->items.size()) {
+      g.rest = group_by_listener(counter.downloads, index->items.size(), index->bits);
+      g.saved = std::move(*index);
+      return g;
+    }
+  g.saved = group_by_listener(counter.downloads, 0, grouping_bits(n));
+  g.rest = group_by_listener(counter.downloads, n, g.saved.bits);
+  g.write = true;
+  return g;
+}
+
+}  // namespace
 
 std::uint64_t header_bytes(const fs::path& audio) {
   // Reads page headers only, seeking past their bodies (an OpusTags page with
@@ -117,12 +151,14 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   Counter counter(files, agents, run.max_per_address_day);
   const StorePaths paths{state_file(folder), journal_file(folder)};
   Store store = run.full ? new_store() : load_store(paths, rules, files, counter);
+  const fs::path index_file = by_listener_file(folder);
   if (run.report_only) {
     auto people = subscribers_later.get();
     if (!people) return std::unexpected(people.error());
-    return make_report(folder.show, *episodes, *people, counter, options);
+    const Grouping g = group_downloads(index_file, store, counter);
+    return make_report(folder.show, *episodes, *people, counter, g.saved, g.rest, options);
   }
-  const FileMarks marks_before = store.marks;
+  const Store loaded = store;
   const std::uint64_t lines_before = counter.tally.lines;
   LogRecord record;
   auto read = read_new_lines(logs, store.marks, [&](std::string_view line) {
@@ -138,17 +174,25 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   // the journal and the state is mostly waiting for the disk); the command
   // answers once both are done, and a failed save is its answer.
   std::future<Result<void>> saving;
-  if (store.fresh || store.marks != marks_before || counter.tally.lines != lines_before)
+  if (store.fresh || store.marks != loaded.marks || counter.tally.lines != lines_before)
     saving = std::async(std::launch::async, i18n::in_this_language([&]() {
                           return save_store(paths, store, rules, files, counter);
                         }));
   auto saved = [&saving]() -> Result<void> { return saving.valid() ? saving.get() : Result<void>{}; };
+  const Grouping g = group_downloads(index_file, loaded, counter);
+  // A new index is written beside the report too. It is derived data: one
+  // that cannot be written is made again by the next run, and is no error.
+  std::future<void> indexing;
+  if (g.write)
+    indexing = std::async(std::launch::async,
+                          [&] { (void)save_by_listener(index_file, loaded.generation, g.saved); });
   auto people = subscribers_later.get();
   if (!people) {
     if (auto s = saved(); !s) return std::unexpected(s.error());
     return std::unexpected(people.error());
   }
-  Report report = make_report(folder.show, *episodes, *people, counter, options);
+  Report report = make_report(folder.show, *episodes, *people, counter, g.saved, g.rest, options);
+  if (indexing.valid()) indexing.get();
   if (auto s = saved(); !s) return std::unexpected(s.error());
   return report;
 }

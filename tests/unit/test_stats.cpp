@@ -723,6 +723,67 @@ TEST_F(StatsShow, IncrementalRunsMatchAFullRecountThroughRotationACrashAndATornJ
   EXPECT_EQ(figures(run), recount);
 }
 
+TEST_F(StatsShow, TheListenerIndexIsMergedWithNewDownloadsAndRemadeWhenItCannotServe) {
+  // 25,000 downloads by the subscribers and anonymous listeners (a pass on two cores), then
+  // a day more by the same listeners: the index of the first run's and that day's grouped
+  // apart, merged in the pass; figures as a one-core recount's.
+  auto day_of = [&](int day) {
+    std::string text;
+    for (int i = 0; i < 250; ++i) {
+      Req r = heard("s0", 1 + i % 3, T0 + day * 86400 + i * 60);
+      r.subscriber = "-";
+      r.client = "10.1." + std::to_string(i % 9) + "." + std::to_string(i / 9 + 1);
+      text += line(r) + "\n";
+    }
+    for (const char* who : {"m0", "m1", "s0", "s1", "s2", "s3"})
+      text += line(heard(who, 1 + day % 3, T0 + day * 86400 + 7)) + "\n";
+    return text;
+  };
+  std::string text;
+  for (int day = 0; day < 100; ++day) text += day_of(day);
+  const fs::path log = dir / "access.log", index = folder.root / ".stats-downloads-by-listener";
+  write(log, text);
+  stats::RunOptions run;
+  run.logs = {log};
+  stats::ReportOptions two;
+  two.cores = 2;
+  two.period = stats::Period::Week;
+  stats::ReportOptions one = two;
+  one.cores = 1;
+  auto figures = [&](const stats::RunOptions& how, const stats::ReportOptions& options) {
+    auto r = stats::run_stats(folder, how, options);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? stats::render_json(*r) + stats::render_table(*r) : std::string();
+  };
+  stats::RunOptions full = run;
+  full.full = true;
+  auto first = stats::run_stats(folder, run, two);
+  ASSERT_TRUE(first);
+  EXPECT_GE(first->downloads, 25'000u);
+  ASSERT_TRUE(fs::exists(index));
+  const auto made = util::platform::stat_stamp(index)->inode;
+  write(log, day_of(100) + day_of(101), "a");
+  const std::string merged = figures(run, two);
+  EXPECT_EQ(util::platform::stat_stamp(index)->inode, made);  // used, not made again
+  EXPECT_NE(merged.find("\"read\": 26112"), std::string::npos) << merged.substr(0, 1500);
+  run.report_only = true;
+  EXPECT_EQ(figures(run, one), merged);
+  run.report_only = false;
+  // Damaged, or of another journal (a recount's): made again, with the same figures.
+  write(index, "CTBYLIS1 and then nonsense");
+  EXPECT_EQ(figures(run, two), merged);
+  EXPECT_NE(util::platform::stat_stamp(index)->size, 26u);
+  EXPECT_EQ(figures(full, one), merged);
+  // Grown past an eighth of the index: made again, over every download.
+  const auto before = util::platform::stat_stamp(index)->inode;
+  std::string more;
+  for (int day = 102; day < 120; ++day) more += day_of(day);
+  write(log, more, "a");
+  const std::string grown = figures(run, two);
+  EXPECT_NE(util::platform::stat_stamp(index)->inode, before);
+  EXPECT_EQ(figures(full, one), grown);
+}
+
 TEST_F(StatsShow, TheSubscribersCacheFollowsSubscribersXml) {
   // s0 (sales) heard marketing's episode 1; so did s4, who subscribes after the first run.
   const fs::path log = dir / "access.log";

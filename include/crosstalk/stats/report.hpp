@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "crosstalk/feed/show.hpp"
+#include "crosstalk/stats/by_listener.hpp"
 #include "crosstalk/stats/counter.hpp"
 #include "crosstalk/stats/people.hpp"
 
@@ -70,9 +71,12 @@ struct ReportOptions {
   unsigned cores = 2;
 };
 
+// From the counter's downloads grouped by listener: `saved`, a grouping of
+// the first ones (load_by_listener; or empty), and `rest`, the others
+// grouped with the same bits.
 Report make_report(const feed::Show& show, const std::vector<feed::Episode>& episodes,
-                   const People& people, const Counter& counter,
-                   const ReportOptions& options);
+                   const People& people, const Counter& counter, const ByListener& saved,
+                   const ByListener& rest, const ReportOptions& options);
 
 // Output: a readable table, JSON, CSV (one table per row kind), and the stats
 // page (one HTML file, charts as inline SVG, no external assets).
