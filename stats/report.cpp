@@ -19,17 +19,26 @@ namespace {
 // Distinct listeners per member of a figure (a period, an episode, an app…)
 // in one pass over the downloads grouped by listener: a member counts the
 // listener the first time it sees them (its stamp is the listener's turn).
+// Without branches (whether a listener is new to a member, or a download
+// inside an episode's first week, is a coin toss no machine predicts): the
+// stamp is always written, and `kNone` is one member more that nothing reads.
 class Distinct {
  public:
-  explicit Distinct(std::size_t members) : stamp_(members), count_(members) {}
-  void see(std::size_t member, std::uint32_t turn) {
-    if (stamp_[member] != turn) stamp_[member] = turn, ++count_[member];
+  explicit Distinct(std::size_t members) : slot_(members + 1) {}
+  void see(std::size_t member, std::uint32_t turn) { see_if(member, turn, true); }
+  void see_if(std::size_t member, std::uint32_t turn, bool seen) {
+    Slot& s = slot_[std::min(member, slot_.size() - 1)];
+    s.count += seen & (s.stamp != turn);
+    s.stamp = seen ? turn : s.stamp;
   }
-  std::uint64_t operator[](std::size_t member) const { return count_[member]; }
+  std::uint64_t operator[](std::size_t member) const { return slot_[member].count; }
 
  private:
-  std::vector<std::uint32_t> stamp_;
-  std::vector<std::uint64_t> count_;
+  struct Slot {
+    std::uint32_t stamp = 0;
+    std::uint32_t count = 0;
+  };
+  std::vector<Slot> slot_;
 };
 
 // The figures of one share of the listeners (see make_report's pass).
@@ -306,10 +315,12 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
                   ? by_number[static_cast<std::size_t>(d.episode)]
                   : unknown_number;
           const std::size_t ep = number.row;
-          if (d.time >= number.published) {  // (an episode without a row was never published)
-            if (d.time < number.published + 7 * 86400) share.ep_7.see(ep, turn);
-            if (d.time < number.published + 30 * 86400) share.ep_30.see(ep, turn);
-          }
+          // Seconds since it was published, or more than a month (before it,
+          // or an episode without a row, never published).
+          const std::uint64_t since =
+              static_cast<std::uint64_t>(d.time) - static_cast<std::uint64_t>(number.published);
+          share.ep_7.see_if(ep, turn, since < 7 * 86400);
+          share.ep_30.see_if(ep, turn, since < 30 * 86400);
           if (d.time < rep.from || d.time >= rep.to) continue;
           ++share.downloads;
           share.listeners.see(0, turn);
