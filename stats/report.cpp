@@ -32,6 +32,7 @@ class Distinct {
     s.stamp = seen ? turn : s.stamp;
   }
   std::uint64_t operator[](std::size_t member) const { return slot_[member].count; }
+  std::size_t size() const { return slot_.size() - 1; }
 
  private:
   struct Slot {
@@ -73,6 +74,35 @@ struct Share {
       app_downloads;
   std::uint64_t feed_downloads[2] = {0, 0};
   std::uint64_t downloads = 0, unrealistic_volume = 0, unknown_subscriber_downloads = 0;
+  std::uint64_t passed = 0;  // listeners
+
+  // The counts alone.
+  Sums sums() const {
+    Sums out;
+    auto& c = out.counts;
+    auto all = [](const Distinct& d) {
+      std::vector<std::uint64_t> v(d.size());
+      for (std::size_t i = 0; i < v.size(); ++i) v[i] = d[i];
+      return v;
+    };
+    c[Sums::kTotals] = {downloads, unrealistic_volume, unknown_subscriber_downloads, listeners[0]};
+    c[Sums::kPeriodDownloads] = period_downloads;
+    c[Sums::kPeriodListeners] = all(period_listeners);
+    c[Sums::kEpisodeDownloads] = episode_downloads;
+    c[Sums::kEpisodeOpus] = episode_opus;
+    c[Sums::kEpisodeMp3] = episode_mp3;
+    c[Sums::kEpisodeListeners] = all(ep_listeners);
+    c[Sums::kEpisodeFirst7Days] = all(ep_7);
+    c[Sums::kEpisodeFirst30Days] = all(ep_30);
+    c[Sums::kAppDownloads] = app_downloads;
+    c[Sums::kAppListeners] = all(app_listeners);
+    c[Sums::kFeedDownloads] = {feed_downloads[0], feed_downloads[1]};
+    c[Sums::kFeedListeners] = all(feed_listeners);
+    c[Sums::kHeardByColumn].assign(heard_by_column.begin(), heard_by_column.end());
+    c[Sums::kHeard] = heard;
+    c[Sums::kSubscriberDownloads] = subscriber_downloads;
+    return out;
+  }
 };
 // Below this, one core does the pass (a thread costs more than it saves).
 constexpr std::size_t kDownloadsForTwoCores = 20000;
@@ -193,7 +223,8 @@ class SubscriberIndex {
 
 Report make_report(const feed::Show& show, const std::vector<feed::Episode>& episodes,
                    const People& people, const Counter& counter, const ByListener& saved,
-                   const ByListener& rest, const ReportOptions& options) {
+                   const ByListener& rest, const ReportOptions& options, const Sums* before,
+                   Sums* after) {
   Report rep;
   rep.show_title = show.title;
   rep.timezone = show.timezone;
@@ -208,16 +239,33 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     return zone->to_sys(date::local_seconds(d), date::choose::earliest).time_since_epoch().count();
   };
 
-  std::int64_t first = 0, last = 0;
+  // The sums an earlier run kept, when they cover the saved groups and
+  // exclude the same downloads: then only what followed them is looked at
+  // here, and (below, if the report's parameters are theirs) passed over.
+  const std::size_t n = counter.downloads.size();
+  const std::uint64_t excluded_hash =
+      fnv1a({reinterpret_cast<const char*>(counter.over_limit.data()),
+             counter.over_limit.size() * sizeof(AddressDay)});
+  if (before && (before->covered > n || before->excluded != excluded_hash)) before = nullptr;
+  std::int64_t first = 0, last = 0, latest = 0;
   std::int32_t lowest_episode = 0, highest_episode = 0;  // of any download
-  for (const auto part : {saved.items, rest.items})
-    for (const Download& d : part) {
-      lowest_episode = std::min(lowest_episode, d.episode);
-      highest_episode = std::max(highest_episode, d.episode);
-      if (counter.excluded(d)) continue;
-      if (first == 0 || d.time < first) first = d.time;
-      last = std::max(last, d.time);
-    }
+  if (before) {
+    first = before->first, last = before->last, latest = before->latest;
+    lowest_episode = before->lowest, highest_episode = before->highest;
+  }
+  auto look_at = [&](const Download& d) {
+    lowest_episode = std::min(lowest_episode, d.episode);
+    highest_episode = std::max(highest_episode, d.episode);
+    latest = std::max(latest, d.time);
+    if (counter.excluded(d)) return;
+    if (first == 0 || d.time < first) first = d.time;
+    last = std::max(last, d.time);
+  };
+  if (before)
+    for (std::size_t i = before->covered; i < n; ++i) look_at(counter.downloads[i]);
+  else  // (the groups, not the journal: they are what the pass reads)
+    for (const auto part : {saved.items, rest.items})
+      for (const Download& d : part) look_at(d);
   rep.from = options.from ? *options.from
              : first      ? to_utc(period_start(local_day(first), Period::Day))
                           : 0;
@@ -279,10 +327,68 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
 
   // Subscribers by their logged id.
   const SubscriberIndex subscriber_index(people.key);
-  // One pass over the listeners, the saved groups [s, s_end) merged in
-  // order with the rest's [r, r_end): a listener in both is one turn (a
+  // One listener's downloads (in two parts) into a share, as its turn (a
   // listener is in one share only, and writes only its own subscriber's
   // entries).
+  auto visit = [&](std::uint64_t listener, const std::span<const Download>(&parts)[2],
+                   std::uint32_t turn, Share& share) {
+    std::optional<std::size_t> subscriber;
+    bool unknown_subscriber = false;
+    if (is_subscriber_key(listener)) {
+      subscriber = subscriber_index.find(listener);
+      unknown_subscriber = !subscriber;
+    }
+    std::uint32_t* by_column =
+        subscriber ? share.heard_by_column.data() + *subscriber * columns : nullptr;
+    for (const auto part : parts)
+      for (const Download& d : part) {
+        if (counter.excluded(d)) {
+          share.unrealistic_volume += d.time >= rep.from && d.time < rep.to;
+          continue;
+        }
+        const ByNumber& number =
+            d.episode >= 0 && static_cast<std::size_t>(d.episode) < by_number.size()
+                ? by_number[static_cast<std::size_t>(d.episode)]
+                : unknown_number;
+        const std::size_t ep = number.row;
+        // Seconds since it was published, or more than a month (before it,
+        // or an episode without a row, never published).
+        const std::uint64_t since =
+            static_cast<std::uint64_t>(d.time) - static_cast<std::uint64_t>(number.published);
+        share.ep_7.see_if(ep, turn, since < 7 * 86400);
+        share.ep_30.see_if(ep, turn, since < 30 * 86400);
+        if (d.time < rep.from || d.time >= rep.to) continue;
+        ++share.downloads;
+        share.listeners.see(0, turn);
+        if (const std::size_t p = period_of(d.time); p != PeriodOf::kNone) {
+          ++share.period_downloads[p];
+          share.period_listeners.see(p, turn);
+        }
+        if (ep != kNone) {
+          ++share.episode_downloads[ep];
+          ++(d.mp3 ? share.episode_mp3 : share.episode_opus)[ep];
+          share.ep_listeners.see(ep, turn);
+        }
+        if (d.app < share.app_downloads.size()) {
+          ++share.app_downloads[d.app];
+          share.app_listeners.see(d.app, turn);
+        }
+        ++share.feed_downloads[d.mp3 ? 1 : 0];
+        share.feed_listeners.see(d.mp3 ? 1 : 0, turn);
+        if (unknown_subscriber) ++share.unknown_subscriber_downloads;
+        if (subscriber) {  // a distinct episode heard: in all, and in its column
+          ++share.subscriber_downloads[*subscriber];
+          std::uint32_t& stamp = share.heard_stamp[static_cast<std::size_t>(
+              std::int64_t{d.episode} - std::int64_t{lowest_episode})];
+          if (stamp == turn) continue;
+          stamp = turn;
+          ++share.heard[*subscriber];
+          if (number.column != kNone) ++by_column[number.column];
+        }
+      }
+  };
+  // The saved groups [s, s_end) merged in order with the rest's [r, r_end):
+  // a listener in both is one turn.
   auto pass = [&](std::size_t s, std::size_t s_end, std::size_t r, std::size_t r_end,
                   Share& share) {
     for (std::uint32_t turn = 1; s < s_end || r < r_end; ++turn) {
@@ -296,126 +402,139 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
         listener = rest.key[r];
         parts[1] = rest.group(r++);
       }
-      std::optional<std::size_t> subscriber;
-      bool unknown_subscriber = false;
-      if (is_subscriber_key(listener)) {
-        subscriber = subscriber_index.find(listener);
-        unknown_subscriber = !subscriber;
-      }
-      std::uint32_t* by_column =
-          subscriber ? share.heard_by_column.data() + *subscriber * columns : nullptr;
-      for (const auto part : parts)
-        for (const Download& d : part) {
-          if (counter.excluded(d)) {
-            share.unrealistic_volume += d.time >= rep.from && d.time < rep.to;
-            continue;
-          }
-          const ByNumber& number =
-              d.episode >= 0 && static_cast<std::size_t>(d.episode) < by_number.size()
-                  ? by_number[static_cast<std::size_t>(d.episode)]
-                  : unknown_number;
-          const std::size_t ep = number.row;
-          // Seconds since it was published, or more than a month (before it,
-          // or an episode without a row, never published).
-          const std::uint64_t since =
-              static_cast<std::uint64_t>(d.time) - static_cast<std::uint64_t>(number.published);
-          share.ep_7.see_if(ep, turn, since < 7 * 86400);
-          share.ep_30.see_if(ep, turn, since < 30 * 86400);
-          if (d.time < rep.from || d.time >= rep.to) continue;
-          ++share.downloads;
-          share.listeners.see(0, turn);
-          if (const std::size_t p = period_of(d.time); p != PeriodOf::kNone) {
-            ++share.period_downloads[p];
-            share.period_listeners.see(p, turn);
-          }
-          if (ep != kNone) {
-            ++share.episode_downloads[ep];
-            ++(d.mp3 ? share.episode_mp3 : share.episode_opus)[ep];
-            share.ep_listeners.see(ep, turn);
-          }
-          if (d.app < share.app_downloads.size()) {
-            ++share.app_downloads[d.app];
-            share.app_listeners.see(d.app, turn);
-          }
-          ++share.feed_downloads[d.mp3 ? 1 : 0];
-          share.feed_listeners.see(d.mp3 ? 1 : 0, turn);
-          if (unknown_subscriber) ++share.unknown_subscriber_downloads;
-          if (subscriber) {  // a distinct episode heard: in all, and in its column
-            ++share.subscriber_downloads[*subscriber];
-            std::uint32_t& stamp = share.heard_stamp[static_cast<std::size_t>(
-                std::int64_t{d.episode} - std::int64_t{lowest_episode})];
-            if (stamp == turn) continue;
-            stamp = turn;
-            ++share.heard[*subscriber];
-            if (number.column != kNone) ++by_column[number.column];
-          }
-        }
+      visit(listener, parts, turn, share);
+      ++share.passed;
     }
   };
-  // A year of a company's downloads: half of the listeners on a second core
-  // (the first half of the saved groups, and the rest's listeners before theirs).
-  std::size_t s_middle = saved.groups(), r_middle = rest.groups();
-  if (options.cores > 1 && saved.items.size() + rest.items.size() >= kDownloadsForTwoCores) {
-    const ByListener& larger = saved.items.size() >= rest.items.size() ? saved : rest;
-    const std::size_t g = static_cast<std::size_t>(
-        std::lower_bound(larger.start.begin(), larger.start.end() - 1, larger.items.size() / 2) -
-        larger.start.begin());
-    if (g < larger.groups()) {
-      const std::uint64_t at = larger.key[g];
-      auto split = [at](const ByListener& b) {
-        return static_cast<std::size_t>(
-            std::partition_point(b.key.begin(), b.key.end(),
-                                 [&](std::uint64_t k) { return b.before(k, at); }) -
-            b.key.begin());
-      };
-      s_middle = split(saved);
-      r_middle = split(rest);
-    }
-  }
-  const bool two = s_middle < saved.groups() || r_middle < rest.groups();
   const auto numbers =
       static_cast<std::size_t>(std::int64_t{highest_episode} - std::int64_t{lowest_episode}) + 1;
-  Share first_share(starts.size(), n_episodes, counter.apps.size(), numbers, people.size(),
-                    columns),
-      second_share(starts.size(), n_episodes, counter.apps.size(), numbers, people.size(), columns);
-  {
-    std::optional<std::jthread> second;
-    if (two)
-      second.emplace(i18n::in_this_language([&](std::stop_token) {
-        pass(s_middle, saved.groups(), r_middle, rest.groups(), second_share);
-      }));
-    pass(0, s_middle, 0, r_middle, first_share);
+  auto new_share = [&] {
+    return Share(starts.size(), n_episodes, counter.apps.size(), numbers, people.size(), columns);
+  };
+  // What the pass depends on besides the downloads: the episodes' rows,
+  // columns and publication, the subscribers and their departments.
+  std::string parameters;
+  auto bytes = [&parameters](const auto& v) {
+    parameters.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof v[0]);
+  };
+  for (const ByNumber& b : by_number)
+    for (const std::uint64_t x :
+         {std::uint64_t{b.row}, std::uint64_t{b.column}, static_cast<std::uint64_t>(b.published)})
+      parameters.append(reinterpret_cast<const char*>(&x), sizeof x);
+  bytes(people.key);
+  bytes(people.department);
+  for (const std::string& d : people.departments) parameters += d + '\n';
+  parameters += std::to_string(n_episodes) + ' ' + std::to_string(columns) + ' ' +
+                std::to_string(static_cast<int>(rep.period)) + ' ' + show.timezone;
+  const std::uint64_t parameters_hash = fnv1a(parameters);
+  // Counted under these parameters, for the same from, up to a `to` no
+  // earlier downloads reached, periods starting as then (more may follow),
+  // as many episodes, subscribers and columns: then the listeners with new
+  // downloads are enough.
+  const bool incremental =
+      before && before->parameters == parameters_hash && before->from == rep.from &&
+      before->latest < before->to && rep.to >= before->to &&
+      before->starts.size() <= starts.size() &&
+      std::equal(before->starts.begin(), before->starts.end(), starts.begin()) && [&] {
+        const auto& c = before->counts;
+        return c[Sums::kTotals].size() == Sums::kTotalCount &&
+               c[Sums::kEpisodeDownloads].size() == n_episodes &&
+               c[Sums::kHeardByColumn].size() == people.size() * columns &&
+               c[Sums::kHeard].size() == people.size() &&
+               c[Sums::kPeriodDownloads].size() <= starts.size() &&
+               c[Sums::kAppDownloads].size() <= counter.apps.size();
+      }();
+  Sums total;
+  if (incremental) {
+    // Each listener with new downloads: minus their counts before them,
+    // plus their counts with them. A listener's downloads are their saved
+    // group, then their rest group, in journal order: the new ones are the
+    // last of them.
+    const ByListener fresh = group_by_listener(counter.downloads, before->covered, saved.bits);
+    auto find = [](const ByListener& b, std::uint64_t listener) {
+      const auto at = std::partition_point(b.key.begin(), b.key.end(),
+                                           [&](std::uint64_t k) { return b.before(k, listener); });
+      return at != b.key.end() && *at == listener
+                 ? b.group(static_cast<std::size_t>(at - b.key.begin()))
+                 : std::span<const Download>();
+    };
+    Share minus = new_share(), plus = new_share();
+    for (std::size_t g = 0; g < fresh.groups(); ++g) {
+      const std::uint64_t listener = fresh.key[g];
+      const std::span<const Download> now[2] = {find(saved, listener), find(rest, listener)};
+      const std::size_t added = fresh.group(g).size();
+      const std::span<const Download> old[2] = {
+          now[1].size() >= added ? now[0] : now[0].first(now[0].size() + now[1].size() - added),
+          now[1].size() >= added ? now[1].first(now[1].size() - added) : now[1].first(0)};
+      visit(listener, old, static_cast<std::uint32_t>(g + 1), minus);
+      visit(listener, now, static_cast<std::uint32_t>(g + 1), plus);
+    }
+    rep.listeners_passed = fresh.groups();
+    total = *before;
+    total.add(plus.sums());
+    total.subtract(minus.sums());
+  } else {
+    // A year of a company's downloads: half of the listeners on a second core
+    // (the first half of the saved groups, and the rest's listeners before theirs).
+    std::size_t s_middle = saved.groups(), r_middle = rest.groups();
+    if (options.cores > 1 && saved.items.size() + rest.items.size() >= kDownloadsForTwoCores) {
+      const ByListener& larger = saved.items.size() >= rest.items.size() ? saved : rest;
+      const std::size_t g = static_cast<std::size_t>(
+          std::lower_bound(larger.start.begin(), larger.start.end() - 1, larger.items.size() / 2) -
+          larger.start.begin());
+      if (g < larger.groups()) {
+        const std::uint64_t at = larger.key[g];
+        auto split = [at](const ByListener& b) {
+          return static_cast<std::size_t>(
+              std::partition_point(b.key.begin(), b.key.end(),
+                                   [&](std::uint64_t k) { return b.before(k, at); }) -
+              b.key.begin());
+        };
+        s_middle = split(saved);
+        r_middle = split(rest);
+      }
+    }
+    const bool two = s_middle < saved.groups() || r_middle < rest.groups();
+    Share first_share = new_share(), second_share = new_share();
+    {
+      std::optional<std::jthread> second;
+      if (two)
+        second.emplace(i18n::in_this_language([&](std::stop_token) {
+          pass(s_middle, saved.groups(), r_middle, rest.groups(), second_share);
+        }));
+      pass(0, s_middle, 0, r_middle, first_share);
+    }
+    total = first_share.sums();
+    total.add(second_share.sums());
+    rep.listeners_passed = first_share.passed + second_share.passed;
   }
-  const Share& a = first_share;
-  const Share& b = second_share;
-  rep.downloads = a.downloads + b.downloads;
-  rep.listeners = a.listeners[0] + b.listeners[0];
-  rep.unrealistic_volume = a.unrealistic_volume + b.unrealistic_volume;
-  rep.unknown_subscriber_downloads =
-      a.unknown_subscriber_downloads + b.unknown_subscriber_downloads;
+  const auto& c = total.counts;
+  rep.downloads = total.total(Sums::kDownloads);
+  rep.listeners = total.total(Sums::kListeners);
+  rep.unrealistic_volume = total.total(Sums::kUnrealisticVolume);
+  rep.unknown_subscriber_downloads = total.total(Sums::kUnknownSubscriberDownloads);
+  auto at = [&c](Sums::Kind k, std::size_t i) { return i < c[k].size() ? c[k][i] : 0; };
   for (std::size_t i = 0; i < rep.series.size(); ++i) {
-    rep.series[i].downloads = a.period_downloads[i] + b.period_downloads[i];
-    rep.series[i].listeners = a.period_listeners[i] + b.period_listeners[i];
+    rep.series[i].downloads = at(Sums::kPeriodDownloads, i);
+    rep.series[i].listeners = at(Sums::kPeriodListeners, i);
   }
   for (std::size_t i = 0; i < n_episodes; ++i) {
     EpisodeRow& row = rep.episodes[i];
-    row.downloads = a.episode_downloads[i] + b.episode_downloads[i];
-    row.opus = a.episode_opus[i] + b.episode_opus[i];
-    row.mp3 = a.episode_mp3[i] + b.episode_mp3[i];
-    row.listeners = a.ep_listeners[i] + b.ep_listeners[i];
-    row.listeners_7_days = a.ep_7[i] + b.ep_7[i];
-    row.listeners_30_days = a.ep_30[i] + b.ep_30[i];
+    row.downloads = at(Sums::kEpisodeDownloads, i);
+    row.opus = at(Sums::kEpisodeOpus, i);
+    row.mp3 = at(Sums::kEpisodeMp3, i);
+    row.listeners = at(Sums::kEpisodeListeners, i);
+    row.listeners_7_days = at(Sums::kEpisodeFirst7Days, i);
+    row.listeners_30_days = at(Sums::kEpisodeFirst30Days, i);
   }
   for (std::size_t i = 0; i < counter.apps.size(); ++i)
-    if (const auto downloads = a.app_downloads[i] + b.app_downloads[i])
+    if (const auto downloads = at(Sums::kAppDownloads, i))
       rep.apps.push_back(Row{counter.apps[i].empty() ? "other" : counter.apps[i], downloads,
-                             a.app_listeners[i] + b.app_listeners[i]});
+                             at(Sums::kAppListeners, i)});
   std::stable_sort(rep.apps.begin(), rep.apps.end(),
                    [](const Row& x, const Row& y) { return x.downloads > y.downloads; });
-  rep.feeds = {Row{"Opus", a.feed_downloads[0] + b.feed_downloads[0],
-                   a.feed_listeners[0] + b.feed_listeners[0]},
-               Row{"MP3", a.feed_downloads[1] + b.feed_downloads[1],
-                   a.feed_listeners[1] + b.feed_listeners[1]}};
+  rep.feeds = {Row{"Opus", at(Sums::kFeedDownloads, 0), at(Sums::kFeedListeners, 0)},
+               Row{"MP3", at(Sums::kFeedDownloads, 1), at(Sums::kFeedListeners, 1)}};
 
   if (show.private_feeds) {
     // counts[row][col]: for each of the row department's subscribers, the column's episodes heard.
@@ -427,8 +546,7 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
       const std::size_t row = row_of_department[people.department[s]];
       if (row >= columns) continue;
       for (std::size_t col = 0; col < columns; ++col)
-        counts[row][col].push_back(a.heard_by_column[s * columns + col] +
-                                   b.heard_by_column[s * columns + col]);
+        counts[row][col].push_back(at(Sums::kHeardByColumn, s * columns + col));
     }
     rep.matrix.assign(columns, std::vector<MatrixCell>(columns));
     for (std::size_t row = 0; row < columns; ++row)
@@ -444,10 +562,20 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
   if (show.stats_names) {
     for (std::size_t s = 0; s < people.size() && s < people.name.size(); ++s)
       rep.names.push_back(NamedListener{people.name[s], people.departments[people.department[s]],
-                                        a.heard[s] + b.heard[s],
-                                        a.subscriber_downloads[s] + b.subscriber_downloads[s]});
+                                        at(Sums::kHeard, s), at(Sums::kSubscriberDownloads, s)});
     std::sort(rep.names.begin(), rep.names.end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });
+  }
+  if (after) {
+    *after = std::move(total);
+    after->covered = n;
+    after->parameters = parameters_hash;
+    after->excluded = excluded_hash;
+    after->from = rep.from;
+    after->to = rep.to;
+    after->first = first, after->last = last, after->latest = latest;
+    after->lowest = lowest_episode, after->highest = highest_episode;
+    after->starts = std::move(starts);
   }
   return rep;
 }

@@ -10,6 +10,8 @@
 #include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/stats/log_files.hpp"
 #include "crosstalk/stats/store.hpp"
+#include "crosstalk/stats/sums.hpp"
+#include "crosstalk/util/atomic_file.hpp"
 #include "crosstalk/util/read_file.hpp"
 
 namespace fs = boost::filesystem;
@@ -23,6 +25,7 @@ fs::path journal_file(const publisher::ShowFolder& folder) {
 fs::path by_listener_file(const publisher::ShowFolder& folder) {
   return folder.root / ".stats-downloads-by-listener";
 }
+fs::path sums_file(const publisher::ShowFolder& folder) { return folder.root / ".stats-sums"; }
 
 namespace {
 
@@ -51,6 +54,22 @@ Grouping group_downloads(const fs::path& index_file, const Store& store, const C
   g.rest = group_by_listener(counter.downloads, n, g.saved.bits);
   g.write = true;
   return g;
+}
+
+// The sums a run kept (sums.hpp), with their bytes, when they are of the
+// journal of `store` as loaded and no longer than its state vouches for.
+struct KeptSums {
+  std::string bytes;
+  std::optional<Sums> sums;
+};
+KeptSums kept_sums(const fs::path& file, const Store& store) {
+  KeptSums kept;
+  if (store.fresh) return kept;
+  if (auto bytes = util::read_file(file)) kept.bytes = std::move(*bytes);
+  if (auto s = decode_sums(kept.bytes);
+      s && s->generation == store.generation && s->covered <= store.saved_downloads)
+    kept.sums = std::move(s);
+  return kept;
 }
 
 }  // namespace
@@ -156,7 +175,9 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
     auto people = subscribers_later.get();
     if (!people) return std::unexpected(people.error());
     const Grouping g = group_downloads(index_file, store, counter);
-    return make_report(folder.show, *episodes, *people, counter, g.saved, g.rest, options);
+    const KeptSums kept = kept_sums(sums_file(folder), store);
+    return make_report(folder.show, *episodes, *people, counter, g.saved, g.rest, options,
+                       kept.sums ? &*kept.sums : nullptr);
   }
   const Store loaded = store;
   const std::uint64_t lines_before = counter.tally.lines;
@@ -191,7 +212,15 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
     if (auto s = saved(); !s) return std::unexpected(s.error());
     return std::unexpected(people.error());
   }
-  Report report = make_report(folder.show, *episodes, *people, counter, g.saved, g.rest, options);
+  const KeptSums kept = kept_sums(sums_file(folder), loaded);
+  Sums sums;
+  Report report = make_report(folder.show, *episodes, *people, counter, g.saved, g.rest, options,
+                              kept.sums ? &*kept.sums : nullptr, &sums);
+  // Kept for the next run when they changed; derived data too, like the index.
+  sums.generation = loaded.generation;
+  if (const std::string bytes = encode_sums(sums); bytes != kept.bytes)
+    (void)util::write_file_atomically(
+        sums_file(folder), {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
   if (indexing.valid()) indexing.get();
   if (auto s = saved(); !s) return std::unexpected(s.error());
   return report;

@@ -8,24 +8,25 @@
 #include <fstream>
 
 #include "crosstalk/feed/show.hpp"
+#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/publisher/access_log.hpp"
 #include "crosstalk/publisher/show_folder.hpp"
 #include "crosstalk/publisher/subscribers.hpp"
 #include "crosstalk/publisher/workflow.hpp"
 #include "crosstalk/stats/agents.hpp"
 #include "crosstalk/stats/counter.hpp"
-#include "crosstalk/i18n/i18n.hpp"
 #include "crosstalk/stats/log_files.hpp"
 #include "crosstalk/stats/log_line.hpp"
 #include "crosstalk/stats/people.hpp"
 #include "crosstalk/stats/report.hpp"
 #include "crosstalk/stats/state.hpp"
 #include "crosstalk/stats/stats.hpp"
+#include "crosstalk/stats/store.hpp"
+#include "crosstalk/stats/sums.hpp"
 #include "crosstalk/util/platform.hpp"
+#include "crosstalk/util/read_file.hpp"
 #include "crosstalk/util/token.hpp"
 #include "private_show.hpp"
-#include "crosstalk/util/read_file.hpp"
-#include "crosstalk/stats/store.hpp"
 #include "temp_dir.hpp"
 
 using namespace crosstalk;
@@ -784,6 +785,130 @@ TEST_F(StatsShow, TheListenerIndexIsMergedWithNewDownloadsAndRemadeWhenItCannotS
   EXPECT_EQ(figures(full, one), grown);
 }
 
+TEST_F(StatsShow, KeptSumsServeOnlyWhatTheyCountedAndGiveARecountsFigures) {
+  // Days of listens by the subscribers and by anonymous listeners; each step appends a day or
+  // two, then runs (on two cores, as a year would) and compares with a one-core recount of a
+  // copy of the show. The kept sums serve when only downloads were added (even over new days
+  // and periods); a change of what they counted under means a pass over everyone.
+  auto day_of = [&](int day, int anonymous = 40) {
+    std::string text;
+    for (int i = 0; i < anonymous; ++i) {
+      Req r = heard("s0", 1 + (i + day) % 3, T0 + day * 86400 + i * 97);
+      r.subscriber = "-";
+      r.client = "10.3." + std::to_string(day) + "." + std::to_string(i + 1);  // new each day
+      r.agent = i % 2 ? kAnt : "gPodder/3.11.1";
+      text += line(r) + "\n";
+    }
+    for (const char* who : {"m0", "m1", "s0", "s1", "s2", "s3"})
+      text += line(heard(who, 1 + day % 3, T0 + day * 86400 + 11)) + "\n";
+    return text;
+  };
+  const fs::path log = dir / "access.log";
+  std::string text;
+  for (int day = 0; day < 30; ++day) text += day_of(day);
+  write(log, text);
+  stats::RunOptions run;
+  run.logs = {log};
+  stats::ReportOptions options;
+  options.period = stats::Period::Week;
+  auto counted = [&](const stats::ReportOptions& o) {
+    auto r = stats::run_stats(folder, run, o);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : stats::Report();
+  };
+  // The same figures as a recount, on one core, of a copy (the state here stays as it is).
+  auto recount = [&](const stats::ReportOptions& o) {
+    const fs::path copy = dir.path() / "copy";
+    fs::remove_all(copy);
+    fs::create_directories(copy);
+    for (const auto& e : fs::directory_iterator(folder.root))
+      if (!e.path().filename().string().starts_with(".stats"))
+        fs::copy(e.path(), copy / e.path().filename(), fs::copy_options::recursive);
+    auto there = publisher::open_show(copy);
+    EXPECT_TRUE(there) << there.error().message;
+    stats::RunOptions full = run;
+    full.full = true;
+    stats::ReportOptions one = o;
+    one.cores = 1;
+    auto r = stats::run_stats(*there, full, one);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? stats::render_json(*r) + stats::render_table(*r) : std::string();
+  };
+  auto figures = [](const stats::Report& r) {
+    return stats::render_json(r) + stats::render_table(r);
+  };
+  const stats::Report first = counted(options);
+  EXPECT_EQ(first.listeners_passed, 6u + 30 * 40);
+  EXPECT_EQ(figures(first), recount(options));
+  int day = 30;
+  std::uint64_t others = 0;  // listeners besides the subscribers and the daily 40
+  // Two days more, then a run: over the listeners of those days (40 each, and the six
+  // subscribers), or over everyone.
+  auto step = [&](const stats::ReportOptions& o, bool everyone, const char* what) {
+    SCOPED_TRACE(what);
+    write(log, day_of(day) + day_of(day + 1), "a");
+    day += 2;
+    const stats::Report r = counted(o);
+    EXPECT_EQ(r.listeners_passed, everyone ? 6 + 40u * day + others : 6 + 80u);
+    EXPECT_EQ(figures(r), recount(o));
+  };
+  // Only downloads added (two new days, a new week): the listeners with new ones.
+  step(options, false, "new days");
+  step(options, false, "again");
+  // Sums an earlier run kept (of fewer downloads) serve too.
+  const fs::path sums = folder.root / ".stats-sums";
+  fs::copy_file(sums, dir / "sums-before");
+  step(options, false, "kept before");
+  fs::remove(sums);
+  fs::copy_file(dir / "sums-before", sums);
+  SCOPED_TRACE("older sums");
+  write(log, day_of(day) + day_of(day + 1), "a");
+  day += 2;
+  const stats::Report older = counted(options);
+  EXPECT_EQ(older.listeners_passed, 6 + 160u);
+  EXPECT_EQ(figures(older), recount(options));
+  // Damaged, missing: everyone.
+  write(sums, "CTSUMS01 and not the rest");
+  step(options, true, "damaged");
+  fs::remove(sums);
+  step(options, true, "missing");
+  // Other periods, another first day, a new subscriber, a new episode: everyone.
+  stats::ReportOptions months = options;
+  months.period = stats::Period::Month;
+  step(months, true, "months");
+  stats::ReportOptions later = months;
+  later.from = T0 + 5 * 86400;
+  step(later, true, "from");
+  step(later, false, "from, again");
+  ASSERT_TRUE(publisher::add_subscriber(folder, "s4", feed::now(), "sales"));
+  step(later, true, "a subscriber more");
+  feed::Episode e;
+  e.number = 4;
+  e.department = "sales";
+  e.title = "Эпизод 4";
+  e.duration_seconds = kSeconds;
+  e.size_bytes = kSize;
+  e.guid = feed::random_guid();
+  e.state = feed::State::Published;
+  e.published_at = feed::Time(std::chrono::seconds(T0 + day * 86400));
+  ASSERT_TRUE(publisher::save_episode(folder, e));
+  step(later, true, "an episode more");
+  step(later, false, "and again");
+  // An address over the volume limit (60 agents, 60 downloads in a day): everyone.
+  std::string crowd;
+  for (int i = 0; i < 60; ++i) {
+    Req r = heard("s0", 1 + i % 3, T0 + day * 86400 + 3600 + i);
+    r.subscriber = "-";
+    r.client = "192.0.2.7";
+    r.agent = "Agent " + std::to_string(i);
+    crowd += line(r) + "\n";
+  }
+  write(log, crowd, "a");
+  others = 60;
+  step(later, true, "over the limit");
+  step(later, false, "and after");
+}
+
 TEST_F(StatsShow, TheSubscribersCacheFollowsSubscribersXml) {
   // s0 (sales) heard marketing's episode 1; so did s4, who subscribes after the first run.
   const fs::path log = dir / "access.log";
@@ -838,6 +963,44 @@ TEST_F(StatsShow, TheSubscribersCacheFollowsSubscribersXml) {
   ASSERT_EQ(named->names.size(), 7u);
   EXPECT_EQ(named->names[6].name, "s4 «Анна» & <co>");
   EXPECT_EQ(named->names[6].department, "sales");
+}
+
+TEST(StatsSums, AddUpTakeAwayAndReadBackOnlyUndamaged) {
+  stats::Sums a;
+  a.generation = 7, a.covered = 1000, a.parameters = 42, a.excluded = 43;
+  a.from = T0, a.to = T0 + 86400, a.first = T0 + 5, a.last = T0 + 80000, a.latest = T0 + 80001;
+  a.lowest = -1, a.highest = 104;
+  a.starts = {T0, T0 + 3600};
+  a.counts[stats::Sums::kTotals] = {10, 1, 2, 3};
+  a.counts[stats::Sums::kPeriodDownloads] = {4, 6};
+  a.counts[stats::Sums::kHeard] = {1, 0, 5};
+  stats::Sums b;
+  b.counts[stats::Sums::kTotals] = {1, 0, 0, 1};
+  b.counts[stats::Sums::kPeriodDownloads] = {0, 1, 2};  // a period more: the longer wins
+  stats::Sums c = a;
+  c.add(b);
+  EXPECT_EQ(c.counts[stats::Sums::kTotals], (std::vector<std::uint64_t>{11, 1, 2, 4}));
+  EXPECT_EQ(c.counts[stats::Sums::kPeriodDownloads], (std::vector<std::uint64_t>{4, 7, 2}));
+  c.subtract(b);
+  EXPECT_EQ(c.counts[stats::Sums::kTotals], a.counts[stats::Sums::kTotals]);
+  EXPECT_EQ(c.counts[stats::Sums::kPeriodDownloads], (std::vector<std::uint64_t>{4, 6, 0}));
+
+  const std::string bytes = stats::encode_sums(a);
+  auto back = stats::decode_sums(bytes);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->counts, a.counts);
+  EXPECT_EQ(back->starts, a.starts);
+  EXPECT_EQ(std::tie(back->generation, back->covered, back->parameters, back->excluded, back->from,
+                     back->to, back->first, back->last, back->latest, back->lowest, back->highest),
+            std::tie(a.generation, a.covered, a.parameters, a.excluded, a.from, a.to, a.first,
+                     a.last, a.latest, a.lowest, a.highest));
+  for (std::size_t at : {std::size_t{9}, bytes.size() / 2, bytes.size() - 1}) {
+    std::string bad = bytes;
+    bad[at] = static_cast<char>(bad[at] ^ 1);
+    EXPECT_FALSE(stats::decode_sums(bad)) << at;
+  }
+  EXPECT_FALSE(stats::decode_sums(bytes.substr(0, bytes.size() - 9)));
+  EXPECT_FALSE(stats::decode_sums(""));
 }
 
 TEST(StatsPeople, TheCacheReadsBackOnlyForTheSameFileAndUndamaged) {

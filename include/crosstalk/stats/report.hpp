@@ -12,6 +12,7 @@
 #include "crosstalk/stats/by_listener.hpp"
 #include "crosstalk/stats/counter.hpp"
 #include "crosstalk/stats/people.hpp"
+#include "crosstalk/stats/sums.hpp"
 
 namespace crosstalk::stats {
 
@@ -61,6 +62,9 @@ struct Report {
                                          // made too many that day (kMaxDownloadsPerAddressDay)
   std::vector<NamedListener> names;      // only when show.xml allows it
   Tally tally;
+  // Listeners the pass went over: all of them, or those with new downloads
+  // when an earlier run's sums could be used (not shown: for tests).
+  std::uint64_t listeners_passed = 0;
 };
 
 struct ReportOptions {
@@ -73,10 +77,14 @@ struct ReportOptions {
 
 // From the counter's downloads grouped by listener: `saved`, a grouping of
 // the first ones (load_by_listener; or empty), and `rest`, the others
-// grouped with the same bits.
+// grouped with the same bits. `before`: the sums a run kept (sums.hpp) of
+// this journal, up to downloads the state vouches for, or null; they are
+// used when they fit (otherwise everyone is passed over). `after`, unless
+// null, receives this report's.
 Report make_report(const feed::Show& show, const std::vector<feed::Episode>& episodes,
                    const People& people, const Counter& counter, const ByListener& saved,
-                   const ByListener& rest, const ReportOptions& options);
+                   const ByListener& rest, const ReportOptions& options,
+                   const Sums* before = nullptr, Sums* after = nullptr);
 
 // Output: a readable table, JSON, CSV (one table per row kind), and the stats
 // page (one HTML file, charts as inline SVG, no external assets).
