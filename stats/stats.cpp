@@ -216,11 +216,14 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   Sums sums;
   Report report = make_report(folder.show, *episodes, *people, counter, g.saved, g.rest, options,
                               kept.sums ? &*kept.sums : nullptr, &sums);
-  // Kept for the next run when they changed; derived data too, like the index.
+  // Kept for the next run when they changed. Derived data, like the index,
+  // and checked when read (a checksum, the journal and the count they are
+  // of): not synced, as a crash at worst makes the next run pass over everyone.
   sums.generation = loaded.generation;
   if (const std::string bytes = encode_sums(sums); bytes != kept.bytes)
     (void)util::write_file_atomically(
-        sums_file(folder), {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+        sums_file(folder), {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()},
+        util::Durability::Unsynced);
   if (indexing.valid()) indexing.get();
   if (auto s = saved(); !s) return std::unexpected(s.error());
   return report;

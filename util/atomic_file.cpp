@@ -47,26 +47,29 @@ Result<void> AtomicFile::close() {
   return file_.close();
 }
 
-Result<void> AtomicFile::commit() {
+Result<void> AtomicFile::commit(Durability durability) {
   if (committed_) return {};
+  const bool synced = durability == Durability::Synced;
   if (file_.is_open()) {
-    if (auto r = close(); !r) return r;
-  } else if (auto r = platform::sync_path(temp_); !r) {
+    if (auto r = synced ? close() : file_.close(); !r) return r;
+  } else if (auto r = synced ? platform::sync_path(temp_) : Result<void>{}; !r) {
     return r;  // edited by path after close(): sync those changes too
   }
   boost::system::error_code ec;
   fs::rename(temp_, target_, ec);
   if (ec) return failure(target_.string() + ": cannot replace: " + ec.message());
   committed_ = true;
+  if (!synced) return {};
   fs::path folder = target_.parent_path();
   return platform::sync_path(folder.empty() ? fs::path(".") : folder);
 }
 
-Result<void> write_file_atomically(const fs::path& path, std::span<const std::uint8_t> bytes) {
+Result<void> write_file_atomically(const fs::path& path, std::span<const std::uint8_t> bytes,
+                                   Durability durability) {
   auto file = AtomicFile::create(path);
   if (!file) return std::unexpected(file.error());
   if (auto r = file->file().write_all(bytes); !r) return r;
-  return file->commit();
+  return file->commit(durability);
 }
 
 Result<bool> write_file_if_changed(const fs::path& path, std::string_view content) {

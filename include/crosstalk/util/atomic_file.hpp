@@ -10,6 +10,12 @@
 
 namespace crosstalk::util {
 
+// Whether a commit waits for the disk: Synced (the file, then its folder:
+// after a crash, the new file or the old one), or Unsynced, for derived data
+// that is checked when read (after a crash, the new file, the old one, or a
+// damaged one).
+enum class Durability { Synced, Unsynced };
+
 class AtomicFile {
  public:
   static Result<AtomicFile> create(const boost::filesystem::path& target);
@@ -27,8 +33,9 @@ class AtomicFile {
   // Syncs and closes the temporary file (other code may then edit it by path,
   // e.g. TagLib), without making it visible under the target name.
   Result<void> close();
-  // Closes if needed, syncs, renames over the target, syncs the folder.
-  Result<void> commit();
+  // Closes if needed, syncs, renames over the target, syncs the folder
+  // (Unsynced: closes and renames).
+  Result<void> commit(Durability durability = Durability::Synced);
 
  private:
   AtomicFile(OutputFile file, boost::filesystem::path temp, boost::filesystem::path target);
@@ -40,7 +47,8 @@ class AtomicFile {
 
 // Writes bytes to path atomically (temp + rename).
 Result<void> write_file_atomically(const boost::filesystem::path& path,
-                                   std::span<const std::uint8_t> bytes);
+                                   std::span<const std::uint8_t> bytes,
+                                   Durability durability = Durability::Synced);
 
 // Replaces `path` atomically only when its bytes differ, so unchanged files
 // keep their mtime (stable HTTP validators). True when it wrote.
