@@ -742,7 +742,7 @@ TEST_F(StatsShow, TheListenerIndexIsMergedWithNewDownloadsAndRemadeWhenItCannotS
   };
   std::string text;
   for (int day = 0; day < 100; ++day) text += day_of(day);
-  const fs::path log = dir / "access.log", index = folder.root / ".stats-downloads-by-listener";
+  const fs::path log = dir / "access.log", index = stats::by_listener_file(folder);
   write(log, text);
   stats::RunOptions run;
   run.logs = {log};
@@ -856,7 +856,7 @@ TEST_F(StatsShow, KeptSumsServeOnlyWhatTheyCountedAndGiveARecountsFigures) {
   step(options, false, "new days");
   step(options, false, "again");
   // Sums an earlier run kept (of fewer downloads) serve too.
-  const fs::path sums = folder.root / ".stats-sums";
+  const fs::path sums = stats::sums_file(folder);
   fs::copy_file(sums, dir / "sums-before");
   step(options, false, "kept before");
   fs::remove(sums);

@@ -14,9 +14,12 @@
 
 namespace crosstalk::stats {
 
-// .stats-state and its journal, .stats-downloads, in the show folder (state.hpp).
+// .stats-state and its journal, .stats-downloads, in the show folder (state.hpp);
+// the journal's index by listener (by_listener.hpp) and the report's sums (sums.hpp).
 boost::filesystem::path state_file(const publisher::ShowFolder& folder);
 boost::filesystem::path journal_file(const publisher::ShowFolder& folder);
+boost::filesystem::path by_listener_file(const publisher::ShowFolder& folder);
+boost::filesystem::path sums_file(const publisher::ShowFolder& folder);
 
 // The bytes before the audio: Ogg pages up to the first with a granule
 // (OpusHead, OpusTags), or an MP3's ID3v2 tag; 0 when unreadable.
