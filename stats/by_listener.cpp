@@ -45,51 +45,64 @@ unsigned grouping_bits(std::size_t downloads) {
 }
 
 // A counting sort on the bucket, then a stable sort by listener of each
-// bucket that two listeners share. The copy is what the pass reads in
-// order (reading the downloads in place through indices made the pass more
-// than twice as slow).
+// bucket that two listeners share; a few downloads against many buckets (a
+// run's new ones, grouped like the index), a stable sort of them alone. The
+// copy is what the pass reads in order (reading the downloads in place
+// through indices made the pass more than twice as slow).
 ByListener group_by_listener(const Downloads& downloads, std::size_t from, unsigned bits) {
   auto owned = std::make_shared<Owned>();
   ByListener out;
   out.bits = bits;
   const std::size_t n = downloads.size() > from ? downloads.size() - from : 0;
-  std::vector<std::uint32_t> first(std::size_t{1} << bits, 0);
-  for (std::size_t i = from; i < downloads.size(); ++i) ++first[out.bucket(downloads[i].listener)];
-  std::uint32_t sum = 0;
-  for (auto& f : first) sum += std::exchange(f, sum);
   Download* items = nullptr;
-  if (n * sizeof(Download) >= (std::size_t{1} << 20)) {
-    owned->block = util::platform::allocate_large(n * sizeof(Download));
-    if (!owned->block) throw std::bad_alloc();
-    items = static_cast<Download*>(owned->block.get());
-    std::uninitialized_default_construct_n(items, n);  // trivially destructible: nothing to undo
-  } else {
-    owned->small.resize(n);
+  if (n * 16 < (std::size_t{1} << bits)) {
+    owned->small.reserve(n);
+    for (std::size_t i = from; i < downloads.size(); ++i) owned->small.push_back(downloads[i]);
+    std::stable_sort(owned->small.begin(), owned->small.end(),
+                     [&out](const Download& x, const Download& y) {
+                       return out.before(x.listener, y.listener);
+                     });
     items = owned->small.data();
+  } else {
+    std::vector<std::uint32_t> first(std::size_t{1} << bits, 0);
+    for (std::size_t i = from; i < downloads.size(); ++i)
+      ++first[out.bucket(downloads[i].listener)];
+    std::uint32_t sum = 0;
+    for (auto& f : first) sum += std::exchange(f, sum);
+    if (n * sizeof(Download) >= (std::size_t{1} << 20)) {
+      owned->block = util::platform::allocate_large(n * sizeof(Download));
+      if (!owned->block) throw std::bad_alloc();
+      items = static_cast<Download*>(owned->block.get());
+      std::uninitialized_default_construct_n(items, n);  // trivially destructible: nothing to undo
+    } else {
+      owned->small.resize(n);
+      items = owned->small.data();
+    }
+    for (std::size_t i = from; i < downloads.size(); ++i) {
+      const Download& d = downloads[i];
+      items[first[out.bucket(d.listener)]++] = d;
+    }
+    // first[b] is now the end of bucket b.
+    std::uint32_t begin = 0;
+    for (const std::uint32_t end : first) {
+      Download* const a = items + begin;
+      Download* const b = items + end;
+      if (end - begin > 1) {
+        const std::uint64_t one = a->listener;
+        if (std::any_of(a + 1, b, [one](const Download& d) { return d.listener != one; }))
+          std::stable_sort(
+              a, b, [](const Download& x, const Download& y) { return x.listener < y.listener; });
+      }
+      begin = end;
+    }
   }
-  for (std::size_t i = from; i < downloads.size(); ++i) {
-    const Download& d = downloads[i];
-    items[first[out.bucket(d.listener)]++] = d;
-  }
-  // first[b] is now the end of bucket b.
   owned->start.reserve(n / 8 + 2);
   owned->key.reserve(n / 8 + 1);
-  std::uint32_t begin = 0;
-  for (const std::uint32_t end : first) {
-    if (begin == end) continue;
-    Download* const a = items + begin;
-    Download* const b = items + end;
-    const std::uint64_t one = a->listener;
-    if (std::any_of(a + 1, b, [one](const Download& d) { return d.listener != one; }))
-      std::stable_sort(
-          a, b, [](const Download& x, const Download& y) { return x.listener < y.listener; });
-    for (auto i = begin; i < end; ++i)
-      if (i == begin || items[i].listener != items[i - 1].listener) {
-        owned->start.push_back(i);
-        owned->key.push_back(items[i].listener);
-      }
-    begin = end;
-  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (i == 0 || items[i].listener != items[i - 1].listener) {
+      owned->start.push_back(static_cast<std::uint32_t>(i));
+      owned->key.push_back(items[i].listener);
+    }
   owned->start.push_back(static_cast<std::uint32_t>(n));
   out.items = std::span<const Download>(items, n);
   out.start = owned->start;

@@ -239,9 +239,10 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     return zone->to_sys(date::local_seconds(d), date::choose::earliest).time_since_epoch().count();
   };
 
-  // The sums an earlier run kept, when they cover the saved groups and
-  // exclude the same downloads: then only what followed them is looked at
-  // here, and (below, if the report's parameters are theirs) passed over.
+  // The sums an earlier run kept, when they are of no more downloads than
+  // there are and exclude the same ones: then only the downloads after them
+  // are looked at here, and (below, if the report's parameters are theirs)
+  // only their listeners are passed over.
   const std::size_t n = counter.downloads.size();
   const std::uint64_t excluded_hash =
       fnv1a({reinterpret_cast<const char*>(counter.over_limit.data()),

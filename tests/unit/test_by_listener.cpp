@@ -67,9 +67,12 @@ TEST(StatsByListener, GroupsEveryDownloadOnceInMergeOrder) {
   EXPECT_EQ(none.groups(), 0u);
   ASSERT_EQ(none.start.size(), 1u);
   EXPECT_EQ(none.start[0], 0u);
-  // A year of a company's downloads: in large pages, grouped the same way.
+  // A year of a company's downloads: in large pages, grouped the same way; and the last
+  // thousand of them with the year's bits (sorted, not counted into 32,768 buckets).
   const stats::Downloads many = some_downloads(100'000);
-  expect_grouped(stats::group_by_listener(many, 0, stats::grouping_bits(many.size())), many, 0);
+  const unsigned year = stats::grouping_bits(many.size());
+  expect_grouped(stats::group_by_listener(many, 0, year), many, 0);
+  expect_grouped(stats::group_by_listener(many, 99'000, year), many, 99'000);
 }
 
 TEST(StatsByListener, TheIndexReadsBackOnlyForItsJournalAndUndamaged) {
