@@ -148,7 +148,8 @@ std::optional<ByListener> load_by_listener(const boost::filesystem::path& path,
   const auto groups = r.get<std::uint32_t>();
   const auto bits = r.get<std::uint32_t>();
   if (of != generation || count > records || bits < 1 || bits > 32 || groups > count ||
-      bytes.size() != kHeader + count * sizeof(Download) + groups * 8u + (groups + 1u) * 4u)
+      bytes.size() != kHeader + count * sizeof(Download) + std::uint64_t{groups} * 8 +
+                          (std::uint64_t{groups} + 1) * 4)
     return std::nullopt;
   ByListener out;
   out.bits = bits;
@@ -156,11 +157,13 @@ std::optional<ByListener> load_by_listener(const boost::filesystem::path& path,
   out.items = std::span(reinterpret_cast<const Download*>(at), count);
   out.key =
       std::span(reinterpret_cast<const std::uint64_t*>(at + count * sizeof(Download)), groups);
-  out.start =
-      std::span(reinterpret_cast<const std::uint32_t*>(at + count * sizeof(Download) + groups * 8u),
-                groups + 1u);
+  out.start = std::span(reinterpret_cast<const std::uint32_t*>(at + count * sizeof(Download) +
+                                                               std::uint64_t{groups} * 8),
+                        std::size_t{groups} + 1);
   // Groups that are not empty, cover the records, and come in order: a
-  // damaged index never reads past its records or merges out of order.
+  // damaged index never reads past its records or merges out of order. (A
+  // record damaged in place is found by the pass, which checks each one's
+  // listener and episode: report.hpp, groups_damaged.)
   if (out.start.front() != 0 || out.start.back() != count) return std::nullopt;
   for (std::size_t g = 0; g < groups; ++g)
     if (out.start[g] >= out.start[g + 1] || (g > 0 && !out.before(out.key[g - 1], out.key[g])))

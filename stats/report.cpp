@@ -75,6 +75,10 @@ struct Share {
   std::uint64_t feed_downloads[2] = {0, 0};
   std::uint64_t downloads = 0, unrealistic_volume = 0, unknown_subscriber_downloads = 0;
   std::uint64_t passed = 0;  // listeners
+  // A download in a listener's group that is not theirs, or of an episode
+  // number no download had: the groups (a damaged index) are not the
+  // downloads, and the figures are not made from them.
+  bool damaged = false;
 
   // The counts alone.
   Sums sums() const {
@@ -343,6 +347,12 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
         subscriber ? share.heard_by_column.data() + *subscriber * columns : nullptr;
     for (const auto part : parts)
       for (const Download& d : part) {
+        const auto number_at =
+            static_cast<std::uint64_t>(std::int64_t{d.episode} - std::int64_t{lowest_episode});
+        if (d.listener != listener || number_at >= share.heard_stamp.size()) {
+          share.damaged = true;
+          continue;
+        }
         if (counter.excluded(d)) {
           share.unrealistic_volume += d.time >= rep.from && d.time < rep.to;
           continue;
@@ -379,8 +389,7 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
         if (unknown_subscriber) ++share.unknown_subscriber_downloads;
         if (subscriber) {  // a distinct episode heard: in all, and in its column
           ++share.subscriber_downloads[*subscriber];
-          std::uint32_t& stamp = share.heard_stamp[static_cast<std::size_t>(
-              std::int64_t{d.episode} - std::int64_t{lowest_episode})];
+          std::uint32_t& stamp = share.heard_stamp[number_at];
           if (stamp == turn) continue;
           stamp = turn;
           ++share.heard[*subscriber];
@@ -464,6 +473,10 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
       const std::uint64_t listener = fresh.key[g];
       const std::span<const Download> now[2] = {find(saved, listener), find(rest, listener)};
       const std::size_t added = fresh.group(g).size();
+      if (added > now[0].size() + now[1].size()) {  // the new ones are not all there
+        minus.damaged = true;
+        break;
+      }
       const std::span<const Download> old[2] = {
           now[1].size() >= added ? now[0] : now[0].first(now[0].size() + now[1].size() - added),
           now[1].size() >= added ? now[1].first(now[1].size() - added) : now[1].first(0)};
@@ -471,6 +484,7 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
       visit(listener, now, static_cast<std::uint32_t>(g + 1), plus);
     }
     rep.listeners_passed = fresh.groups();
+    rep.groups_damaged = minus.damaged || plus.damaged;
     total = *before;
     total.add(plus.sums());
     total.subtract(minus.sums());
@@ -508,7 +522,9 @@ Report make_report(const feed::Show& show, const std::vector<feed::Episode>& epi
     total = first_share.sums();
     total.add(second_share.sums());
     rep.listeners_passed = first_share.passed + second_share.passed;
+    rep.groups_damaged = first_share.damaged || second_share.damaged;
   }
+  if (rep.groups_damaged) return rep;
   const auto& c = total.counts;
   rep.downloads = total.total(Sums::kDownloads);
   rep.listeners = total.total(Sums::kListeners);

@@ -40,20 +40,25 @@ struct Grouping {
 };
 // `store` as loaded: the index must be of its journal, and no longer than the
 // records its state vouches for.
-Grouping group_downloads(const fs::path& index_file, const Store& store, const Counter& counter) {
+Grouping all_grouped(const Counter& counter) {
   Grouping g;
   const std::size_t n = counter.downloads.size();
-  if (!store.fresh)
-    if (auto index = load_by_listener(index_file, store.generation, store.saved_downloads);
-        index && (n - index->items.size()) * 8 <= index->items.size()) {
-      g.rest = group_by_listener(counter.downloads, index->items.size(), index->bits);
-      g.saved = std::move(*index);
-      return g;
-    }
   g.saved = group_by_listener(counter.downloads, 0, grouping_bits(n));
   g.rest = group_by_listener(counter.downloads, n, g.saved.bits);
   g.write = true;
   return g;
+}
+Grouping group_downloads(const fs::path& index_file, const Store& store, const Counter& counter) {
+  const std::size_t n = counter.downloads.size();
+  if (!store.fresh)
+    if (auto index = load_by_listener(index_file, store.generation, store.saved_downloads);
+        index && (n - index->items.size()) * 8 <= index->items.size()) {
+      Grouping g;
+      g.rest = group_by_listener(counter.downloads, index->items.size(), index->bits);
+      g.saved = std::move(*index);
+      return g;
+    }
+  return all_grouped(counter);
 }
 
 // The sums a run kept (sums.hpp), with their bytes, when they are of the
@@ -171,13 +176,21 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   const StorePaths paths{state_file(folder), journal_file(folder)};
   Store store = run.full ? new_store() : load_store(paths, rules, files, counter);
   const fs::path index_file = by_listener_file(folder);
+  // The report from a grouping and the kept sums; when the groups are not
+  // the downloads (a damaged index), from all of them grouped here.
+  auto report_of = [&](Grouping& g, const KeptSums& kept, const People& people, Sums* sums) {
+    Report r = make_report(folder.show, *episodes, people, counter, g.saved, g.rest, options,
+                           kept.sums ? &*kept.sums : nullptr, sums);
+    if (!r.groups_damaged) return r;
+    g = all_grouped(counter);
+    return make_report(folder.show, *episodes, people, counter, g.saved, g.rest, options, nullptr,
+                       sums);
+  };
   if (run.report_only) {
     auto people = subscribers_later.get();
     if (!people) return std::unexpected(people.error());
-    const Grouping g = group_downloads(index_file, store, counter);
-    const KeptSums kept = kept_sums(sums_file(folder), store);
-    return make_report(folder.show, *episodes, *people, counter, g.saved, g.rest, options,
-                       kept.sums ? &*kept.sums : nullptr);
+    Grouping g = group_downloads(index_file, store, counter);
+    return report_of(g, kept_sums(sums_file(folder), store), *people, nullptr);
   }
   const Store loaded = store;
   const std::uint64_t lines_before = counter.tally.lines;
@@ -200,13 +213,7 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
                           return save_store(paths, store, rules, files, counter);
                         }));
   auto saved = [&saving]() -> Result<void> { return saving.valid() ? saving.get() : Result<void>{}; };
-  const Grouping g = group_downloads(index_file, loaded, counter);
-  // A new index is written beside the report too. It is derived data: one
-  // that cannot be written is made again by the next run, and is no error.
-  std::future<void> indexing;
-  if (g.write)
-    indexing = std::async(std::launch::async,
-                          [&] { (void)save_by_listener(index_file, loaded.generation, g.saved); });
+  Grouping g = group_downloads(index_file, loaded, counter);
   auto people = subscribers_later.get();
   if (!people) {
     if (auto s = saved(); !s) return std::unexpected(s.error());
@@ -214,18 +221,21 @@ Result<Report> run_stats(const publisher::ShowFolder& folder, const RunOptions& 
   }
   const KeptSums kept = kept_sums(sums_file(folder), loaded);
   Sums sums;
-  Report report = make_report(folder.show, *episodes, *people, counter, g.saved, g.rest, options,
-                              kept.sums ? &*kept.sums : nullptr, &sums);
-  // Kept for the next run when they changed. Derived data, like the index,
-  // and checked when read (a checksum, the journal and the count they are
-  // of): not synced, as a crash at worst makes the next run pass over everyone.
+  Report report = report_of(g, kept, *people, &sums);
+  if (auto s = saved(); !s) return std::unexpected(s.error());
+  // Only now, with the state that vouches for every download they cover
+  // saved, the derived files, when they changed (written before it, a save
+  // that failed could leave them describing downloads the journal will not
+  // hold). One that cannot be written is made again by the next run, and is
+  // no error. The sums are checked when read (a checksum, the journal and
+  // the count they are of), so not synced: a crash at worst makes the next
+  // run pass over everyone.
   sums.generation = loaded.generation;
   if (const std::string bytes = encode_sums(sums); bytes != kept.bytes)
     (void)util::write_file_atomically(
         sums_file(folder), {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()},
         util::Durability::Unsynced);
-  if (indexing.valid()) indexing.get();
-  if (auto s = saved(); !s) return std::unexpected(s.error());
+  if (g.write) (void)save_by_listener(index_file, loaded.generation, g.saved);
   return report;
 }
 

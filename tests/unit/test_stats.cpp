@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <boost/filesystem/operations.hpp>
+#include <cstring>
 #include <fstream>
 
 #include "crosstalk/feed/show.hpp"
@@ -14,6 +15,7 @@
 #include "crosstalk/publisher/subscribers.hpp"
 #include "crosstalk/publisher/workflow.hpp"
 #include "crosstalk/stats/agents.hpp"
+#include "crosstalk/stats/by_listener.hpp"
 #include "crosstalk/stats/counter.hpp"
 #include "crosstalk/stats/log_files.hpp"
 #include "crosstalk/stats/log_line.hpp"
@@ -907,6 +909,33 @@ TEST_F(StatsShow, KeptSumsServeOnlyWhatTheyCountedAndGiveARecountsFigures) {
   others = 60;
   step(later, true, "over the limit");
   step(later, false, "and after");
+  // Records of the index damaged in place, its structure intact (made afresh first, so that
+  // the next run reads it): the pass finds them, the figures come from the journal, and the
+  // index is made again.
+  const fs::path index = stats::by_listener_file(folder);
+  for (const std::size_t field : {std::size_t{8}, std::size_t{24}}) {  // a listener, an episode
+    SCOPED_TRACE(field);
+    fs::remove(index);
+    counted(later);
+    std::string bytes = *util::read_file(index);
+    std::uint64_t records = 0;
+    std::memcpy(&records, bytes.data() + 16, sizeof records);
+    ASSERT_GT(records, 1000u);
+    for (std::uint64_t i = 0; i < records; ++i) {
+      char* at = bytes.data() + 32 + i * sizeof(stats::Download) + field;
+      const std::int32_t far = 900'000;
+      if (field == 8)
+        at[0] = static_cast<char>(at[0] ^ 1);
+      else
+        std::memcpy(at, &far, sizeof far);
+    }
+    write(index, bytes);
+    std::uint64_t generation = 0;
+    std::memcpy(&generation, bytes.data() + 8, sizeof generation);
+    ASSERT_TRUE(stats::load_by_listener(index, generation, records));  // it will be read
+    step(later, true, "damaged records");
+    EXPECT_NE(*util::read_file(index), bytes);
+  }
 }
 
 TEST_F(StatsShow, TheSubscribersCacheFollowsSubscribersXml) {

@@ -65,6 +65,9 @@ struct Report {
   // Listeners the pass went over: all of them, or those with new downloads
   // when an earlier run's sums could be used (not shown: for tests).
   std::uint64_t listeners_passed = 0;
+  // The groups given were not the downloads (a damaged index): no figures;
+  // run_stats groups the downloads again from the journal.
+  bool groups_damaged = false;
 };
 
 struct ReportOptions {
