@@ -38,8 +38,6 @@ struct Grouping {
   ByListener saved, rest;
   bool write = false;
 };
-// `store` as loaded: the index must be of its journal, and no longer than the
-// records its state vouches for.
 Grouping all_grouped(const Counter& counter) {
   Grouping g;
   const std::size_t n = counter.downloads.size();
@@ -48,6 +46,8 @@ Grouping all_grouped(const Counter& counter) {
   g.write = true;
   return g;
 }
+// `store` as loaded: the index must be of its journal, and no longer than the
+// records its state vouches for.
 Grouping group_downloads(const fs::path& index_file, const Store& store, const Counter& counter) {
   const std::size_t n = counter.downloads.size();
   if (!store.fresh)
